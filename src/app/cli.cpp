@@ -1,0 +1,101 @@
+#include "app/cli.hpp"
+
+#include <cstdio>
+#include <map>
+
+#include <CLI/CLI.hpp>
+
+#include "app/config.hpp"
+#include "app/migrate_command.hpp"
+#include "app/serve_command.hpp"
+#include "core/build_info.hpp"
+
+namespace brokle::app {
+
+int run_cli(int argc, char** argv) {
+  CLI::App cli{"Brokle: the AI control plane. See everything, control everything.", "brokle"};
+  cli.require_subcommand(1);
+  cli.fallthrough();
+  cli.set_help_all_flag("--help-all", "Show help for every command");
+
+  // Every setting is a flag (also usable after the subcommand).
+  std::map<std::string, std::string> flag_values;
+  for (const auto& s : settings()) {
+    auto* opt = cli.add_option("--" + s.flag, flag_values[s.key], s.help + " [env " + s.env + "]");
+    opt->group("Settings");
+    opt->type_name(s.secret ? "SECRET" : "VALUE");
+  }
+  std::vector<std::string> sets;
+  cli.add_option("--set", sets, "Any setting as key=value (TOML key), e.g. --set http.port=9090")->group("Settings");
+  std::string config_file;
+  cli.add_option("-c,--config", config_file, "TOML config file [env BROKLE_CONFIG]")->group("Settings");
+
+  auto* serve_cmd = cli.add_subcommand("serve", "Run the server (HTTP gateway, APIs, dashboard, telemetry)");
+  auto* migrate_cmd = cli.add_subcommand("migrate", "Manage the store's schema");
+  migrate_cmd->require_subcommand(1);
+  int down_steps = 1;
+  auto* up_cmd = migrate_cmd->add_subcommand("up", "Apply every pending migration");
+  auto* down_cmd = migrate_cmd->add_subcommand("down", "Revert the newest migration(s)");
+  down_cmd->add_option("-n,--steps", down_steps, "How many migrations to revert")->check(CLI::Range(1, 1000));
+  auto* status_cmd = migrate_cmd->add_subcommand("status", "Show applied, pending and dirty migrations");
+  auto* version_cmd = cli.add_subcommand("version", "Print the version and build");
+  auto* config_cmd = cli.add_subcommand("config", "Inspect configuration");
+  config_cmd->require_subcommand(1);
+  auto* print_cmd = config_cmd->add_subcommand("print", "Print the effective configuration (secrets redacted)");
+  auto* docs_cmd = config_cmd->add_subcommand("docs", "Print every setting as a Markdown table");
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e);
+  }
+
+  if (version_cmd->parsed()) {
+    std::printf("brokle %s (commit %s, %s build)\n", build::version, build::commit, build::build_type);
+    return 0;
+  }
+  if (docs_cmd->parsed()) {
+    std::fputs(render_settings_markdown().c_str(), stdout);
+    return 0;
+  }
+
+  config_inputs in;
+  for (const auto& s : settings()) {
+    auto* opt = cli.get_option("--" + s.flag);
+    if (opt->count() > 0) in.flags[s.key] = flag_values[s.key];
+  }
+  for (const auto& kv : sets) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos) {
+      std::fprintf(stderr, "error: --set expects key=value, got '%s'\n", kv.c_str());
+      return 2;
+    }
+    std::string key = kv.substr(0, eq);
+    bool known = false;
+    for (const auto& s : settings()) known = known || s.key == key;
+    if (!known) {
+      std::fprintf(stderr, "error: --set: unknown setting '%s' (see `brokle config docs`)\n", key.c_str());
+      return 2;
+    }
+    in.flags[key] = kv.substr(eq + 1);
+  }
+  if (!config_file.empty()) in.config_file = config_file;
+
+  auto rc = load_config(in);
+  if (!rc) {
+    std::fprintf(stderr, "error: %s\n", rc.err().message.c_str());
+    return 2;
+  }
+
+  if (print_cmd->parsed()) {
+    std::fputs(render_config(*rc).c_str(), stdout);
+    return 0;
+  }
+  if (serve_cmd->parsed()) return serve(*rc);
+  if (up_cmd->parsed()) return migrate(*rc, "up", 0);
+  if (down_cmd->parsed()) return migrate(*rc, "down", down_steps);
+  if (status_cmd->parsed()) return migrate(*rc, "status", 0);
+  return 2;
+}
+
+}  // namespace brokle::app

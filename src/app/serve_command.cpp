@@ -1,0 +1,155 @@
+#include "app/serve_command.hpp"
+
+#include <signal.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include <boost/json.hpp>
+
+#include "api/api_services.hpp"
+#include "api/health_routes.hpp"
+#include "app/process_metrics.hpp"
+#include "core/build_info.hpp"
+#include "core/log.hpp"
+#include "net/blocking_pool.hpp"
+#include "net/http_server.hpp"
+#include "net/io_runtime.hpp"
+#include "realtime/health_hub.hpp"
+#include "storage/store_set.hpp"
+
+namespace brokle::app {
+
+namespace {
+
+void register_pool_metrics(metrics::registry& reg, net::blocking_pool& pool) {
+  reg.add_callback("brokle_blocking_pool_queue_depth", "Blocking jobs waiting for a thread.",
+                   metrics::family_type::gauge, {},
+                   [&pool](auto& out) { out.push_back({{}, static_cast<double>(pool.queue_depth())}); });
+  reg.add_callback("brokle_blocking_pool_rejected_total", "Blocking jobs refused because the queue was full.",
+                   metrics::family_type::counter, {},
+                   [&pool](auto& out) { out.push_back({{}, static_cast<double>(pool.rejected())}); });
+  reg.add_callback("brokle_log_lines_dropped_total", "Log lines dropped because the log queue was full.",
+                   metrics::family_type::counter, {},
+                   [](auto& out) { out.push_back({{}, static_cast<double>(log::dropped())}); });
+}
+
+}  // namespace
+
+int serve(const resolved_config& rc) {
+  const config& cfg = rc.values;
+  // Signals are taken synchronously by this thread; block them before any other thread exists
+  // so every thread inherits the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  log::init(cfg.log_level, cfg.log_format);
+  log::info("starting brokle", {{"version", build::version}, {"commit", build::commit}});
+
+  auto stores = storage::open_sqlite_stores({cfg.data_dir, cfg.sqlite_readers});
+  if (!stores) {
+    log::error("cannot open the store", {{"error", stores.err().message}});
+    log::shutdown();
+    return 1;
+  }
+  storage::migration_runner migrations(*stores->migrations, storage::embedded_migration_files());
+  if (cfg.auto_migrate) {
+    auto applied = migrations.up([](int v, std::string_view name) {
+      log::info("applying migration", {{"version", std::to_string(v)}, {"name", name}});
+    });
+    if (!applied) {
+      log::error("migrations failed", {{"error", applied.err().message}});
+      log::shutdown();
+      return 1;
+    }
+  }
+  if (auto ready = migrations.check_ready(); !ready) {
+    log::error("store not ready", {{"error", ready.err().message}});
+    log::shutdown();
+    return 1;
+  }
+
+  metrics::registry registry;
+  register_process_metrics(registry);
+  net::blocking_pool blocking(cfg.blocking_threads, cfg.blocking_queue, "blocking");
+  register_pool_metrics(registry, blocking);
+
+  auto started_at = std::chrono::steady_clock::now();
+  net::io_runtime runtime(cfg.io_threads);
+  net::router routes;
+  std::unique_ptr<net::http_server> http;
+
+  realtime::health_hub health(
+      [&] {
+        boost::json::object o;
+        o["status"] = "ok";
+        o["version"] = build::version;
+        o["uptime_seconds"] =
+            std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_at).count();
+        o["connections"] = http ? http->active_connections() : 0;
+        o["in_flight"] = http ? http->in_flight() : 0;
+        auto probe = stores->health->probe();
+        if (probe) {
+          o["store"] = {{"backend", probe->backend}, {"latency_ms", static_cast<double>(probe->latency.count()) / 1000}};
+        } else {
+          o["status"] = "degraded";
+          o["store"] = {{"backend", stores->backend}, {"error", probe.err().message}};
+        }
+        o["rss_bytes"] = read_process_memory().rss_bytes;
+        return boost::json::serialize(o);
+      },
+      std::chrono::seconds(5));
+  registry.add_callback("brokle_health_stream_subscribers", "Open live health streams.", metrics::family_type::gauge,
+                        {}, [&health](auto& out) { out.push_back({{}, static_cast<double>(health.subscribers())}); });
+
+  api::api_services services{*stores, blocking, registry, health, started_at};
+  api::add_health_routes(routes, services);
+
+  http = std::make_unique<net::http_server>("http", cfg.http, routes, runtime, registry);
+  auto port = http->listen();
+  if (!port) {
+    log::error("cannot start the HTTP listener", {{"error", port.err().message}});
+    log::shutdown();
+    return 1;
+  }
+  runtime.start();
+  health.start();
+
+  std::string host = cfg.http.bind_address == "0.0.0.0" ? "127.0.0.1" : cfg.http.bind_address;
+  log::info("listening", {{"listener", "http"}, {"address", cfg.http.bind_address}, {"port", std::to_string(*port)}});
+  std::printf(
+      "brokle %s is running\n"
+      "  http        http://%s:%u  (health /health, readiness /health/db, metrics /metrics)\n"
+      "  store       %s (%s)\n"
+      "  io threads  %zu\n"
+      "Press Ctrl-C to stop.\n",
+      build::version, host.c_str(), static_cast<unsigned>(*port), stores->location.c_str(), stores->backend.c_str(),
+      runtime.size());
+  std::fflush(stdout);
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  log::info("shutting down", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"},
+                              {"deadline", std::to_string(cfg.shutdown_timeout.count()) + "ms"}});
+
+  // Order: stop taking work, let in-flight requests finish, close live streams, then flush
+  // pipelines and stop the threads they use.
+  auto deadline = std::chrono::steady_clock::now() + cfg.shutdown_timeout;
+  http->begin_shutdown();
+  health.stop();
+  bool drained = http->wait_drained(deadline);
+  if (!drained)
+    log::warn("shutdown deadline passed with connections open",
+              {{"connections", std::to_string(http->active_connections())}});
+  runtime.stop();
+  blocking.stop();
+  log::info("stopped", {{"clean", drained ? "true" : "false"}});
+  log::shutdown();
+  return 0;
+}
+
+}  // namespace brokle::app

@@ -1,0 +1,82 @@
+// Brokle's own HTTP request/response values. Handlers see only these; Beast stays inside the
+// server implementation so the rest of the code base compiles without it.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace brokle::net {
+
+class stream_channel;
+
+enum class http_method { get, head, post, put, patch, del, options, other };
+
+http_method parse_method(std::string_view s);
+std::string_view method_name(http_method m);
+
+bool iequals(std::string_view a, std::string_view b) noexcept;
+
+// Ordered header list with case-insensitive lookup (requests rarely carry more than ~20).
+class header_map {
+ public:
+  struct entry {
+    std::string name;
+    std::string value;
+  };
+  std::string_view get(std::string_view name) const noexcept;  // "" when absent
+  bool has(std::string_view name) const noexcept;
+  void set(std::string name, std::string value);  // replaces any existing
+  void add(std::string name, std::string value);  // appends
+  void erase(std::string_view name);
+  const std::vector<entry>& entries() const noexcept { return entries_; }
+  std::vector<entry>& entries() noexcept { return entries_; }
+
+ private:
+  std::vector<entry> entries_;
+};
+
+struct http_request {
+  http_method method = http_method::get;
+  std::string method_text;
+  std::string target;  // raw request-target
+  std::string path;    // decoded path, no query
+  std::string query;   // raw query string without '?'
+  unsigned version = 11;
+  header_map headers;
+  std::string body;
+  std::string remote_address;
+
+  std::string_view header(std::string_view name) const noexcept { return headers.get(name); }
+  // Value of one query parameter (percent-decoded), or nullopt-like empty + found=false.
+  bool query_param(std::string_view name, std::string& out) const;
+};
+
+struct http_response {
+  unsigned status = 200;
+  header_map headers;
+  std::string body;
+  // When set, the body is a live stream: the server sends the headers, then every message the
+  // channel yields (as SSE chunks or WebSocket frames, by route kind) until it closes.
+  std::shared_ptr<stream_channel> stream;
+};
+
+// The one JSON error envelope every surface uses: {"error":{"message","type","code"}}.
+http_response error_response(unsigned status, std::string_view type, std::string_view code,
+                             std::string_view message);
+http_response json_response(unsigned status, std::string body);
+http_response text_response(unsigned status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+
+// Default error type for a status: invalid_request_error, authentication_error, ...
+std::string_view error_type_for_status(unsigned status);
+
+// Thrown by handlers to abort a whole request; the server turns it into the error envelope.
+struct request_error {
+  unsigned status;
+  std::string code;
+  std::string message;
+  std::string type;  // empty -> error_type_for_status(status)
+};
+
+}  // namespace brokle::net

@@ -1,0 +1,31 @@
+#include <system_error>
+
+#include "storage/sqlite/sqlite_database.hpp"
+#include "storage/sqlite/sqlite_migrations.hpp"
+#include "storage/sqlite/sqlite_store_health.hpp"
+#include "storage/store_set.hpp"
+
+namespace brokle::storage {
+
+store_set::~store_set() = default;
+
+result<store_set> open_sqlite_stores(const sqlite_options& opts) {
+  std::error_code ec;
+  std::filesystem::create_directories(opts.data_dir, ec);
+  if (ec) return make_error(errc::unavailable, "cannot create data dir " + opts.data_dir.string() + ": " + ec.message());
+  auto file = opts.data_dir / "brokle.db";
+  auto db = sqlite::database::open(file, opts.readers);
+  if (!db) return db.err();
+  std::shared_ptr<sqlite::database> shared(std::move(*db));
+  store_set set;
+  set.backend = "sqlite";
+  set.location = file.string();
+  set.migrations = std::make_unique<sqlite::sqlite_migrations>(*shared);
+  // The schema_migrations table exists before anyone probes health.
+  if (auto rows = set.migrations->applied(); !rows) return rows.err();
+  set.health = std::make_unique<sqlite::sqlite_store_health>(shared);
+  set.keep_alive = shared;
+  return set;
+}
+
+}  // namespace brokle::storage

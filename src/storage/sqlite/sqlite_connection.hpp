@@ -1,0 +1,89 @@
+// Thin RAII over one sqlite3 connection and its prepared statements. Internal to storage/.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/result.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace brokle::storage::sqlite {
+
+class statement {
+ public:
+  statement() = default;
+  statement(sqlite3* db, sqlite3_stmt* s) : db_(db), stmt_(s) {}
+  ~statement();
+  statement(statement&& o) noexcept : db_(o.db_), stmt_(o.stmt_) { o.stmt_ = nullptr; }
+  statement& operator=(statement&& o) noexcept;
+  statement(const statement&) = delete;
+
+  statement& bind(int idx, std::string_view v);
+  statement& bind(int idx, int64_t v);
+  statement& bind(int idx, double v);
+  statement& bind_null(int idx);
+  statement& bind_blob(int idx, const void* data, size_t n);
+  // Binds 1..N in order.
+  template <class... Ts>
+  statement& bind_all(const Ts&... vs) {
+    int i = 1;
+    (bind(i++, vs), ...);
+    return *this;
+  }
+
+  // Returns true when a row is available, false when done; error on failure.
+  result<bool> step();
+  status run();  // step to completion, expecting no rows
+  void reset();
+
+  bool is_null(int col) const;
+  int64_t column_int(int col) const;
+  double column_double(int col) const;
+  std::string column_text(int col) const;
+  std::optional<std::string> column_text_opt(int col) const;
+
+ private:
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+class connection {
+ public:
+  // Opens (creating if asked) with WAL, synchronous=NORMAL, foreign keys on, a busy timeout.
+  static result<connection> open(const std::string& path, bool read_only);
+  connection() = default;
+  ~connection();
+  connection(connection&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+  connection& operator=(connection&& o) noexcept;
+  connection(const connection&) = delete;
+
+  status exec(std::string_view sql);  // one or more statements, no results
+  result<statement> prepare(std::string_view sql);
+  int64_t changes() const;
+  int64_t last_insert_rowid() const;
+  std::string last_error() const;
+  sqlite3* handle() const noexcept { return db_; }
+
+ private:
+  explicit connection(sqlite3* db) : db_(db) {}
+  sqlite3* db_ = nullptr;
+};
+
+// A transaction that rolls back unless committed.
+class transaction {
+ public:
+  explicit transaction(connection& c);
+  ~transaction();
+  status begin();  // BEGIN IMMEDIATE
+  status commit();
+
+ private:
+  connection& c_;
+  bool open_ = false;
+};
+
+}  // namespace brokle::storage::sqlite

@@ -1,0 +1,35 @@
+// Every store the process uses, opened together for the configured backend. Domain services get
+// their store interfaces from here; nothing above storage/ sees a connection.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include "core/result.hpp"
+#include "storage/migration_runner.hpp"
+#include "storage/store_health.hpp"
+
+namespace brokle::storage {
+
+struct store_set {
+  std::shared_ptr<void> keep_alive;  // the backend's shared connection state; destroyed last
+  std::string backend;
+  std::string location;  // file path or DSN with secrets removed
+  std::unique_ptr<migration_backend> migrations;
+  std::unique_ptr<store_health> health;
+
+  ~store_set();
+  store_set() = default;
+  store_set(store_set&&) noexcept = default;
+  store_set& operator=(store_set&&) noexcept = default;
+};
+
+struct sqlite_options {
+  std::filesystem::path data_dir;
+  size_t readers = 4;
+};
+
+// Opens (creating the directory and file if needed) the embedded store at data_dir/brokle.db.
+result<store_set> open_sqlite_stores(const sqlite_options& opts);
+
+}  // namespace brokle::storage
