@@ -44,6 +44,22 @@ int run_cli(int argc, char** argv) {
   auto* print_cmd = config_cmd->add_subcommand("print", "Print the effective configuration (secrets redacted)");
   auto* docs_cmd = config_cmd->add_subcommand("docs", "Print every setting as a Markdown table");
 
+  // CLI11 only says "a subcommand is required" for a mistyped command; name it instead.
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (a.empty() || a[0] == '-') {
+      // Settings flags take a value; skip it ("--http-port 9090").
+      if (a.find('=') == std::string_view::npos && a != "--help" && a != "-h" && a != "--help-all") ++i;
+      continue;
+    }
+    if (a != "serve" && a != "migrate" && a != "config" && a != "version") {
+      std::fprintf(stderr, "error: unknown command '%s' (commands: serve, migrate, config, version; see --help)\n",
+                   argv[i]);
+      return 2;
+    }
+    break;
+  }
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

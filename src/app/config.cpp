@@ -234,14 +234,14 @@ void flatten(const toml::table& t, const std::string& prefix, std::map<std::stri
         else if (auto iv = el.value<int64_t>()) joined += std::to_string(*iv);
       }
       out[key] = joined;
-    } else if (auto sv = node.value<std::string>()) {
-      out[key] = *sv;
-    } else if (auto bv = node.value<bool>()) {
-      out[key] = *bv ? "true" : "false";
-    } else if (auto iv = node.value<int64_t>()) {
-      out[key] = std::to_string(*iv);
-    } else if (auto dv = node.value<double>()) {
-      out[key] = std::to_string(*dv);
+    } else if (node.is_string()) {
+      out[key] = *node.value<std::string>();
+    } else if (node.is_boolean()) {
+      out[key] = *node.value<bool>() ? "true" : "false";
+    } else if (node.is_integer()) {
+      out[key] = std::to_string(*node.value<int64_t>());
+    } else if (node.is_floating_point()) {
+      out[key] = std::to_string(*node.value<double>());
     }
   }
 }

@@ -139,7 +139,7 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
 class session : public std::enable_shared_from_this<session> {
  public:
   session(std::shared_ptr<http_server::impl> srv, tcp::socket sock)
-      : srv_(std::move(srv)), stream_(std::move(sock)), wake_(stream_.get_executor()) {
+      : srv_(std::move(srv)), stream_(std::move(sock)), wake_(stream_.get_executor()), deadline_(stream_.get_executor()) {
     buffer_.max_size(srv_->opts.header_limit + srv_->opts.body_limit + 64 * 1024);
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
@@ -167,6 +167,19 @@ class session : public std::enable_shared_from_this<session> {
 
  private:
   awaitable<void> loop();
+  void arm_deadline(std::chrono::milliseconds d) {
+    timed_out_ = false;
+    deadline_.expires_after(d);
+    deadline_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+      if (ec) return;
+      if (auto s = weak.lock()) {
+        s->timed_out_ = true;
+        beast::error_code ignore;
+        s->stream_.socket().cancel(ignore);
+      }
+    });
+  }
+  void disarm_deadline() { deadline_.cancel(); }
   awaitable<void> reject(unsigned status, std::string_view code, std::string_view message, std::string_view reason);
   awaitable<bool> write_response(http_response& res, unsigned version, bool keep_alive, bool head_only);
   awaitable<void> serve_sse(std::shared_ptr<stream_channel> ch, http_response& res, unsigned version);
@@ -178,6 +191,10 @@ class session : public std::enable_shared_from_this<session> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   asio::steady_timer wake_;
+  // Read deadlines for the header and body phases. On expiry the pending read is cancelled (not
+  // the socket closed, as tcp_stream's own expiry would) so the client still gets its 408.
+  asio::steady_timer deadline_;
+  bool timed_out_ = false;
   std::string remote_;
   bool busy_ = false;
   std::weak_ptr<stream_channel> channel_;
@@ -258,10 +275,12 @@ awaitable<void> session::loop() {
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(opts.header_limit));
     parser.body_limit(opts.body_limit);
-    stream_.expires_after(opts.header_timeout);
+    stream_.expires_never();
+    arm_deadline(opts.header_timeout);
     auto [hec, hn] = co_await http::async_read_header(stream_, buffer_, parser, no_throw);
+    disarm_deadline();
     if (hec) {
-      if (hec == beast::error::timeout) {
+      if (timed_out_) {
         co_await reject(408, "request_timeout", "request headers not received in time", "timeout");
       } else if (hec == http::error::header_limit) {
         co_await reject(431, "headers_too_large",
@@ -283,13 +302,14 @@ awaitable<void> session::loop() {
       if (cec) break;
     }
     if (!parser.is_done()) {
-      stream_.expires_after(opts.body_timeout);
+      arm_deadline(opts.body_timeout);
       auto [bec, bn] = co_await http::async_read(stream_, buffer_, parser, no_throw);
+      disarm_deadline();
       if (bec) {
         if (bec == http::error::body_limit) {
           co_await reject(413, "request_too_large",
                           "request body exceeds " + std::to_string(opts.body_limit) + " bytes", "body_too_large");
-        } else if (bec == beast::error::timeout) {
+        } else if (timed_out_) {
           co_await reject(408, "request_timeout", "request body not received in time", "timeout");
         } else if (!is_quiet_close(bec)) {
           co_await reject(400, "malformed_request", "malformed HTTP request body: " + bec.message(), "malformed");
