@@ -32,18 +32,24 @@ class blocking_pool {
   blocking_pool& operator=(const blocking_pool&) = delete;
 
   // Runs fn() on a pool thread. fn's exceptions are rethrown in the awaiting coroutine.
+  // fn must be trivially destructible (capture by reference or pointer): GCC 12 destroys closure
+  // temporaries that appear inside a co_await expression twice (measured with ASan; see
+  // docs/build.md), and `co_await pool.run([..] {...})` is exactly that shape.
   template <class F>
   boost::asio::awaitable<result<std::invoke_result_t<F&>>> run(F fn) {
+    static_assert(std::is_trivially_destructible_v<F>,
+                  "blocking_pool::run: capture by reference/pointer only (GCC 12 co_await temporary bug)");
     using R = std::invoke_result_t<F&>;
     std::optional<R> out;
     std::exception_ptr ex;
-    bool accepted = co_await submit([&] {
+    std::function<void()> work = [&] {
       try {
         out.emplace(fn());
       } catch (...) {
         ex = std::current_exception();
       }
-    });
+    };
+    bool accepted = co_await submit(std::move(work));
     if (!accepted) co_return make_error(errc::unavailable, name_ + " pool is saturated; retry shortly");
     if (ex) std::rethrow_exception(ex);
     co_return std::move(*out);

@@ -46,7 +46,7 @@ TEST(blocking_pool, rejects_with_unavailable_when_the_queue_is_full) {
   asio::io_context io;
   std::atomic<int> ok{0}, rejected{0};
   auto job = [&]() -> asio::awaitable<void> {
-    auto r = co_await pool.run([&, gate] {
+    auto r = co_await pool.run([&] {
       first_running = true;
       gate.wait();
       return 1;

@@ -1,0 +1,11 @@
+DROP TRIGGER IF EXISTS audit_log_no_delete;
+DROP TRIGGER IF EXISTS audit_log_no_update;
+DROP TABLE audit_log;
+DROP TABLE api_keys;
+DROP TABLE projects;
+DROP TABLE invitations;
+DROP TABLE memberships;
+DROP TABLE organizations;
+DROP TABLE recovery_codes;
+DROP TABLE sessions;
+DROP TABLE users;
