@@ -8,6 +8,9 @@
 #include "app/config.hpp"
 #include "app/migrate_command.hpp"
 #include "app/serve_command.hpp"
+#include "app/setup_commands.hpp"
+
+#include <iostream>
 #include "core/build_info.hpp"
 
 namespace brokle::app {
@@ -38,6 +41,27 @@ int run_cli(int argc, char** argv) {
   auto* down_cmd = migrate_cmd->add_subcommand("down", "Revert the newest migration(s)");
   down_cmd->add_option("-n,--steps", down_steps, "How many migrations to revert")->check(CLI::Range(1, 1000));
   auto* status_cmd = migrate_cmd->add_subcommand("status", "Show applied, pending and dirty migrations");
+  auto* user_cmd = cli.add_subcommand("user", "Manage dashboard users on the local store");
+  user_cmd->require_subcommand(1);
+  auto* user_create_cmd = user_cmd->add_subcommand("create", "Create a user (password read from standard input)");
+  user_create_args uca;
+  bool password_stdin = false;
+  user_create_cmd->add_option("--email", uca.email, "Email address")->required();
+  user_create_cmd->add_option("--name", uca.name, "Display name");
+  user_create_cmd->add_flag("--password-stdin", password_stdin, "Read the password from standard input")->required();
+  user_create_cmd->add_flag("--admin", uca.admin, "Make the user an instance administrator");
+  auto* project_cmd = cli.add_subcommand("project", "Manage projects on the local store");
+  project_cmd->require_subcommand(1);
+  auto* project_create_cmd = project_cmd->add_subcommand("create", "Create a project; prints its id");
+  project_create_args pca;
+  project_create_cmd->add_option("--name", pca.name, "Project name")->required();
+  project_create_cmd->add_option("--owner", pca.owner_email, "Owner's email (default: the first admin user)");
+  auto* key_cmd = cli.add_subcommand("key", "Manage project API keys on the local store");
+  key_cmd->require_subcommand(1);
+  auto* key_create_cmd = key_cmd->add_subcommand("create", "Create an API key; prints only the full key");
+  key_create_args kca;
+  key_create_cmd->add_option("--project", kca.project, "Project name or id")->required();
+  key_create_cmd->add_option("--name", kca.name, "A label for the key");
   auto* version_cmd = cli.add_subcommand("version", "Print the version and build");
   auto* config_cmd = cli.add_subcommand("config", "Inspect configuration");
   config_cmd->require_subcommand(1);
@@ -52,8 +76,11 @@ int run_cli(int argc, char** argv) {
       if (a.find('=') == std::string_view::npos && a != "--help" && a != "-h" && a != "--help-all") ++i;
       continue;
     }
-    if (a != "serve" && a != "migrate" && a != "config" && a != "version") {
-      std::fprintf(stderr, "error: unknown command '%s' (commands: serve, migrate, config, version; see --help)\n",
+    if (a != "serve" && a != "migrate" && a != "config" && a != "version" && a != "user" && a != "project" &&
+        a != "key") {
+      std::fprintf(stderr,
+                   "error: unknown command '%s' (commands: serve, migrate, user, project, key, config, version; "
+                   "see --help)\n",
                    argv[i]);
       return 2;
     }
@@ -108,6 +135,18 @@ int run_cli(int argc, char** argv) {
     return 0;
   }
   if (serve_cmd->parsed()) return serve(*rc);
+  if (user_create_cmd->parsed()) {
+    std::string password;
+    std::getline(std::cin, password);
+    if (!password.empty() && password.back() == '\r') password.pop_back();
+    if (password.empty()) {
+      std::fprintf(stderr, "error: no password on standard input (echo ... | brokle user create ...)\n");
+      return 2;
+    }
+    return user_create(*rc, uca, password);
+  }
+  if (project_create_cmd->parsed()) return project_create(*rc, pca);
+  if (key_create_cmd->parsed()) return key_create(*rc, kca);
   if (up_cmd->parsed()) return migrate(*rc, "up", 0);
   if (down_cmd->parsed()) return migrate(*rc, "down", down_steps);
   if (status_cmd->parsed()) return migrate(*rc, "status", 0);

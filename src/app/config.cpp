@@ -209,6 +209,35 @@ std::vector<setting> make_settings() {
                  return true;
                },
                [](const config& c) { return c.master_key; }});
+  s.push_back({"security.argon2_ops", "BROKLE_ARGON2_OPS", "argon2-ops",
+               "Argon2id passes per password hash (higher is slower to attack and to log in).", "an integer 1-10",
+               false,
+               [](config& c, const std::string& v) {
+                 size_t n = 0;
+                 if (!set_count(n, v, 1, 10)) return false;
+                 c.argon2_ops = n;
+                 return true;
+               },
+               [](const config& c) { return std::to_string(c.argon2_ops); }});
+  s.push_back({"security.argon2_memory", "BROKLE_ARGON2_MEMORY", "argon2-memory",
+               "Argon2id memory per password hash.", "a size like 19MiB (8KiB-1GiB)", false,
+               [](config& c, const std::string& v) { return set_size(c.argon2_memory, v, 8 * 1024, 1024 * kMiB); },
+               [](const config& c) { return format_size(c.argon2_memory); }});
+  s.push_back({"security.access_token_ttl", "BROKLE_ACCESS_TOKEN_TTL", "access-token-ttl",
+               "Lifetime of dashboard access tokens (JWT).", "a duration like 15m (30s-24h)", false,
+               [](config& c, const std::string& v) {
+                 if (!set_duration(c.access_token_ttl, v, std::chrono::milliseconds(30000))) return false;
+                 return c.access_token_ttl <= std::chrono::hours(24);
+               },
+               [](const config& c) { return format_duration(c.access_token_ttl); }});
+  s.push_back({"security.refresh_token_ttl", "BROKLE_REFRESH_TOKEN_TTL", "refresh-token-ttl",
+               "Lifetime of a dashboard session (refresh token), renewed on each refresh.",
+               "a duration like 30d (1m-365d)", false,
+               [](config& c, const std::string& v) {
+                 if (!set_duration(c.refresh_token_ttl, v, std::chrono::milliseconds(60000))) return false;
+                 return c.refresh_token_ttl <= std::chrono::hours(24 * 365);
+               },
+               [](const config& c) { return format_duration(c.refresh_token_ttl); }});
   return s;
 }
 

@@ -30,6 +30,10 @@ struct config {
   size_t blocking_queue = 1024;
   std::chrono::milliseconds shutdown_timeout{15000};
   std::string master_key;  // secret; empty = key file in the data dir
+  uint64_t argon2_ops = 2;
+  size_t argon2_memory = 19 * 1024 * 1024;
+  std::chrono::milliseconds access_token_ttl{15 * 60 * 1000};
+  std::chrono::milliseconds refresh_token_ttl{30LL * 24 * 3600 * 1000};
 };
 
 enum class setting_source { defaults, file, dotenv, environment, flag };

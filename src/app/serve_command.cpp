@@ -9,6 +9,8 @@
 
 #include "api/api_services.hpp"
 #include "api/health_routes.hpp"
+#include "api/identity_routes.hpp"
+#include "app/identity_module.hpp"
 #include "app/process_metrics.hpp"
 #include "core/build_info.hpp"
 #include "core/log.hpp"
@@ -73,8 +75,26 @@ int serve(const resolved_config& rc) {
     return 1;
   }
 
+  auto identity = make_identity_module(cfg, *stores);
+  if (!identity) {
+    log::error("cannot start identity services", {{"error", identity.err().message}});
+    log::shutdown();
+    return 1;
+  }
+  auto& id = **identity;
+  id.keys->start(std::chrono::milliseconds(500));
+
   metrics::registry registry;
   register_process_metrics(registry);
+  registry.add_callback("brokle_api_keys_active", "Active API keys in the in-memory index.",
+                        metrics::family_type::gauge, {},
+                        [&id](auto& out) { out.push_back({{}, static_cast<double>(id.keys->size())}); });
+  registry.add_callback("brokle_audit_append_failures_total", "Audit events that could not be written.",
+                        metrics::family_type::counter, {},
+                        [&id](auto& out) { out.push_back({{}, static_cast<double>(id.audit->failures())}); });
+  registry.add_callback("brokle_rate_limiter_evictions_total", "Rate-limit buckets evicted to stay within bounds.",
+                        metrics::family_type::counter, {},
+                        [&id](auto& out) { out.push_back({{}, static_cast<double>(id.limiter->evictions())}); });
   net::blocking_pool blocking(cfg.blocking_threads, cfg.blocking_queue, "blocking");
   register_pool_metrics(registry, blocking);
 
@@ -108,6 +128,18 @@ int serve(const resolved_config& rc) {
 
   api::api_services services{*stores, blocking, registry, health, started_at};
   api::add_health_routes(routes, services);
+  api::identity_api identity_routes{api::identity_http{*id.auth, *id.keys, *id.limiter, blocking, {}},
+                                    *id.orgs,
+                                    *id.projects,
+                                    *id.accounts,
+                                    *id.policy,
+                                    *stores->organizations,
+                                    *stores->audit};
+  api::add_auth_routes(routes, identity_routes);
+  api::add_organization_routes(routes, identity_routes);
+  api::add_project_routes(routes, identity_routes);
+  api::add_account_routes(routes, identity_routes);
+  api::add_sdk_auth_routes(routes, identity_routes);
 
   http = std::make_unique<net::http_server>("http", cfg.http, routes, runtime, registry);
   auto port = http->listen();
@@ -126,9 +158,14 @@ int serve(const resolved_config& rc) {
       "  http        http://%s:%u  (health /health, readiness /health/db, metrics /metrics)\n"
       "  store       %s (%s)\n"
       "  io threads  %zu\n"
+      "First steps:\n"
+      "  create an account   curl -X POST http://%s:%u/api/v1/auth/signup -H 'Content-Type: application/json' \\\n"
+      "                        -d '{\"email\":\"you@example.com\",\"password\":\"at-least-12-chars\"}'\n"
+      "  or from the shell   brokle user create --email you@example.com --password-stdin --admin\n"
+      "                      brokle project create --name my-app   then   brokle key create --project my-app\n"
       "Press Ctrl-C to stop.\n",
       build::version, host.c_str(), static_cast<unsigned>(*port), stores->location.c_str(), stores->backend.c_str(),
-      runtime.size());
+      runtime.size(), host.c_str(), static_cast<unsigned>(*port));
   std::fflush(stdout);
 
   int sig = 0;
@@ -147,6 +184,7 @@ int serve(const resolved_config& rc) {
               {{"connections", std::to_string(http->active_connections())}});
   runtime.stop();
   blocking.stop();
+  id.keys->stop();
   log::info("stopped", {{"clean", drained ? "true" : "false"}});
   log::shutdown();
   return 0;

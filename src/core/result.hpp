@@ -3,6 +3,7 @@
 // the transport can map them to a status without string matching.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <variant>
@@ -24,9 +25,12 @@ enum class errc {
 struct error {
   errc code = errc::internal;
   std::string message;
+  int64_t retry_after_ms = 0;  // for rate_limited / unavailable: when trying again makes sense
 };
 
-inline error make_error(errc code, std::string message) { return error{code, std::move(message)}; }
+inline error make_error(errc code, std::string message, int64_t retry_after_ms = 0) {
+  return error{code, std::move(message), retry_after_ms};
+}
 
 template <class T>
 class [[nodiscard]] result {

@@ -2,63 +2,95 @@
 
 #include <sodium.h>
 
-#include <array>
 #include <chrono>
-#include <mutex>
+#include <stdexcept>
+
+#include "core/sodium_init.hpp"
 
 namespace brokle {
 
 namespace {
-constexpr char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-int decode_char(char c) {
-  for (int i = 0; i < 32; ++i)
-    if (kAlphabet[i] == c) return i;
-  return -1;
+constexpr std::string_view kAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+constexpr uint64_t kMaxTimestamp = (uint64_t{1} << 48) - 1;
+
+// Lookup table from character to 5-bit value; -1 for anything outside the canonical alphabet.
+constexpr std::array<int8_t, 256> make_decode_table() {
+  std::array<int8_t, 256> t{};
+  for (auto& v : t) v = -1;
+  for (size_t i = 0; i < kAlphabet.size(); ++i) t[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int8_t>(i);
+  return t;
+}
+constexpr auto kDecode = make_decode_table();
+
+int decode_char(char c) { return kDecode[static_cast<unsigned char>(c)]; }
+
+// Adds one to the 80-bit big-endian number; returns false when it wraps to zero.
+bool increment(std::array<uint8_t, 10>& r) {
+  for (size_t i = r.size(); i-- > 0;) {
+    if (++r[i] != 0) return true;
+  }
+  return false;
 }
 
-std::mutex g_mu;
-uint64_t g_last_ms = 0;
-std::array<uint8_t, 10> g_last_random{};
+uint64_t wall_clock_ms() {
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
+}
+
 }  // namespace
 
-std::string new_ulid() {
-  static const bool init = [] { return sodium_init() >= 0; }();
-  (void)init;
-  uint64_t ms = static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
-  std::array<uint8_t, 10> rnd;
-  {
-    std::lock_guard lock(g_mu);
-    if (ms <= g_last_ms) {
-      // Same (or earlier) millisecond: increment the previous random part so ids stay ordered.
-      ms = g_last_ms;
-      for (int i = 9; i >= 0; --i)
-        if (++g_last_random[static_cast<size_t>(i)] != 0) break;
-    } else {
-      randombytes_buf(g_last_random.data(), g_last_random.size());
-      g_last_ms = ms;
-    }
-    rnd = g_last_random;
-  }
-  // 128 bits: 48 time + 80 random, written as 26 base32 digits (the first carries 3 bits).
-  std::array<uint8_t, 16> bytes{};
-  for (int i = 0; i < 6; ++i) bytes[static_cast<size_t>(i)] = static_cast<uint8_t>(ms >> (40 - 8 * i));
-  for (size_t i = 0; i < 10; ++i) bytes[6 + i] = rnd[i];
+std::string encode_ulid(uint64_t ms, const std::array<uint8_t, 10>& random) {
+  if (ms > kMaxTimestamp) throw std::invalid_argument("ulid timestamp exceeds 48 bits");
   std::string out(26, '0');
-  // Read 5 bits at a time from the 130-bit big-endian number (2 leading zero bits).
-  for (int d = 0; d < 26; ++d) {
-    int bit = d * 5 - 2;  // position of this digit's first bit within the 128 bits
-    int v = 0;
-    for (int b = 0; b < 5; ++b) {
-      int pos = bit + b;
-      int bitval = 0;
-      if (pos >= 0) bitval = (bytes[static_cast<size_t>(pos / 8)] >> (7 - pos % 8)) & 1;
-      v = (v << 1) | bitval;
+  for (size_t i = 10; i-- > 0;) {
+    out[i] = kAlphabet[ms & 31];
+    ms >>= 5;
+  }
+  // 80 random bits = two 40-bit halves, each exactly eight base32 digits.
+  for (size_t half = 0; half < 2; ++half) {
+    uint64_t v = 0;
+    for (size_t b = 0; b < 5; ++b) v = (v << 8) | random[half * 5 + b];
+    for (size_t i = 8; i-- > 0;) {
+      out[10 + half * 8 + i] = kAlphabet[v & 31];
+      v >>= 5;
     }
-    out[static_cast<size_t>(d)] = kAlphabet[v];
   }
   return out;
+}
+
+std::string ulid_generator::next(uint64_t now_ms) {
+  std::array<uint8_t, 10> random;
+  uint64_t ms;
+  {
+    std::lock_guard lock(mu_);
+    if (now_ms > last_ms_) {
+      ensure_sodium();
+      randombytes_buf(last_random_.data(), last_random_.size());
+      last_ms_ = now_ms;
+    } else if (!increment(last_random_)) {
+      // 2^80 ids in one millisecond cannot happen by chance; borrowing the next millisecond keeps
+      // ids ordered and unique instead of failing.
+      ++last_ms_;
+      ensure_sodium();
+      randombytes_buf(last_random_.data(), last_random_.size());
+    }
+    ms = last_ms_ > kMaxTimestamp ? kMaxTimestamp : last_ms_;
+    random = last_random_;
+  }
+  return encode_ulid(ms, random);
+}
+
+void ulid_generator::seed_for_test(uint64_t last_ms, const std::array<uint8_t, 10>& last_random) {
+  std::lock_guard lock(mu_);
+  last_ms_ = last_ms;
+  last_random_ = last_random;
+}
+
+std::string new_ulid() {
+  static ulid_generator generator;
+  return generator.next(wall_clock_ms());
 }
 
 bool is_valid_ulid(std::string_view s) {
@@ -69,8 +101,9 @@ bool is_valid_ulid(std::string_view s) {
 }
 
 uint64_t ulid_timestamp_ms(std::string_view s) {
+  if (!is_valid_ulid(s)) return 0;
   uint64_t v = 0;
-  for (size_t i = 0; i < 10 && i < s.size(); ++i) v = (v << 5) | static_cast<uint64_t>(decode_char(s[i]) & 31);
+  for (size_t i = 0; i < 10; ++i) v = (v << 5) | static_cast<uint64_t>(decode_char(s[i]));
   return v;
 }
 

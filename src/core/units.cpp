@@ -84,6 +84,7 @@ std::string format_size(uint64_t bytes) {
 
 std::string format_duration(std::chrono::milliseconds d) {
   auto ms = d.count();
+  if (ms && ms % 86'400'000 == 0) return std::to_string(ms / 86'400'000) + "d";
   if (ms && ms % 3'600'000 == 0) return std::to_string(ms / 3'600'000) + "h";
   if (ms && ms % 60'000 == 0) return std::to_string(ms / 60'000) + "m";
   if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";

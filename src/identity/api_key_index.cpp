@@ -66,6 +66,8 @@ result<key_principal> api_key_index::validate(std::string_view presented) const 
   auto it = by_hash_.find(h);
   if (it == by_hash_.end()) return make_error(errc::unauthenticated, "invalid API key: unknown or revoked");
   const entry& e = it->second;
+  // The project id is spelled out in the key; a hash hit under another project is not a match.
+  if (e.project_id != parsed->project_id) return make_error(errc::unauthenticated, "invalid API key: unknown or revoked");
   if (e.expires_at != 0 && e.expires_at <= clock_.now_ms())
     return make_error(errc::unauthenticated, "invalid API key: expired");
   return key_principal{project_scope(e.org_id, e.project_id), e.key_id, e.rpm_limit, e.tpm_limit};

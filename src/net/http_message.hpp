@@ -77,6 +77,7 @@ struct request_error {
   std::string code;
   std::string message;
   std::string type;  // empty -> error_type_for_status(status)
+  std::vector<header_map::entry> headers = {};  // e.g. Retry-After, x-ratelimit-*
 };
 
 }  // namespace brokle::net

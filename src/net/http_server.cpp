@@ -417,6 +417,7 @@ awaitable<http_response> session::dispatch(request_context& ctx, const route_mat
     co_return co_await m.matched->fn(ctx);
   } catch (const request_error& e) {
     caught = error_response(e.status, e.type, e.code, e.message);
+    for (const auto& h : e.headers) caught->headers.set(h.name, h.value);
   } catch (const std::exception& e) {
     failure = e.what();
   } catch (...) {

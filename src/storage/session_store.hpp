@@ -26,6 +26,9 @@ class session_store {
   virtual status create(const session_record& s) = 0;
   virtual result<std::optional<session_record>> find_by_refresh_hash(std::string_view hash) = 0;
   virtual result<std::optional<session_record>> find(std::string_view session_id) = 0;
+  // The session whose refresh token was rotated away from `hash`: a second use of a spent
+  // refresh token, the sign of a stolen token.
+  virtual result<std::optional<session_record>> find_by_previous_hash(std::string_view hash) = 0;
   // Swaps the refresh hash only if `old_hash` is still current (a reused token loses the race).
   virtual result<bool> rotate(std::string_view session_id, std::string_view old_hash, std::string_view new_hash,
                               int64_t new_expires_at) = 0;

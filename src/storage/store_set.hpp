@@ -6,8 +6,13 @@
 #include <memory>
 
 #include "core/result.hpp"
+#include "storage/audit_store.hpp"
 #include "storage/migration_runner.hpp"
+#include "storage/organization_store.hpp"
+#include "storage/project_store.hpp"
+#include "storage/session_store.hpp"
 #include "storage/store_health.hpp"
+#include "storage/user_store.hpp"
 
 namespace brokle::storage {
 
@@ -17,6 +22,11 @@ struct store_set {
   std::string location;  // file path or DSN with secrets removed
   std::unique_ptr<migration_backend> migrations;
   std::unique_ptr<store_health> health;
+  std::unique_ptr<user_store> users;
+  std::unique_ptr<session_store> sessions;
+  std::unique_ptr<organization_store> organizations;
+  std::unique_ptr<project_store> projects;
+  std::unique_ptr<audit_store> audit;
 
   ~store_set();
   store_set() = default;

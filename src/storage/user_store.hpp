@@ -40,6 +40,8 @@ class user_store {
   virtual result<std::optional<user_record>> find_by_email(std::string_view email) = 0;
   virtual result<std::optional<user_record>> find_by_id(std::string_view id) = 0;
   virtual result<int64_t> count() = 0;
+  // The oldest admin (else the oldest user): the owner of things the CLI operator creates.
+  virtual result<std::optional<user_record>> first_admin() = 0;
   virtual status update_profile(std::string_view id, std::string_view name, int64_t now) = 0;
   virtual status update_password(std::string_view id, std::string_view password_hash, int64_t now) = 0;
   // Counts a failure inside the window; returns locked_until (0 when not locked).

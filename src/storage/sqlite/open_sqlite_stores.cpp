@@ -1,8 +1,13 @@
 #include <system_error>
 
+#include "storage/sqlite/sqlite_audit_store.hpp"
 #include "storage/sqlite/sqlite_database.hpp"
 #include "storage/sqlite/sqlite_migrations.hpp"
+#include "storage/sqlite/sqlite_organization_store.hpp"
+#include "storage/sqlite/sqlite_project_store.hpp"
+#include "storage/sqlite/sqlite_session_store.hpp"
 #include "storage/sqlite/sqlite_store_health.hpp"
+#include "storage/sqlite/sqlite_user_store.hpp"
 #include "storage/store_set.hpp"
 
 namespace brokle::storage {
@@ -24,6 +29,11 @@ result<store_set> open_sqlite_stores(const sqlite_options& opts) {
   // The schema_migrations table exists before anyone probes health.
   if (auto rows = set.migrations->applied(); !rows) return rows.err();
   set.health = std::make_unique<sqlite::sqlite_store_health>(shared);
+  set.users = std::make_unique<sqlite::sqlite_user_store>(shared);
+  set.sessions = std::make_unique<sqlite::sqlite_session_store>(shared);
+  set.organizations = std::make_unique<sqlite::sqlite_organization_store>(shared);
+  set.projects = std::make_unique<sqlite::sqlite_project_store>(shared);
+  set.audit = std::make_unique<sqlite::sqlite_audit_store>(shared);
   set.keep_alive = shared;
   return set;
 }

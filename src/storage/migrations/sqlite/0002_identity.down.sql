@@ -1,6 +1,8 @@
 DROP TRIGGER IF EXISTS audit_log_no_delete;
 DROP TRIGGER IF EXISTS audit_log_no_update;
 DROP TABLE audit_log;
+DROP TRIGGER IF EXISTS api_keys_tombstone;
+DROP TABLE api_key_tombstones;
 DROP TABLE api_keys;
 DROP TABLE projects;
 DROP TABLE invitations;

@@ -20,6 +20,7 @@ CREATE TABLE sessions (
   id           TEXT PRIMARY KEY,
   user_id      TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
   refresh_hash TEXT NOT NULL UNIQUE,
+  previous_hash TEXT,               -- the refresh hash before the last rotation (reuse detection)
   created_at   INTEGER NOT NULL,
   expires_at   INTEGER NOT NULL,
   revoked_at   INTEGER,
@@ -27,6 +28,7 @@ CREATE TABLE sessions (
   ip           TEXT NOT NULL DEFAULT ''
 ) WITHOUT ROWID;
 CREATE INDEX sessions_user ON sessions(user_id);
+CREATE INDEX sessions_previous ON sessions(previous_hash);
 
 CREATE TABLE recovery_codes (
   user_id   TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -94,6 +96,21 @@ CREATE TABLE api_keys (
 ) WITHOUT ROWID;
 CREATE INDEX api_keys_project ON api_keys(project_id);
 CREATE INDEX api_keys_updated ON api_keys(updated_at);
+
+-- Deleted keys (a project or organization removed) leave a tombstone so every replica's in-memory
+-- key index learns of the deletion from the same change feed as revocations.
+CREATE TABLE api_key_tombstones (
+  id         TEXT PRIMARY KEY,
+  project_id TEXT NOT NULL,
+  key_hash   TEXT NOT NULL,
+  deleted_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX api_key_tombstones_time ON api_key_tombstones(deleted_at);
+CREATE TRIGGER api_keys_tombstone AFTER DELETE ON api_keys
+BEGIN
+  INSERT OR REPLACE INTO api_key_tombstones(id, project_id, key_hash, deleted_at)
+  VALUES (old.id, old.project_id, old.key_hash, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+END;
 
 CREATE TABLE audit_log (
   id          TEXT PRIMARY KEY,

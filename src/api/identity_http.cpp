@@ -1,0 +1,98 @@
+#include "api/identity_http.hpp"
+
+#include <cmath>
+
+#include "core/log.hpp"
+
+namespace brokle::api {
+
+void fail_with(const error& e) {
+  unsigned status = 500;
+  std::string code = "internal_error";
+  std::string message = e.message;
+  switch (e.code) {
+    case errc::invalid_argument: status = 400, code = "invalid_request"; break;
+    case errc::unauthenticated: status = 401, code = e.message == "mfa_required" ? "mfa_required" : "unauthorized"; break;
+    case errc::permission_denied: status = 403, code = "forbidden"; break;
+    case errc::not_found: status = 404, code = "not_found"; break;
+    case errc::conflict: status = 409, code = "conflict"; break;
+    case errc::too_large: status = 413, code = "request_too_large"; break;
+    case errc::rate_limited: status = 429, code = "rate_limited"; break;
+    case errc::unavailable: status = 503, code = "unavailable"; break;
+    case errc::internal:
+      log::error("internal error", {{"error", e.message}});
+      message = "internal error";
+      break;
+  }
+  if (code == "mfa_required") message = "this account uses two-factor authentication: send totp_code or recovery_code";
+  net::request_error re{status, code, message, "", {}};
+  if (e.retry_after_ms > 0)
+    re.headers.push_back({"Retry-After", std::to_string((e.retry_after_ms + 999) / 1000)});
+  throw re;
+}
+
+identity::client_info client_of(const net::request_context& ctx) {
+  return {ctx.request.remote_address, std::string(ctx.request.header("User-Agent").substr(0, 256))};
+}
+
+namespace {
+
+void enforce(identity::rate_limiter& limiter, const std::string& key, const identity::bucket_rule& rule,
+             const char* what) {
+  auto d = limiter.take(key, rule, 1, std::chrono::steady_clock::now());
+  if (d.allowed) return;
+  net::request_error re{429, "rate_limited", std::string("too many requests ") + what + "; slow down", "", {}};
+  re.headers.push_back({"Retry-After", std::to_string(std::max<int64_t>(1, (d.retry_after.count() + 999) / 1000))});
+  throw re;
+}
+
+std::string_view bearer_of(const net::http_request& req) {
+  auto h = req.header("Authorization");
+  if (h.size() > 7 && (h.substr(0, 7) == "Bearer " || h.substr(0, 7) == "bearer ")) return h.substr(7);
+  return {};
+}
+
+}  // namespace
+
+void limit_by_ip(net::request_context& ctx, identity_http& id) {
+  enforce(id.limiter, "ip:" + ctx.request.remote_address, id.rules.auth_per_ip, "from this address");
+}
+
+boost::asio::awaitable<identity::authenticated_user> require_user(net::request_context& ctx, identity_http& id) {
+  std::string_view token = bearer_of(ctx.request);
+  if (token.empty()) fail(401, "unauthorized", "sign in: send Authorization: Bearer <access token>");
+  auto& auth = id.auth;
+  auto who = co_await call_blocking(id.blocking, [&] { return auth.authenticate(token); });
+  enforce(id.limiter, "user:" + who.user_id, id.rules.dashboard_per_user, "for this user");
+  co_return who;
+}
+
+sdk_caller require_api_key(net::request_context& ctx, identity_http& id) {
+  std::string_view key = ctx.request.header("X-API-Key");
+  if (key.empty()) key = bearer_of(ctx.request);
+  if (key.empty()) fail(401, "missing_api_key", "send a project API key in X-API-Key or Authorization: Bearer");
+  auto principal = id.keys.validate(key);
+  if (!principal) fail(401, "invalid_api_key", principal.err().message);
+  sdk_caller out{std::move(*principal), {}};
+  if (out.key.rpm_limit > 0) {
+    identity::bucket_rule rule{static_cast<double>(out.key.rpm_limit), static_cast<double>(out.key.rpm_limit) / 60.0};
+    auto d = id.limiter.take("key:" + out.key.key_id, rule, 1, std::chrono::steady_clock::now());
+    auto reset_s = std::to_string(std::max<int64_t>(0, d.reset_after.count()) / 1000.0) + "s";
+    out.rate_headers = {{"x-ratelimit-limit-requests", std::to_string(out.key.rpm_limit)},
+                        {"x-ratelimit-remaining-requests",
+                         std::to_string(static_cast<int64_t>(std::max(0.0, std::floor(d.remaining))))},
+                        {"x-ratelimit-reset-requests", reset_s}};
+    if (!d.allowed) {
+      net::request_error re{429, "rate_limit_exceeded",
+                            "rate limit reached for this API key: " + std::to_string(out.key.rpm_limit) +
+                                " requests per minute",
+                            "", out.rate_headers};
+      re.headers.push_back(
+          {"Retry-After", std::to_string(std::max<int64_t>(1, (d.retry_after.count() + 999) / 1000))});
+      throw re;
+    }
+  }
+  return out;
+}
+
+}  // namespace brokle::api
