@@ -109,3 +109,15 @@ TEST(cli, serve_migrates_automatically_and_the_data_dir_holds_the_store) {
 }
 
 }  // namespace brokle::testing
+
+namespace brokle::testing {
+
+TEST(cli, configuration_docs_match_the_binary) {
+  auto r = run_brokle({"config", "docs"});
+  ASSERT_EQ(r.exit_code, 0);
+  std::ifstream f(std::string(BROKLE_SOURCE_DIR) + "/docs/configuration.md");
+  std::string doc((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  EXPECT_NE(doc.find(r.out), std::string::npos) << "docs/configuration.md is stale: regenerate with `brokle config docs`";
+}
+
+}  // namespace brokle::testing
