@@ -11,9 +11,15 @@ TEST(permissions, roles_are_ordered_by_power) {
   for (int i = 0; i <= static_cast<int>(permission::telemetry_read); ++i) {
     auto p = static_cast<permission>(i);
     // Whatever a lower role may do, every higher role may do too.
-    if (role_allows(org_role::viewer, p)) EXPECT_TRUE(role_allows(org_role::developer, p)) << permission_name(p);
-    if (role_allows(org_role::developer, p)) EXPECT_TRUE(role_allows(org_role::admin, p)) << permission_name(p);
-    if (role_allows(org_role::admin, p)) EXPECT_TRUE(role_allows(org_role::owner, p)) << permission_name(p);
+    if (role_allows(org_role::viewer, p)) {
+      EXPECT_TRUE(role_allows(org_role::developer, p)) << permission_name(p);
+    }
+    if (role_allows(org_role::developer, p)) {
+      EXPECT_TRUE(role_allows(org_role::admin, p)) << permission_name(p);
+    }
+    if (role_allows(org_role::admin, p)) {
+      EXPECT_TRUE(role_allows(org_role::owner, p)) << permission_name(p);
+    }
     EXPECT_TRUE(role_allows(org_role::owner, p));
   }
 }

@@ -97,7 +97,8 @@ TEST_F(sqlite_fixture, a_dirty_mark_blocks_start_up) {
   sqlite::sqlite_migrations backend(*db);
   migration_runner runner(backend, files);
   ASSERT_TRUE(runner.up());
-  db->write([](sqlite::connection& c) { return c.exec("UPDATE schema_migrations SET dirty = 1 WHERE version = 2"); });
+  ASSERT_TRUE(db->write(
+      [](sqlite::connection& c) { return c.exec("UPDATE schema_migrations SET dirty = 1 WHERE version = 2"); }));
   auto ready = runner.check_ready();
   ASSERT_FALSE(ready);
   EXPECT_NE(ready.err().message.find("dirty"), std::string::npos);
