@@ -9,7 +9,11 @@
 
 #include "api/api_services.hpp"
 #include "api/health_routes.hpp"
+#include "api/gateway_routes.hpp"
 #include "api/identity_routes.hpp"
+#include "gateway/call_recorder.hpp"
+#include "gateway/model_catalog.hpp"
+#include "net/upstream_client.hpp"
 #include "app/identity_module.hpp"
 #include "app/process_metrics.hpp"
 #include "core/build_info.hpp"
@@ -82,6 +86,29 @@ int serve(const resolved_config& rc) {
     return 1;
   }
   auto& id = **identity;
+
+  auto providers = gateway::load_provider_configs(cfg.config_file);
+  if (!providers) {
+    log::error("invalid provider configuration", {{"error", providers.err().message}});
+    log::shutdown();
+    return 1;
+  }
+  for (const auto& p : *providers) {
+    if (p.type == gateway::provider_type::openai || p.type == gateway::provider_type::openai_compatible ||
+        p.type == gateway::provider_type::azure_openai)
+      continue;
+    // Refuse at start rather than fail calls later: say plainly what this build can route to.
+    log::error("provider type not supported by this build yet",
+               {{"provider", p.name}, {"type", gateway::provider_type_name(p.type)},
+                {"supported", "openai, azure-openai, openai-compatible"}});
+    log::shutdown();
+    return 1;
+  }
+  gateway::model_catalog catalog(std::move(*providers));
+  gateway::price_table prices;
+  net::upstream_client upstream;
+  gateway::call_recorder recorder(*stores->generations);
+  recorder.start();
   id.keys->start(std::chrono::milliseconds(500));
 
   metrics::registry registry;
@@ -140,6 +167,15 @@ int serve(const resolved_config& rc) {
   api::add_project_routes(routes, identity_routes);
   api::add_account_routes(routes, identity_routes);
   api::add_sdk_auth_routes(routes, identity_routes);
+  api::gateway_api gateway_routes{identity_routes.http, catalog, prices, upstream, recorder, *id.policy,
+                                  *stores->generations};
+  api::add_gateway_routes(routes, gateway_routes);
+  registry.add_callback("brokle_gateway_records_dropped_total",
+                        "Gateway call records dropped (queue full or store failing).", metrics::family_type::counter,
+                        {}, [&recorder](auto& out) { out.push_back({{}, static_cast<double>(recorder.dropped())}); });
+  registry.add_callback("brokle_gateway_records_written_total", "Gateway call records written.",
+                        metrics::family_type::counter, {},
+                        [&recorder](auto& out) { out.push_back({{}, static_cast<double>(recorder.written())}); });
 
   http = std::make_unique<net::http_server>("http", cfg.http, routes, runtime, registry);
   auto port = http->listen();
@@ -152,6 +188,8 @@ int serve(const resolved_config& rc) {
   health.start();
 
   std::string host = cfg.http.bind_address == "0.0.0.0" ? "127.0.0.1" : cfg.http.bind_address;
+  log::info("gateway", {{"providers", std::to_string(catalog.providers().size())},
+                        {"models", std::to_string(catalog.models().size())}});
   log::info("listening", {{"listener", "http"}, {"address", cfg.http.bind_address}, {"port", std::to_string(*port)}});
   std::printf(
       "brokle %s is running\n"
@@ -184,6 +222,7 @@ int serve(const resolved_config& rc) {
               {{"connections", std::to_string(http->active_connections())}});
   runtime.stop();
   blocking.stop();
+  recorder.stop();  // writes every queued call record
   id.keys->stop();
   log::info("stopped", {{"clean", drained ? "true" : "false"}});
   log::shutdown();

@@ -2,14 +2,18 @@
 // server implementation so the rest of the code base compiles without it.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include <boost/asio/awaitable.hpp>
+
 namespace brokle::net {
 
 class stream_channel;
+class body_sink;
 
 enum class http_method { get, head, post, put, patch, del, options, other };
 
@@ -60,6 +64,9 @@ struct http_response {
   // When set, the body is a live stream: the server sends the headers, then every message the
   // channel yields (as SSE chunks or WebSocket frames, by route kind) until it closes.
   std::shared_ptr<stream_channel> stream;
+  // When set, the body is produced chunk by chunk (Transfer-Encoding: chunked) with backpressure:
+  // proxied streams. The producer owns whatever it captured until it returns.
+  std::function<boost::asio::awaitable<void>(body_sink&)> producer;
 };
 
 // The one JSON error envelope every surface uses: {"error":{"message","type","code"}}.

@@ -27,6 +27,7 @@
 #include "core/ulid.hpp"
 #include "net/cors_policy.hpp"
 #include "net/detail/io_runtime_impl.hpp"
+#include "net/body_sink.hpp"
 #include "net/stream_channel.hpp"
 
 namespace brokle::net {
@@ -182,6 +183,7 @@ class session : public std::enable_shared_from_this<session> {
   void disarm_deadline() { deadline_.cancel(); }
   awaitable<void> reject(unsigned status, std::string_view code, std::string_view message, std::string_view reason);
   awaitable<bool> write_response(http_response& res, unsigned version, bool keep_alive, bool head_only);
+  awaitable<bool> serve_produced(http_response& res, unsigned version, bool keep_alive);
   awaitable<void> serve_sse(std::shared_ptr<stream_channel> ch, http_response& res, unsigned version);
   awaitable<void> serve_websocket(std::shared_ptr<stream_channel> ch, http::request<http::string_body> req);
   awaitable<http_response> dispatch(request_context& ctx, const route_match& m);
@@ -382,6 +384,12 @@ awaitable<void> session::loop() {
     }
 
     if (srv_->draining) keep_alive = false;
+    if (res.producer) {
+      bool whole = co_await serve_produced(res, req.version, keep_alive);
+      finish_log(res.status, 0);
+      if (!whole || !keep_alive) break;
+      continue;
+    }
     size_t bytes = res.body.size();
     unsigned status = res.status;
     bool ok = co_await write_response(res, req.version, keep_alive, req.method == http_method::head);
@@ -439,6 +447,48 @@ void session::attach(const std::shared_ptr<stream_channel>& ch) {
     });
   });
   if (srv_->draining) ch->close();
+}
+
+namespace {
+class chunked_sink final : public body_sink {
+ public:
+  chunked_sink(beast::tcp_stream& s, std::chrono::milliseconds timeout) : stream_(s), timeout_(timeout) {}
+  awaitable<bool> write(std::string_view chunk) override {
+    if (failed_) co_return false;
+    if (chunk.empty()) co_return true;  // an empty chunk would end the body
+    stream_.expires_after(timeout_);
+    auto [ec, n] = co_await asio::async_write(stream_, http::make_chunk(asio::buffer(chunk.data(), chunk.size())),
+                                              no_throw);
+    if (ec) failed_ = true;
+    co_return !failed_;
+  }
+  bool failed() const { return failed_; }
+
+ private:
+  beast::tcp_stream& stream_;
+  std::chrono::milliseconds timeout_;
+  bool failed_ = false;
+};
+}  // namespace
+
+// Returns true when the whole body was delivered (the connection may be reused).
+awaitable<bool> session::serve_produced(http_response& res, unsigned version, bool keep_alive) {
+  http::response<http::empty_body> head{static_cast<http::status>(res.status), version};
+  for (auto& h : res.headers.entries()) head.insert(h.name, h.value);
+  head.keep_alive(keep_alive);
+  head.chunked(true);
+  http::response_serializer<http::empty_body> sr{head};
+  stream_.expires_after(srv_->opts.write_timeout);
+  auto [hec, hn] = co_await http::async_write_header(stream_, sr, no_throw);
+  if (hec) co_return false;
+  chunked_sink sink(stream_, srv_->opts.write_timeout);
+  auto producer = std::move(res.producer);
+  co_await producer(sink);
+  if (sink.failed()) co_return false;
+  stream_.expires_after(srv_->opts.write_timeout);
+  auto [ec, n] = co_await asio::async_write(stream_, http::make_chunk_last(), no_throw);
+  stream_.expires_never();
+  co_return !ec;
 }
 
 awaitable<void> session::serve_sse(std::shared_ptr<stream_channel> ch, http_response& res, unsigned version) {

@@ -7,6 +7,7 @@
 
 #include "core/result.hpp"
 #include "storage/audit_store.hpp"
+#include "storage/generation_store.hpp"
 #include "storage/migration_runner.hpp"
 #include "storage/organization_store.hpp"
 #include "storage/project_store.hpp"
@@ -27,6 +28,7 @@ struct store_set {
   std::unique_ptr<organization_store> organizations;
   std::unique_ptr<project_store> projects;
   std::unique_ptr<audit_store> audit;
+  std::unique_ptr<generation_store> generations;
 
   ~store_set();
   store_set() = default;

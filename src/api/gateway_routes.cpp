@@ -1,0 +1,320 @@
+// The OpenAI-compatible gateway surface: /v1/chat/completions, /v1/completions, /v1/embeddings
+// (streaming relayed chunk by chunk), /v1/models[/{model}], and the dashboard's view of recorded
+// calls. Bad input is refused before any upstream call.
+#include "api/gateway_routes.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "api/identity_routes.hpp"
+#include "api/json_views.hpp"
+#include "core/ulid.hpp"
+#include "net/body_sink.hpp"
+
+namespace brokle::api {
+
+namespace asio = boost::asio;
+using net::http_method;
+using net::http_response;
+using net::request_context;
+
+namespace {
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Everything a call needs to be recorded, filled in as it happens.
+struct call_state {
+  storage::generation_record rec;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  gateway::token_usage usage;
+  bool client_wants_usage = false;
+  std::unique_ptr<net::upstream_stream> upstream;
+  gateway_api* gw = nullptr;
+
+  void finish(int status, std::string error = {}) {
+    rec.status = status;
+    rec.error = std::move(error);
+    rec.input_tokens = usage.input_tokens;
+    rec.output_tokens = usage.output_tokens;
+    rec.cached_input_tokens = usage.cached_input_tokens;
+    rec.reasoning_tokens = usage.reasoning_tokens;
+    rec.cost_usd = gw->prices.cost(rec.model_used, usage);
+    rec.latency_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+    gw->recorder.push(std::move(rec));
+  }
+};
+
+void require_array(const boost::json::object& body, std::string_view key, bool non_empty) {
+  auto it = body.find(key);
+  if (it == body.end() || it->value().is_null())
+    fail(400, "missing_field", "you must provide '" + std::string(key) + "'");
+  if (!it->value().is_array())
+    fail(400, "invalid_field", "'" + std::string(key) + "' must be an array");
+  if (non_empty && it->value().as_array().empty())
+    fail(400, "invalid_field", "'" + std::string(key) + "' must not be empty");
+}
+
+void validate(gateway::openai_endpoint e, const boost::json::object& body) {
+  switch (e) {
+    case gateway::openai_endpoint::chat_completions: {
+      require_array(body, "messages", true);
+      for (const auto& m : body.at("messages").as_array()) {
+        if (!m.is_object() || !m.as_object().contains("role") || !m.at("role").is_string())
+          fail(400, "invalid_field", "each message must be an object with a string 'role'");
+      }
+      break;
+    }
+    case gateway::openai_endpoint::completions:
+      if (!body.contains("prompt")) fail(400, "missing_field", "you must provide 'prompt'");
+      break;
+    case gateway::openai_endpoint::embeddings: {
+      auto it = body.find("input");
+      if (it == body.end() || !(it->value().is_string() || it->value().is_array()))
+        fail(400, "missing_field", "you must provide 'input' as a string or an array");
+      break;
+    }
+  }
+  if (auto it = body.find("stream"); it != body.end() && !it->value().is_bool() && !it->value().is_null())
+    fail(400, "invalid_field", "'stream' must be a boolean");
+}
+
+std::string environment_of(const request_context& ctx) {
+  std::string env(ctx.request.header("X-Environment").substr(0, 64));
+  for (char c : env)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
+      fail(400, "invalid_header", "X-Environment may hold letters, digits, '-', '_' and '.'");
+  return env;
+}
+
+std::string upstream_error_event(std::string_view message) {
+  boost::json::object err{{"message", message}, {"type", "api_error"}, {"code", "upstream_error"}};
+  return "data: " + boost::json::serialize(boost::json::object{{"error", std::move(err)}}) + "\n\n";
+}
+
+asio::awaitable<void> relay_stream(std::shared_ptr<call_state> st, net::body_sink& sink) {
+  gateway::sse_splitter splitter;
+  std::vector<std::string> events;
+  bool first = true;
+  for (;;) {
+    auto chunk = co_await st->upstream->next();
+    if (!chunk) {
+      // The upstream died mid-stream: say so in-band, never end with a silent success.
+      co_await sink.write(upstream_error_event(chunk.err().message));
+      st->finish(502, chunk.err().message);
+      co_return;
+    }
+    if (!*chunk) break;
+    if (first) {
+      first = false;
+      st->rec.time_to_first_token_ms =
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - st->started)
+              .count();
+    }
+    events.clear();
+    if (!splitter.feed(**chunk, events)) {
+      co_await sink.write(upstream_error_event("upstream sent an oversized stream event"));
+      st->finish(502, "oversized stream event");
+      co_return;
+    }
+    std::string out;
+    for (auto& ev : events) {
+      std::string data = gateway::sse_data(ev);
+      if (!data.empty() && data != "[DONE]") {
+        boost::system::error_code ec;
+        auto v = boost::json::parse(data, ec);
+        if (!ec && v.is_object()) {
+          if (auto u = gateway::usage_of(v.as_object())) st->usage = *u;
+          // Usage was asked for on the client's behalf: hide the extra chunk unless they asked too.
+          auto choices = v.as_object().find("choices");
+          if (!st->client_wants_usage && choices != v.as_object().end() && choices->value().is_array() &&
+              choices->value().as_array().empty() && v.as_object().contains("usage"))
+            continue;
+        }
+      }
+      out += ev;
+      out += "\n\n";
+    }
+    if (!out.empty() && !co_await sink.write(out)) {
+      st->finish(499, "client disconnected");
+      co_return;  // dropping the upstream stream cancels the upstream request
+    }
+  }
+  st->finish(200);
+}
+
+asio::awaitable<http_response> relay(request_context& ctx, gateway_api& gw, gateway::openai_endpoint e) {
+  auto caller = require_api_key(ctx, gw.id);
+  auto body = parse_json_object(ctx.request);
+  auto model = required_string(body, "model", 256);
+  validate(e, body);
+  auto environment = environment_of(ctx);
+  bool stream = e != gateway::openai_endpoint::embeddings && optional_bool(body, "stream").value_or(false);
+  auto route = gw.catalog.resolve(model);
+  if (!route.provider)
+    fail(404, "model_not_found", "The model `" + model + "` does not exist or you do not have access to it.");
+
+  auto st = std::make_shared<call_state>();
+  st->gw = &gw;
+  auto& rec = st->rec;
+  rec.id = new_ulid();
+  rec.request_id = ctx.request_id;
+  rec.org_id = caller.key.scope.org_id();
+  rec.project_id = caller.key.scope.project_id();
+  rec.key_id = caller.key.key_id;
+  rec.environment = environment;
+  rec.endpoint = std::string(gateway::endpoint_name(e));
+  rec.model_requested = model;
+  rec.model_used = route.upstream_model;
+  rec.provider = route.provider->name;
+  rec.streamed = stream;
+  rec.started_at = now_ms();
+  if (auto so = body.find("stream_options"); so != body.end() && so->value().is_object()) {
+    auto iu = so->value().as_object().find("include_usage");
+    st->client_wants_usage = iu != so->value().as_object().end() && iu->value().is_bool() && iu->value().as_bool();
+  }
+
+  auto upstream_req = gateway::build_openai_request(*route.provider, e, std::move(body), route.upstream_model);
+  auto add_rate_headers = [&](http_response& r) {
+    for (const auto& h : caller.rate_headers) r.headers.set(h.name, h.value);
+  };
+
+  if (!stream) {
+    auto r = co_await gw.upstream.send(std::move(upstream_req));
+    if (!r) {
+      st->finish(502, r.err().message);
+      fail(502, "upstream_error", "provider '" + route.provider->name + "': " + r.err().message);
+    }
+    boost::system::error_code ec;
+    auto parsed = boost::json::parse(r->body, ec);
+    if (!ec && parsed.is_object() && r->status < 300)
+      if (auto u = gateway::usage_of(parsed.as_object())) st->usage = *u;
+    unsigned status = r->status;
+    http_response res;
+    res.status = status;
+    if (status >= 400 && (ec || !parsed.is_object() || !parsed.as_object().contains("error"))) {
+      // Not an OpenAI-shaped error: wrap it so clients still parse one envelope.
+      res = net::error_response(status, "", "upstream_error",
+                                "provider '" + route.provider->name + "' answered " + std::to_string(status));
+    } else {
+      res.headers.set("Content-Type", "application/json");
+      res.body = std::move(r->body);
+    }
+    if (auto ra = r->headers.get("Retry-After"); !ra.empty()) res.headers.set("Retry-After", std::string(ra));
+    st->finish(static_cast<int>(status), status >= 400 ? "upstream status " + std::to_string(status) : "");
+    add_rate_headers(res);
+    co_return res;
+  }
+
+  auto opened = co_await gw.upstream.open(std::move(upstream_req));
+  if (!opened) {
+    st->finish(502, opened.err().message);
+    fail(502, "upstream_error", "provider '" + route.provider->name + "': " + opened.err().message);
+  }
+  st->upstream = std::move(*opened);
+  if (st->upstream->status() != 200) {
+    // An error before the stream began: answer it as a normal (bounded) error response.
+    std::string err_body;
+    while (err_body.size() < (1 << 20)) {
+      auto part = co_await st->upstream->next();
+      if (!part || !*part) break;
+      err_body += **part;
+    }
+    unsigned status = st->upstream->status();
+    boost::system::error_code ec;
+    auto parsed = boost::json::parse(err_body, ec);
+    http_response res = (!ec && parsed.is_object() && parsed.as_object().contains("error"))
+                            ? net::json_response(status, std::move(err_body))
+                            : net::error_response(status, "", "upstream_error",
+                                                  "provider '" + route.provider->name + "' answered " +
+                                                      std::to_string(status));
+    if (auto ra = st->upstream->headers().get("Retry-After"); !ra.empty())
+      res.headers.set("Retry-After", std::string(ra));
+    st->finish(static_cast<int>(status), "upstream status " + std::to_string(status));
+    add_rate_headers(res);
+    co_return res;
+  }
+  http_response res;
+  res.headers.set("Content-Type", "text/event-stream; charset=utf-8");
+  res.headers.set("Cache-Control", "no-cache");
+  add_rate_headers(res);
+  res.producer = [st](net::body_sink& sink) { return relay_stream(st, sink); };
+  co_return res;
+}
+
+boost::json::object model_object(const gateway::model_catalog::listed& m) {
+  return {{"id", m.id}, {"object", "model"}, {"created", 0}, {"owned_by", m.owned_by}};
+}
+
+asio::awaitable<http_response> list_models(request_context& ctx, gateway_api& gw) {
+  auto caller = require_api_key(ctx, gw.id);
+  boost::json::array data;
+  for (const auto& m : gw.catalog.models()) data.push_back(model_object(m));
+  auto res = json_ok(boost::json::object{{"object", "list"}, {"data", std::move(data)}});
+  for (const auto& h : caller.rate_headers) res.headers.set(h.name, h.value);
+  co_return res;
+}
+
+asio::awaitable<http_response> get_model(request_context& ctx, gateway_api& gw) {
+  auto caller = require_api_key(ctx, gw.id);
+  std::string id(ctx.param("model"));
+  for (const auto& m : gw.catalog.models())
+    if (m.id == id) co_return json_ok(model_object(m));
+  fail(404, "model_not_found", "The model `" + id + "` does not exist or you do not have access to it.");
+}
+
+asio::awaitable<http_response> recent_generations(request_context& ctx, gateway_api& gw) {
+  auto who = co_await require_user(ctx, gw.id);
+  std::string project_id(ctx.param("project_id"));
+  if (!is_valid_ulid(project_id)) fail(404, "not_found", "project not found");
+  auto& policy = gw.policy;
+  auto& store = gw.generations;
+  auto rows = co_await call_blocking(gw.id.blocking, [&]() -> result<std::vector<storage::generation_record>> {
+    auto scope = policy.authorize_project(who.user_id, project_id, identity::permission::telemetry_read);
+    if (!scope) return scope.err();
+    return store.recent(*scope, 100);
+  });
+  boost::json::array out;
+  for (const auto& g : rows)
+    out.push_back(boost::json::object{{"id", g.id},
+                                      {"request_id", g.request_id},
+                                      {"key_id", g.key_id},
+                                      {"environment", g.environment},
+                                      {"endpoint", g.endpoint},
+                                      {"model_requested", g.model_requested},
+                                      {"model", g.model_used},
+                                      {"provider", g.provider},
+                                      {"status", g.status},
+                                      {"error", g.error},
+                                      {"input_tokens", g.input_tokens},
+                                      {"output_tokens", g.output_tokens},
+                                      {"cached_input_tokens", g.cached_input_tokens},
+                                      {"reasoning_tokens", g.reasoning_tokens},
+                                      {"cost_usd", g.cost_usd},
+                                      {"latency_ms", g.latency_ms},
+                                      {"time_to_first_token_ms", g.time_to_first_token_ms},
+                                      {"streamed", g.streamed},
+                                      {"started_at", iso_time(g.started_at)}});
+  co_return json_ok(boost::json::object{{"data", std::move(out)}});
+}
+
+}  // namespace
+
+void add_gateway_routes(net::router& r, gateway_api& gw) {
+  using gateway::openai_endpoint;
+  r.add(http_method::post, "/v1/chat/completions",
+        [&gw](request_context& ctx) { return relay(ctx, gw, openai_endpoint::chat_completions); });
+  r.add(http_method::post, "/v1/completions",
+        [&gw](request_context& ctx) { return relay(ctx, gw, openai_endpoint::completions); });
+  r.add(http_method::post, "/v1/embeddings",
+        [&gw](request_context& ctx) { return relay(ctx, gw, openai_endpoint::embeddings); });
+  r.add(http_method::get, "/v1/models", [&gw](request_context& ctx) { return list_models(ctx, gw); });
+  r.add(http_method::get, "/v1/models/{model}", [&gw](request_context& ctx) { return get_model(ctx, gw); });
+  r.add(http_method::get, "/api/v1/projects/{project_id}/generations",
+        [&gw](request_context& ctx) { return recent_generations(ctx, gw); });
+}
+
+}  // namespace brokle::api

@@ -1,0 +1,74 @@
+#include "gateway/call_recorder.hpp"
+
+#include "core/log.hpp"
+
+namespace brokle::gateway {
+
+call_recorder::call_recorder(storage::generation_store& store, size_t max_queued)
+    : store_(store), max_queued_(max_queued) {}
+
+call_recorder::~call_recorder() { stop(); }
+
+void call_recorder::start() {
+  if (!thread_.joinable()) thread_ = std::thread([this] { loop(); });
+}
+
+void call_recorder::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+bool call_recorder::push(storage::generation_record r) {
+  {
+    std::lock_guard lock(mu_);
+    if (queue_.size() >= max_queued_) {
+      dropped_.fetch_add(1);
+      return false;
+    }
+    queue_.push_back(std::move(r));
+  }
+  cv_.notify_one();
+  return true;
+}
+
+size_t call_recorder::queued() const {
+  std::lock_guard lock(mu_);
+  return queue_.size();
+}
+
+void call_recorder::write(std::vector<storage::generation_record>& batch) {
+  if (batch.empty()) return;
+  auto st = store_.append_batch(batch);
+  if (!st) st = store_.append_batch(batch);  // one retry (a busy writer, say)
+  if (!st) {
+    failures_.fetch_add(1);
+    dropped_.fetch_add(batch.size());
+    log::error("recording gateway calls failed", {{"rows", std::to_string(batch.size())}, {"error", st.err().message}});
+  } else {
+    written_.fetch_add(batch.size());
+  }
+  batch.clear();
+}
+
+void call_recorder::loop() {
+  std::vector<storage::generation_record> batch;
+  std::unique_lock lock(mu_);
+  for (;;) {
+    cv_.wait_for(lock, std::chrono::milliseconds(200), [&] { return stopping_ || queue_.size() >= 500; });
+    while (!queue_.empty() && batch.size() < 500) {
+      batch.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+    }
+    bool done = stopping_ && queue_.empty();
+    lock.unlock();
+    write(batch);
+    lock.lock();
+    if (done) return;
+  }
+}
+
+}  // namespace brokle::gateway

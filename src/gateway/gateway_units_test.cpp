@@ -1,0 +1,122 @@
+// Unit tests of the gateway's pure parts: provider config, catalog, prices, OpenAI wire helpers.
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+#include "gateway/model_catalog.hpp"
+#include "gateway/pricing/price_table.hpp"
+#include "gateway/provider_config.hpp"
+#include "gateway/providers/openai_wire.hpp"
+
+namespace brokle::gateway {
+
+TEST(provider_config, parses_the_documented_minimum_form) {
+  auto r = parse_provider_configs(R"([[provider]]
+name = "mock"
+type = "openai"   # openai | azure-openai | anthropic | gemini | cohere | openai-compatible
+base_url = "http://127.0.0.1:18181/v1/"
+api_key = "sk-test"
+models = ["gpt-4o-mini", "text-embedding-3-small"]
+aliases = { fast = "gpt-4o-mini" }
+)",
+                                  "t.toml");
+  ASSERT_TRUE(r) << r.err().message;
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_EQ((*r)[0].base_url, "http://127.0.0.1:18181/v1");  // trailing slash trimmed
+  EXPECT_EQ((*r)[0].models.size(), 2u);
+  EXPECT_EQ((*r)[0].aliases.at("fast"), "gpt-4o-mini");
+}
+
+TEST(provider_config, rejects_bad_declarations_with_the_provider_named) {
+  struct c {
+    const char* toml;
+    const char* needle;
+  };
+  for (auto [toml, needle] : std::vector<c>{
+           {"[[provider]]\ntype=\"openai\"\nbase_url=\"http://x\"\nmodels=[\"m\"]", "'name' is required"},
+           {"[[provider]]\nname=\"a\"\ntype=\"bogus\"\nbase_url=\"http://x\"\nmodels=[\"m\"]", "'type' must be one of"},
+           {"[[provider]]\nname=\"a\"\ntype=\"openai\"\nbase_url=\"ftp://x\"\nmodels=[\"m\"]", "base_url"},
+           {"[[provider]]\nname=\"a\"\ntype=\"openai\"\nbase_url=\"http://x\"", "at least one model"},
+           {"[[provider]]\nname=\"a\"\ntype=\"azure-openai\"\nbase_url=\"https://x\"\nmodels=[\"m\"]", "api_version"},
+           {"[[provider]]\nname=\"a\"\ntype=\"openai\"\nbase_url=\"http://x\"\nmodels=[\"m\"]\n[[provider]]\nname=\"a\"\n"
+            "type=\"openai\"\nbase_url=\"http://x\"\nmodels=[\"m\"]",
+            "declared twice"},
+           {"[[provider]\n", "line 1"},
+       }) {
+    auto r = parse_provider_configs(toml, "t.toml");
+    ASSERT_FALSE(r) << toml;
+    EXPECT_NE(r.err().message.find(needle), std::string::npos) << r.err().message;
+  }
+}
+
+TEST(model_catalog, resolves_models_and_aliases_first_provider_wins) {
+  provider_config a{"a", provider_type::openai, "http://a", "", "", {"m1", "m2"}, {{"fast", "m1"}}};
+  provider_config b{"b", provider_type::openai_compatible, "http://b", "", "", {"m2", "m3"}, {}};
+  model_catalog cat({a, b});
+  EXPECT_EQ(cat.resolve("m2").provider->name, "a");
+  EXPECT_EQ(cat.resolve("m3").provider->name, "b");
+  auto fast = cat.resolve("fast");
+  EXPECT_EQ(fast.provider->name, "a");
+  EXPECT_EQ(fast.upstream_model, "m1");
+  EXPECT_EQ(cat.resolve("nope").provider, nullptr);
+  EXPECT_EQ(cat.models().size(), 4u);  // m1 m2 fast m3
+}
+
+TEST(price_table, costs_cached_and_dated_models) {
+  price_table t;
+  token_usage u{1'000'000, 1'000'000, 0, 0};
+  EXPECT_DOUBLE_EQ(t.cost("gpt-4o-mini", u), 0.15 + 0.60);
+  EXPECT_DOUBLE_EQ(t.cost("gpt-4o-mini-2024-07-18", u), 0.15 + 0.60);  // dated snapshot
+  EXPECT_DOUBLE_EQ(t.cost("gpt-4o-2024-08-06", u), 2.50 + 10.00);     // not gpt-4o-mini
+  token_usage cached{1'000'000, 0, 500'000, 0};
+  EXPECT_DOUBLE_EQ(t.cost("gpt-4o-mini", cached), 0.5 * 0.15 + 0.5 * 0.075);
+  EXPECT_DOUBLE_EQ(t.cost("unknown-model", u), 0.0);
+  t.set("house-model", {1, 2, 0});
+  EXPECT_DOUBLE_EQ(t.cost("house-model", u), 3.0);
+}
+
+TEST(openai_wire, builds_openai_and_azure_requests_and_asks_for_stream_usage) {
+  provider_config p{"p", provider_type::openai, "https://api.example.com/v1", "sk-x", "", {"m"}, {}};
+  auto body = boost::json::parse(R"({"model":"fast","messages":[],"stream":true})").as_object();
+  auto req = build_openai_request(p, openai_endpoint::chat_completions, body, "m");
+  EXPECT_EQ(req.url, "https://api.example.com/v1/chat/completions");
+  EXPECT_EQ(req.headers.get("Authorization"), "Bearer sk-x");
+  auto sent = boost::json::parse(req.body).as_object();
+  EXPECT_EQ(sent.at("model"), "m");
+  EXPECT_EQ(sent.at("stream_options").at("include_usage"), true);
+
+  provider_config az{"az", provider_type::azure_openai, "https://r.openai.azure.com", "k", "2024-06-01", {"gpt"}, {}};
+  auto areq = build_openai_request(az, openai_endpoint::embeddings,
+                                   boost::json::parse(R"({"model":"gpt","input":"x"})").as_object(), "gpt");
+  EXPECT_EQ(areq.url, "https://r.openai.azure.com/openai/deployments/gpt/embeddings?api-version=2024-06-01");
+  EXPECT_EQ(areq.headers.get("api-key"), "k");
+  EXPECT_EQ(areq.headers.get("Authorization"), "");
+}
+
+TEST(openai_wire, reads_usage_with_cached_and_reasoning_tokens) {
+  auto o = boost::json::parse(R"({"usage":{"prompt_tokens":10,"completion_tokens":5,
+    "prompt_tokens_details":{"cached_tokens":4},"completion_tokens_details":{"reasoning_tokens":2}}})")
+               .as_object();
+  auto u = usage_of(o);
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->input_tokens, 10);
+  EXPECT_EQ(u->output_tokens, 5);
+  EXPECT_EQ(u->cached_input_tokens, 4);
+  EXPECT_EQ(u->reasoning_tokens, 2);
+  EXPECT_FALSE(usage_of(boost::json::parse(R"({"usage":null})").as_object()));
+}
+
+TEST(sse_splitter, splits_across_reads_and_bounds_events) {
+  sse_splitter s(64);
+  std::vector<std::string> ev;
+  EXPECT_TRUE(s.feed("data: {\"a\":1}\n\nda", ev));
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(sse_data(ev[0]), "{\"a\":1}");
+  EXPECT_TRUE(s.feed("ta: [DONE]\r\n\r\n", ev));
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_EQ(sse_data(ev[1]), "[DONE]");
+  EXPECT_EQ(sse_data("event: x\ndata: a\ndata: b"), "a\nb");
+  EXPECT_FALSE(s.feed(std::string(100, 'x'), ev));
+}
+
+}  // namespace brokle::gateway

@@ -1,0 +1,40 @@
+// Model providers as the operator declares them in the TOML config:
+//
+//   [[provider]]
+//   name = "mock"
+//   type = "openai"   # openai | azure-openai | anthropic | gemini | cohere | openai-compatible
+//   base_url = "http://127.0.0.1:18181/v1"
+//   api_key = "sk-test"
+//   models = ["gpt-4o-mini", "text-embedding-3-small"]
+//
+// Optional: `api_version` (azure-openai), `aliases = { "fast" = "gpt-4o-mini" }`.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace brokle::gateway {
+
+enum class provider_type { openai, azure_openai, anthropic, gemini, cohere, openai_compatible };
+
+std::string_view provider_type_name(provider_type t);
+
+struct provider_config {
+  std::string name;
+  provider_type type = provider_type::openai;
+  std::string base_url;
+  std::string api_key;  // secret: never logged or returned
+  std::string api_version;
+  std::vector<std::string> models;
+  std::map<std::string, std::string> aliases;  // alias -> model
+};
+
+// Reads every [[provider]] table of the TOML file (none when the path is empty).
+result<std::vector<provider_config>> load_provider_configs(const std::string& toml_path);
+// The same from TOML text (for tests).
+result<std::vector<provider_config>> parse_provider_configs(std::string_view toml_text, std::string_view origin);
+
+}  // namespace brokle::gateway

@@ -1,0 +1,47 @@
+// The OpenAI wire format spoken by OpenAI, Azure OpenAI and every OpenAI-compatible server
+// (Mistral, Groq, Together, DeepSeek, OpenRouter, Ollama, vLLM): where a call goes, how it is
+// authenticated, and where usage sits in responses and stream chunks.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "gateway/pricing/price_table.hpp"
+#include "gateway/provider_config.hpp"
+#include "net/upstream_client.hpp"
+
+namespace brokle::gateway {
+
+enum class openai_endpoint { chat_completions, completions, embeddings };
+std::string_view endpoint_name(openai_endpoint e);
+
+// The upstream call for `body` (already validated), with the model replaced by the upstream name
+// and, for streams, usage requested so every streamed call is costed.
+net::upstream_request build_openai_request(const provider_config& p, openai_endpoint e, boost::json::object body,
+                                           const std::string& upstream_model);
+
+// Usage from a response body or stream chunk ({"usage":{...}}); nullopt when absent or null.
+std::optional<token_usage> usage_of(const boost::json::object& o);
+
+// Splits a byte stream into Server-Sent Events (blank-line separated). Bounded: one event may not
+// exceed max_event bytes (a runaway upstream ends the stream with an error instead of growing).
+class sse_splitter {
+ public:
+  explicit sse_splitter(size_t max_event = 4 * 1024 * 1024) : max_event_(max_event) {}
+  // Appends bytes; returns complete events (each without its trailing blank line). false = too big.
+  bool feed(std::string_view bytes, std::vector<std::string>& events);
+  std::string_view pending() const { return buf_; }
+
+ private:
+  size_t max_event_;
+  std::string buf_;
+};
+
+// The `data:` payload of one SSE event ("" when none).
+std::string sse_data(std::string_view event);
+
+}  // namespace brokle::gateway

@@ -1,0 +1,19 @@
+// Where a streamed response body goes: the handler's producer awaits write() for each chunk, and
+// the await lasts until the bytes are on the client's socket. That is the backpressure: a slow
+// client slows the producer (and the upstream read behind it) instead of growing a buffer.
+#pragma once
+
+#include <string_view>
+
+#include <boost/asio/awaitable.hpp>
+
+namespace brokle::net {
+
+class body_sink {
+ public:
+  virtual ~body_sink() = default;
+  // False when the client is gone (or too slow past the write timeout): stop producing.
+  virtual boost::asio::awaitable<bool> write(std::string_view chunk) = 0;
+};
+
+}  // namespace brokle::net

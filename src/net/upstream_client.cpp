@@ -1,0 +1,339 @@
+#include "net/upstream_client.hpp"
+
+#include <unordered_map>
+#include <vector>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/url/parse.hpp>
+
+namespace brokle::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using asio::awaitable;
+constexpr auto no_throw = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+struct target {
+  bool tls = false;
+  std::string host;
+  std::string port;
+  std::string path;  // origin-form: /path?query
+  std::string key() const { return (tls ? "https://" : "http://") + host + ":" + port; }
+};
+
+result<target> parse_target(const std::string& url) {
+  auto u = boost::urls::parse_uri(url);
+  if (!u) return make_error(errc::invalid_argument, "invalid upstream URL: " + url);
+  target t;
+  if (u->scheme() == "https") t.tls = true;
+  else if (u->scheme() != "http") return make_error(errc::invalid_argument, "upstream URL must be http or https: " + url);
+  t.host = std::string(u->host());
+  if (t.host.empty()) return make_error(errc::invalid_argument, "upstream URL has no host: " + url);
+  t.port = u->has_port() ? std::string(u->port()) : (t.tls ? "443" : "80");
+  t.path = std::string(u->encoded_path());
+  if (t.path.empty()) t.path = "/";
+  if (u->has_query()) t.path += "?" + std::string(u->encoded_query());
+  return t;
+}
+
+http::verb verb_of(http_method m) {
+  switch (m) {
+    case http_method::get: return http::verb::get;
+    case http_method::put: return http::verb::put;
+    case http_method::patch: return http::verb::patch;
+    case http_method::del: return http::verb::delete_;
+    case http_method::head: return http::verb::head;
+    case http_method::options: return http::verb::options;
+    default: return http::verb::post;
+  }
+}
+
+}  // namespace
+
+// One upstream connection; lives and dies on the thread that opened it.
+struct connection {
+  std::string key;
+  bool tls = false;
+  std::optional<beast::tcp_stream> plain;
+  std::optional<beast::ssl_stream<beast::tcp_stream>> secure;
+  beast::flat_buffer buffer;
+  std::chrono::steady_clock::time_point idle_since;
+  bool reused = false;
+
+  beast::tcp_stream& tcp() { return tls ? beast::get_lowest_layer(*secure) : *plain; }
+};
+
+struct upstream_client::impl {
+  upstream_limits limits;
+  ssl::context tls_ctx{ssl::context::tls_client};
+
+  explicit impl(upstream_limits l) : limits(l) {
+    tls_ctx.set_default_verify_paths();
+    tls_ctx.set_verify_mode(ssl::verify_peer);
+  }
+
+  // Idle connections per thread and host: a connection never crosses threads, so no lock.
+  static std::unordered_map<std::string, std::vector<std::unique_ptr<connection>>>& pool() {
+    thread_local std::unordered_map<std::string, std::vector<std::unique_ptr<connection>>> p;
+    return p;
+  }
+
+  std::unique_ptr<connection> take_idle(const std::string& key) {
+    auto& list = pool()[key];
+    auto now = std::chrono::steady_clock::now();
+    while (!list.empty()) {
+      auto c = std::move(list.back());
+      list.pop_back();
+      if (now - c->idle_since < limits.pool_idle) {
+        c->reused = true;
+        return c;
+      }
+    }
+    return nullptr;
+  }
+
+  void give_back(std::unique_ptr<connection> c) {
+    auto& list = pool()[c->key];
+    if (list.size() >= limits.max_idle_per_host) return;  // over the bound: close it
+    c->idle_since = std::chrono::steady_clock::now();
+    c->buffer.clear();
+    list.push_back(std::move(c));
+  }
+
+  awaitable<result<std::unique_ptr<connection>>> connect(const target& t) {
+    auto ex = co_await asio::this_coro::executor;
+    tcp::resolver resolver(ex);
+    auto [rec, endpoints] = co_await resolver.async_resolve(t.host, t.port, no_throw);
+    if (rec) co_return make_error(errc::unavailable, "cannot resolve " + t.host + ": " + rec.message());
+    auto c = std::make_unique<connection>();
+    c->key = t.key();
+    c->tls = t.tls;
+    if (t.tls) c->secure.emplace(ex, tls_ctx);
+    else c->plain.emplace(ex);
+    auto& sock = c->tcp();
+    sock.expires_after(limits.connect_timeout);
+    auto [cec, ep] = co_await sock.async_connect(endpoints, no_throw);
+    if (cec) co_return make_error(errc::unavailable, "cannot connect to " + t.key() + ": " + cec.message());
+    sock.socket().set_option(tcp::no_delay(true));
+    if (t.tls) {
+      if (!SSL_set_tlsext_host_name(c->secure->native_handle(), t.host.c_str()))
+        co_return make_error(errc::unavailable, "TLS: cannot set SNI for " + t.host);
+      c->secure->set_verify_callback(ssl::host_name_verification(t.host));
+      auto [hec] = co_await c->secure->async_handshake(ssl::stream_base::client, no_throw);
+      if (hec) co_return make_error(errc::unavailable, "TLS handshake with " + t.host + " failed: " + hec.message());
+    }
+    sock.expires_never();
+    co_return c;
+  }
+
+  http::request<http::string_body> build(const target& t, upstream_request& req) {
+    http::request<http::string_body> r{verb_of(req.method), t.path, 11};
+    bool default_port = (t.tls && t.port == "443") || (!t.tls && t.port == "80");
+    r.set(http::field::host, default_port ? t.host : t.host + ":" + t.port);
+    for (auto& h : req.headers.entries()) r.set(h.name, h.value);
+    r.body() = std::move(req.body);
+    r.keep_alive(true);
+    r.prepare_payload();
+    return r;
+  }
+
+  template <class Stream>
+  static awaitable<beast::error_code> write(Stream& s, http::request<http::string_body>& r) {
+    auto [ec, n] = co_await http::async_write(s, r, no_throw);
+    co_return ec;
+  }
+
+  awaitable<beast::error_code> write_on(connection& c, http::request<http::string_body>& r) {
+    c.tcp().expires_after(limits.first_byte_timeout);
+    if (c.tls) co_return co_await write(*c.secure, r);
+    co_return co_await write(*c.plain, r);
+  }
+
+  template <class Stream, class Parser>
+  static awaitable<beast::error_code> read_header(Stream& s, beast::flat_buffer& b, Parser& p) {
+    auto [ec, n] = co_await http::async_read_header(s, b, p, no_throw);
+    co_return ec;
+  }
+  template <class Stream, class Parser>
+  static awaitable<beast::error_code> read_all(Stream& s, beast::flat_buffer& b, Parser& p) {
+    auto [ec, n] = co_await http::async_read(s, b, p, no_throw);
+    co_return ec;
+  }
+  template <class Stream, class Parser>
+  static awaitable<beast::error_code> read_some(Stream& s, beast::flat_buffer& b, Parser& p) {
+    auto [ec, n] = co_await http::async_read_some(s, b, p, no_throw);
+    co_return ec;
+  }
+
+  // A pooled connection the server closed while idle fails before any response byte: retry once.
+  static bool stale(const connection& c, const beast::error_code& ec) {
+    return c.reused && (ec == http::error::end_of_stream || ec == asio::error::eof ||
+                        ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+                        ec == ssl::error::stream_truncated);
+  }
+
+  awaitable<result<std::unique_ptr<connection>>> acquire(const target& t, bool fresh) {
+    if (!fresh)
+      if (auto c = take_idle(t.key())) co_return std::move(c);
+    co_return co_await connect(t);
+  }
+};
+
+namespace {
+
+header_map copy_headers(const http::fields& f) {
+  header_map out;
+  for (const auto& h : f) out.add(std::string(h.name_string()), std::string(h.value()));
+  return out;
+}
+
+class stream_impl final : public upstream_stream {
+ public:
+  stream_impl(std::shared_ptr<upstream_client::impl> client, std::unique_ptr<connection> c,
+              std::unique_ptr<http::response_parser<http::buffer_body>> p)
+      : client_(std::move(client)), conn_(std::move(c)), parser_(std::move(p)) {
+    status_ = parser_->get().result_int();
+    headers_ = copy_headers(parser_->get().base());
+  }
+  unsigned status() const override { return status_; }
+  const header_map& headers() const override { return headers_; }
+
+  awaitable<result<std::optional<std::string>>> next() override {
+    if (done_ || !conn_) co_return std::optional<std::string>{};
+    std::string out;
+    out.resize(16384);
+    while (true) {
+      if (parser_->is_done()) {
+        finish();
+        co_return out.empty() ? std::optional<std::string>{} : std::optional<std::string>{std::move(out)};
+      }
+      auto& body = parser_->get().body();
+      body.data = out.data();
+      body.size = out.size();
+      conn_->tcp().expires_after(client_->limits.idle_timeout);
+      beast::error_code ec = conn_->tls
+                                 ? co_await upstream_client::impl::read_some(*conn_->secure, conn_->buffer, *parser_)
+                                 : co_await upstream_client::impl::read_some(*conn_->plain, conn_->buffer, *parser_);
+      if (ec == http::error::need_buffer) ec = {};
+      size_t got = out.size() - body.size;
+      if (ec) {
+        conn_.reset();
+        done_ = true;
+        co_return make_error(errc::unavailable, "upstream connection lost mid-response: " + ec.message());
+      }
+      if (got > 0) {
+        out.resize(got);
+        if (parser_->is_done()) finish();
+        co_return std::optional<std::string>{std::move(out)};
+      }
+    }
+  }
+
+ private:
+  void finish() {
+    done_ = true;
+    if (conn_ && parser_->keep_alive()) {
+      conn_->tcp().expires_never();
+      client_->give_back(std::move(conn_));
+    }
+    conn_.reset();
+  }
+
+  std::shared_ptr<upstream_client::impl> client_;
+  std::unique_ptr<connection> conn_;
+  std::unique_ptr<http::response_parser<http::buffer_body>> parser_;
+  unsigned status_ = 0;
+  header_map headers_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+upstream_client::upstream_client(upstream_limits limits) : impl_(std::make_shared<impl>(limits)) {}
+upstream_client::~upstream_client() = default;
+
+awaitable<result<upstream_response>> upstream_client::send(upstream_request req) {
+  auto t = parse_target(req.url);
+  if (!t) co_return t.err();
+  auto self = impl_;
+  auto r = self->build(*t, req);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto c = co_await self->acquire(*t, attempt > 0);
+    if (!c) co_return c.err();
+    auto conn = std::move(*c);
+    auto wec = co_await self->write_on(*conn, r);
+    if (wec) {
+      if (attempt == 0 && impl::stale(*conn, wec)) continue;
+      co_return make_error(errc::unavailable, "sending to " + t->key() + " failed: " + wec.message());
+    }
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(self->limits.max_body);
+    conn->tcp().expires_after(self->limits.first_byte_timeout);
+    auto rec = conn->tls ? co_await impl::read_all(*conn->secure, conn->buffer, parser)
+                         : co_await impl::read_all(*conn->plain, conn->buffer, parser);
+    if (rec) {
+      if (attempt == 0 && impl::stale(*conn, rec)) continue;
+      if (rec == http::error::body_limit) co_return make_error(errc::too_large, "upstream response too large");
+      if (rec == beast::error::timeout) co_return make_error(errc::unavailable, "upstream timed out: " + t->key());
+      co_return make_error(errc::unavailable, "reading from " + t->key() + " failed: " + rec.message());
+    }
+    upstream_response out;
+    out.status = parser.get().result_int();
+    out.headers = copy_headers(parser.get().base());
+    bool keep = parser.keep_alive();
+    out.body = std::move(parser.get().body());
+    if (keep) {
+      conn->tcp().expires_never();
+      self->give_back(std::move(conn));
+    }
+    co_return out;
+  }
+  co_return make_error(errc::unavailable, "upstream " + t->key() + " closed the connection");
+}
+
+awaitable<result<std::unique_ptr<upstream_stream>>> upstream_client::open(upstream_request req) {
+  auto t = parse_target(req.url);
+  if (!t) co_return t.err();
+  auto self = impl_;
+  auto r = self->build(*t, req);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto c = co_await self->acquire(*t, attempt > 0);
+    if (!c) co_return c.err();
+    auto conn = std::move(*c);
+    auto wec = co_await self->write_on(*conn, r);
+    if (wec) {
+      if (attempt == 0 && impl::stale(*conn, wec)) continue;
+      co_return make_error(errc::unavailable, "sending to " + t->key() + " failed: " + wec.message());
+    }
+    auto parser = std::make_unique<http::response_parser<http::buffer_body>>();
+    parser->body_limit(boost::none);  // streams are read piecewise; nothing accumulates
+    conn->tcp().expires_after(self->limits.first_byte_timeout);
+    auto hec = conn->tls ? co_await impl::read_header(*conn->secure, conn->buffer, *parser)
+                         : co_await impl::read_header(*conn->plain, conn->buffer, *parser);
+    if (hec) {
+      if (attempt == 0 && impl::stale(*conn, hec)) continue;
+      if (hec == beast::error::timeout)
+        co_return make_error(errc::unavailable, "upstream sent no response in time: " + t->key());
+      co_return make_error(errc::unavailable, "reading from " + t->key() + " failed: " + hec.message());
+    }
+    co_return std::unique_ptr<upstream_stream>(
+        std::make_unique<stream_impl>(self, std::move(conn), std::move(parser)));
+  }
+  co_return make_error(errc::unavailable, "upstream " + t->key() + " closed the connection");
+}
+
+}  // namespace brokle::net

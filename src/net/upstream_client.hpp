@@ -1,0 +1,70 @@
+// Outbound HTTP/1.1 to model providers: plain TCP or TLS (OpenSSL, certificates verified against
+// the system store, SNI, host name checked), a keep-alive pool per host and per I/O thread (no
+// locks: a connection never leaves the thread that opened it), connect / first-byte / idle
+// timeouts, and one retry on a fresh connection when a pooled one turns out to be stale.
+// Bounds: at most `max_idle_per_host` idle connections kept per host and thread (extra ones are
+// closed); response bodies read whole are capped at `max_body` (larger: errc::too_large).
+// Streamed bodies are read chunk by chunk by the caller, so nothing is buffered beyond one read.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "core/result.hpp"
+#include "net/http_message.hpp"
+
+namespace brokle::net {
+
+struct upstream_limits {
+  std::chrono::milliseconds connect_timeout{10000};
+  std::chrono::milliseconds first_byte_timeout{120000};  // model latency lives here
+  std::chrono::milliseconds idle_timeout{60000};         // between stream chunks
+  std::chrono::milliseconds pool_idle{30000};            // pooled connections older than this are dropped
+  size_t max_idle_per_host = 256;
+  size_t max_body = 64 * 1024 * 1024;
+};
+
+struct upstream_request {
+  http_method method = http_method::post;
+  std::string url;  // http(s)://host[:port]/path?query
+  header_map headers;
+  std::string body;
+};
+
+struct upstream_response {
+  unsigned status = 0;
+  header_map headers;
+  std::string body;
+};
+
+// A response whose body is still arriving. Destroying it early closes the connection (the
+// upstream request is cancelled); reading it to the end returns the connection to the pool.
+class upstream_stream {
+ public:
+  virtual ~upstream_stream() = default;
+  virtual unsigned status() const = 0;
+  virtual const header_map& headers() const = 0;
+  // The next piece of the body; an empty optional at the end; an error if the upstream died.
+  virtual boost::asio::awaitable<result<std::optional<std::string>>> next() = 0;
+};
+
+class upstream_client {
+ public:
+  explicit upstream_client(upstream_limits limits = {});
+  ~upstream_client();
+
+  boost::asio::awaitable<result<upstream_response>> send(upstream_request req);
+  boost::asio::awaitable<result<std::unique_ptr<upstream_stream>>> open(upstream_request req);
+
+  struct impl;
+
+ private:
+  std::shared_ptr<impl> impl_;
+};
+
+}  // namespace brokle::net

@@ -1,0 +1,45 @@
+// Every model call through the gateway, as recorded for cost, latency and audit. Appends come in
+// batches from the recorder's writer thread; reads are scoped to a project.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "core/tenant_scope.hpp"
+
+namespace brokle::storage {
+
+struct generation_record {
+  std::string id;
+  std::string request_id;
+  std::string org_id;
+  std::string project_id;
+  std::string key_id;
+  std::string environment;
+  std::string endpoint;  // chat.completions | completions | embeddings
+  std::string model_requested;
+  std::string model_used;
+  std::string provider;
+  int status = 0;  // HTTP status answered to the caller
+  std::string error;
+  int64_t input_tokens = 0;
+  int64_t output_tokens = 0;
+  int64_t cached_input_tokens = 0;
+  int64_t reasoning_tokens = 0;
+  double cost_usd = 0;
+  int64_t latency_ms = 0;
+  int64_t time_to_first_token_ms = 0;  // streams only
+  bool streamed = false;
+  int64_t started_at = 0;  // unix ms
+};
+
+class generation_store {
+ public:
+  virtual ~generation_store() = default;
+  virtual status append_batch(const std::vector<generation_record>& batch) = 0;
+  virtual result<std::vector<generation_record>> recent(const project_scope& s, int limit) = 0;
+};
+
+}  // namespace brokle::storage

@@ -1,0 +1,124 @@
+// Cohere Chat v2 endpoint of the mock: POST /v2/chat, plain or streamed (message-start,
+// content-*/tool-*, message-end events), with tool calls when tools are declared.
+#include "mock_reply.hpp"
+#include "provider_routes.hpp"
+
+namespace brokle::mock {
+namespace {
+
+std::string_view read_chat(const boost::json::object& body, conversation& prompt) {
+  prompt.model = string_member(body, "model");
+  if (prompt.model.empty()) return "invalid request: model must be specified";
+  const auto* messages = body.if_contains("messages");
+  if (messages == nullptr || !messages->is_array() || messages->get_array().empty()) {
+    return "invalid request: messages must be a non-empty list";
+  }
+  const boost::json::object* last_user = nullptr;
+  for (const auto& entry : messages->get_array()) {
+    const auto* message = entry.if_object();
+    if (message == nullptr) return "invalid request: each message must be an object";
+    const std::string_view role = string_member(*message, "role");
+    if (role != "user" && role != "assistant" && role != "system" && role != "tool") {
+      return "invalid request: message role must be one of user, assistant, system, tool";
+    }
+    prompt.prompt_chars += content_text_size(message->if_contains("content"));
+    if (role == "user") last_user = message;
+  }
+  prompt.ends_with_user_turn = string_member(messages->get_array().back().get_object(), "role") == "user";
+  if (last_user != nullptr) append_content_text(prompt.last_user_text, last_user->if_contains("content"));
+
+  if (const auto* tools = body.if_contains("tools"); tools != nullptr && tools->is_array() && !tools->get_array().empty()) {
+    const auto* tool = tools->get_array().front().if_object();
+    const auto* function = tool != nullptr ? tool->if_contains("function") : nullptr;
+    if (function != nullptr && function->is_object()) {
+      prompt.tool_name = string_member(function->get_object(), "name");
+      prompt.tool_argument = first_property_name(function->get_object().if_contains("parameters"));
+    }
+  }
+  if (string_member(body, "tool_choice") == "NONE") prompt.tool_name = {};
+  if (const auto* limit = body.if_contains("max_tokens"); limit != nullptr && limit->is_int64()) {
+    prompt.max_output_tokens = limit->get_int64();
+  }
+  return {};
+}
+
+std::string_view finish_reason(const reply_plan& plan) {
+  if (plan.use_tool) return "TOOL_CALL";
+  return plan.truncated ? "MAX_TOKENS" : "COMPLETE";
+}
+
+}  // namespace
+
+void answer_cohere_chat(route_call& call) {
+  conversation prompt;
+  if (const auto problem = read_chat(call.body, prompt); !problem.empty()) {
+    write_provider_error(provider_kind::cohere, 400, problem, call.response);
+    return;
+  }
+  const reply_plan plan = plan_reply(prompt, call.faults);
+  const std::string id = next_id("mock-chat-");
+  const std::string call_id = plan.use_tool ? next_id("call_mock_") : std::string();
+  const std::string tool_plan = plan.use_tool ? "I will call " + std::string(prompt.tool_name) + "." : std::string();
+  const auto& sp = call.storage;
+  const boost::json::value usage({{"billed_units", {{"input_tokens", plan.prompt_tokens}, {"output_tokens", plan.completion_tokens}}},
+                                  {"tokens", {{"input_tokens", plan.prompt_tokens}, {"output_tokens", plan.completion_tokens}}}},
+                                 sp);
+
+  const auto* stream = call.body.if_contains("stream");
+  if (stream == nullptr || !stream->is_bool() || !stream->get_bool()) {
+    boost::json::value message({{"role", "assistant"}}, sp);
+    if (plan.use_tool) {
+      message.as_object()["tool_plan"] = tool_plan;
+      message.as_object()["tool_calls"] = boost::json::value(
+          {{{"id", call_id}, {"type", "function"}, {"function", {{"name", prompt.tool_name}, {"arguments", plan.tool_arguments}}}}}, sp);
+    } else {
+      message.as_object()["content"] = boost::json::value({{{"type", "text"}, {"text", plan.text}}}, sp);
+    }
+    write_json_body(call.response,
+                    boost::json::value({{"id", id}, {"message", std::move(message)}, {"finish_reason", finish_reason(plan)}, {"usage", usage}}, sp));
+    return;
+  }
+
+  begin_sse(call.response);
+  auto& response = call.response;
+  // Cohere names each event by its "type"; the SSE event line repeats it for clients that route on it.
+  const auto event = [&](std::string_view type, boost::json::value data) {
+    data.as_object()["type"] = type;
+    add_sse_event(response, type, data);
+  };
+  event("message-start",
+        boost::json::value({{"id", id},
+                            {"delta",
+                             {{"message",
+                               {{"role", "assistant"},
+                                {"content", boost::json::array(sp)},
+                                {"tool_plan", ""},
+                                {"tool_calls", boost::json::array(sp)},
+                                {"citations", boost::json::array(sp)}}}}}},
+                           sp));
+  if (plan.use_tool) {
+    event("tool-plan-delta", boost::json::value({{"delta", {{"message", {{"tool_plan", tool_plan}}}}}}, sp));
+    event("tool-call-start",
+          boost::json::value({{"index", 0},
+                              {"delta",
+                               {{"message",
+                                 {{"tool_calls",
+                                   {{"id", call_id}, {"type", "function"}, {"function", {{"name", prompt.tool_name}, {"arguments", ""}}}}}}}}}},
+                             sp));
+    for (const auto fragment : split_for_stream(plan.tool_arguments, 2)) {
+      event("tool-call-delta",
+            boost::json::value({{"index", 0}, {"delta", {{"message", {{"tool_calls", {{"function", {{"arguments", fragment}}}}}}}}}}, sp));
+    }
+    event("tool-call-end", boost::json::value({{"index", 0}}, sp));
+  } else {
+    event("content-start",
+          boost::json::value({{"index", 0}, {"delta", {{"message", {{"content", {{"type", "text"}, {"text", ""}}}}}}}}, sp));
+    for (const auto piece : split_for_stream(plan.text)) {
+      event("content-delta", boost::json::value({{"index", 0}, {"delta", {{"message", {{"content", {{"text", piece}}}}}}}}, sp));
+    }
+    event("content-end", boost::json::value({{"index", 0}}, sp));
+  }
+  event("message-end", boost::json::value({{"delta", {{"finish_reason", finish_reason(plan)}, {"usage", usage}}}}, sp));
+}
+
+}  // namespace brokle::mock

@@ -1,0 +1,54 @@
+// Reads the x-mock-* headers into a fault_plan.
+#include "fault_plan.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+namespace brokle::mock {
+namespace {
+
+std::optional<std::int64_t> header_integer(const http_request& request, std::string_view name) {
+  const std::string_view text = request.header(name);
+  if (text.empty()) return std::nullopt;
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+int clamp_delay(std::optional<std::int64_t> value) {
+  if (!value) return 0;
+  return static_cast<int>(std::clamp<std::int64_t>(*value, 0, fault_plan::max_delay_ms));
+}
+
+}  // namespace
+
+fault_plan read_fault_plan(const http_request& request) {
+  fault_plan plan;
+  // Most requests carry no x-mock-* header; one scan avoids six lookups on the hot path.
+  bool any = false;
+  for (const auto& field : request.headers) {
+    if (field.name.size() > 7 && (field.name[0] == 'x' || field.name[0] == 'X') && field.name[1] == '-' &&
+        (field.name[2] == 'm' || field.name[2] == 'M')) {
+      any = true;
+      break;
+    }
+  }
+  if (!any) return plan;
+
+  plan.delay_ms = clamp_delay(header_integer(request, "x-mock-delay-ms"));
+  plan.chunk_delay_ms = clamp_delay(header_integer(request, "x-mock-chunk-delay-ms"));
+  if (const auto status = header_integer(request, "x-mock-status"); status && *status >= 400 && *status <= 599) {
+    plan.status = static_cast<int>(*status);
+  }
+  if (const auto after = header_integer(request, "x-mock-disconnect-after-chunks"); after && *after >= 0) {
+    plan.disconnect_after_chunks = static_cast<int>(std::min<std::int64_t>(*after, 1'000'000));
+  }
+  if (request.has_header("x-mock-reply")) plan.reply = request.header("x-mock-reply");
+  if (const auto cached = header_integer(request, "x-mock-cached-tokens"); cached && *cached >= 0) {
+    plan.cached_tokens = *cached;
+  }
+  return plan;
+}
+
+}  // namespace brokle::mock

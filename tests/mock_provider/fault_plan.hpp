@@ -1,0 +1,28 @@
+// Per-request fault injection for the mock provider, read from x-mock-* request headers so a test
+// (or a benchmark) can drive each request's behaviour without restarting the server.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "http_request_parser.hpp"
+
+namespace brokle::mock {
+
+struct fault_plan {
+  // Every delay is clamped to this, so a typo cannot park a connection for days.
+  static constexpr int max_delay_ms = 10 * 60 * 1000;
+
+  int delay_ms = 0;        // x-mock-delay-ms: before the first response byte
+  int chunk_delay_ms = 0;  // x-mock-chunk-delay-ms: between stream events
+  int status = 0;          // x-mock-status: 400..599 answers that error; 0 = none
+  int disconnect_after_chunks = -1;   // x-mock-disconnect-after-chunks: >= 0 cuts the stream
+  std::optional<std::string_view> reply;  // x-mock-reply: reply text (views the request)
+  std::optional<std::int64_t> cached_tokens;  // x-mock-cached-tokens: reported cache-read tokens
+};
+
+// Unparseable or out-of-range values are ignored (status) or clamped (delays, counts).
+fault_plan read_fault_plan(const http_request& request);
+
+}  // namespace brokle::mock

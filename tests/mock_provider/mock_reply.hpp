@@ -1,0 +1,73 @@
+// The provider-neutral core of every mock answer: what the prompt said (a `conversation` each
+// provider's route extracts from its own request shape), what the mock answers (a `reply_plan`:
+// deterministic text or a tool call), token counts, stream splitting and embedding vectors.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "fault_plan.hpp"
+
+namespace brokle::mock {
+
+struct conversation {
+  std::string_view model;
+  std::string last_user_text;      // text parts of the last user turn
+  std::size_t prompt_chars = 0;    // bytes of all text the prompt carries (system, turns, tool results)
+  bool ends_with_user_turn = false;  // false when the last turn is a tool result or the assistant
+  std::string_view tool_name;      // first declared tool; empty when the request declares none
+  std::string_view tool_argument;  // first property of that tool's parameters, or "input"
+  std::optional<std::int64_t> max_output_tokens;
+};
+
+struct reply_plan {
+  bool use_tool = false;
+  std::string text;            // the reply, when !use_tool
+  std::string tool_arguments;  // JSON object text, when use_tool
+  bool truncated = false;      // cut by max_output_tokens (finish reason "length" and kin)
+  std::int64_t prompt_tokens = 1;
+  std::int64_t completion_tokens = 1;
+  std::int64_t cached_tokens = 0;
+};
+
+// Text prefix the mock answers with, then up to `quoted_chars` code points of the user's text.
+inline constexpr std::string_view reply_prefix = "mock reply to: ";
+inline constexpr std::size_t quoted_chars = 40;
+// Requests that say this (any case) in their last user turn, and declare tools, get a tool call.
+inline constexpr std::string_view tool_trigger = "use tool";
+
+// Characters per token, the rough rule the mock's usage numbers follow.
+inline constexpr std::size_t chars_per_token = 4;
+std::int64_t estimate_tokens(std::size_t chars);
+
+reply_plan plan_reply(const conversation& prompt, const fault_plan& faults);
+
+// Splits text into about `parts` pieces of similar size on UTF-8 boundaries (fewer when short).
+std::vector<std::string_view> split_for_stream(std::string_view text, std::size_t parts = 4);
+
+// Appends the text of a content value that is either a string or an array of parts; parts count
+// when they have a string "text" member (OpenAI, Anthropic, Cohere and Gemini all use that name).
+void append_content_text(std::string& out, const boost::json::value* content);
+std::size_t content_text_size(const boost::json::value* content);
+
+// The first property name of a JSON-schema object, or "input" when there is none.
+std::string_view first_property_name(const boost::json::value* schema);
+
+// Unit-length vector derived only from `text`, so equal inputs always embed equally.
+inline constexpr std::size_t embedding_dimensions = 8;
+std::array<float, embedding_dimensions> embed_text(std::string_view text);
+// Base64 of the little-endian float32 values (OpenAI's encoding_format "base64").
+std::string embedding_base64(const std::array<float, embedding_dimensions>& vector);
+
+// Short sequential ids with a provider prefix ("chatcmpl-mock-7"), unique per process.
+std::string next_id(std::string_view prefix);
+
+std::string_view string_member(const boost::json::object& object, std::string_view key);
+
+}  // namespace brokle::mock

@@ -1,0 +1,52 @@
+// The mock's provider endpoints. Each provider's file turns its own request shape into a
+// `conversation`, asks `plan_reply` what to say, and writes the answer (plain or streamed) in that
+// provider's wire format. The router (mock_router.cpp) has already checked auth, applied the status
+// fault and parsed the body, so these only see well-formed JSON objects.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <boost/json.hpp>
+
+#include "fault_plan.hpp"
+#include "http_request_parser.hpp"
+#include "http_response.hpp"
+
+namespace brokle::mock {
+
+enum class provider_kind { openai, anthropic, gemini, cohere };
+
+struct route_call {
+  const http_request& request;
+  const boost::json::object& body;  // empty object for GET routes
+  const fault_plan& faults;
+  mock_response& response;
+  boost::json::storage_ptr storage;  // request-scoped arena for JSON the route builds
+};
+
+// An error body in the provider's own shape, with the matching status (429 adds retry-after).
+void write_provider_error(provider_kind provider, int status, std::string_view message, mock_response& response);
+
+// Sets the response up as a stream and appends one SSE event; `event` empty means a data-only event.
+void begin_sse(mock_response& response);
+void add_sse_event(mock_response& response, std::string_view event, const boost::json::value& data);
+void add_sse_data(mock_response& response, std::string_view raw_data);  // e.g. OpenAI's "[DONE]"
+void write_json_body(mock_response& response, const boost::json::value& body);
+
+// OpenAI: /v1/chat/completions, /v1/completions, /v1/embeddings, /v1/models[/{id}].
+void answer_openai_chat(route_call& call);
+void answer_openai_completion(route_call& call);
+void answer_openai_embeddings(route_call& call);
+void answer_openai_models(route_call& call, std::string_view model_id);  // empty id lists all
+
+// Anthropic: /v1/messages.
+void answer_anthropic_messages(route_call& call);
+
+// Gemini: /v1beta/models/{model}:generateContent and :streamGenerateContent.
+void answer_gemini_generate(route_call& call, std::string_view model, bool stream);
+
+// Cohere: /v2/chat.
+void answer_cohere_chat(route_call& call);
+
+}  // namespace brokle::mock
