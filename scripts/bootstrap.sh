@@ -21,8 +21,23 @@ for p in "${PACKAGES[@]}"; do
   [[ "$status" == "install ok installed" ]] || missing+=("$p")
 done
 
+# Node.js runs the compatibility tests with the real client SDKs (the image ships Node 20; a bare
+# Debian 12 gets its own nodejs + npm).
+command -v node >/dev/null || missing+=(nodejs npm)
+
+install_compat_clients() {
+  # The npm packages users run (openai, ...), pinned by tests/compat/package-lock.json.
+  local dir
+  dir="$(cd "$(dirname "$0")/.." && pwd)/tests/compat"
+  if [[ ! -d "$dir/node_modules" || "$dir/package-lock.json" -nt "$dir/node_modules" ]]; then
+    echo "bootstrap: installing compatibility-test clients (npm ci in tests/compat)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null && touch node_modules)
+  fi
+}
+
 if ((${#missing[@]} == 0)); then
   echo "bootstrap: all ${#PACKAGES[@]} Debian packages present"
+  install_compat_clients
   exit 0
 fi
 
@@ -39,4 +54,5 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 # prometheus is wanted only for promtool; keep its service from being started where a service manager exists.
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+install_compat_clients
 echo "bootstrap: done"

@@ -21,10 +21,37 @@ int clamp_delay(std::optional<std::int64_t> value) {
   return static_cast<int>(std::clamp<std::int64_t>(*value, 0, fault_plan::max_delay_ms));
 }
 
+// Faults can also ride in the request body as `mock-fault:key=value,key=value` (inside a message,
+// say), for requests that reach the mock through a gateway that does not forward x-mock-* headers.
+void read_body_directives(std::string_view body, fault_plan& plan) {
+  constexpr std::string_view marker = "mock-fault:";
+  auto at = body.find(marker);
+  if (at == std::string_view::npos) return;
+  std::string_view rest = body.substr(at + marker.size());
+  size_t end = rest.find_first_of("\" \t\n");
+  rest = rest.substr(0, end);
+  while (!rest.empty()) {
+    size_t comma = rest.find(',');
+    std::string_view pair = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    size_t eq = pair.find('=');
+    if (eq == std::string_view::npos) continue;
+    std::string_view key = pair.substr(0, eq), text = pair.substr(eq + 1);
+    std::int64_t value = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{}) continue;
+    if (key == "status" && value >= 400 && value <= 599) plan.status = static_cast<int>(value);
+    else if (key == "disconnect" && value >= 0) plan.disconnect_after_chunks = static_cast<int>(std::min<std::int64_t>(value, 1'000'000));
+    else if (key == "delay") plan.delay_ms = clamp_delay(value);
+    else if (key == "chunk_delay") plan.chunk_delay_ms = clamp_delay(value);
+  }
+}
+
 }  // namespace
 
 fault_plan read_fault_plan(const http_request& request) {
   fault_plan plan;
+  read_body_directives(request.body, plan);
   // Most requests carry no x-mock-* header; one scan avoids six lookups on the hot path.
   bool any = false;
   for (const auto& field : request.headers) {

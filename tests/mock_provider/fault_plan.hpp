@@ -22,7 +22,9 @@ struct fault_plan {
   std::optional<std::int64_t> cached_tokens;  // x-mock-cached-tokens: reported cache-read tokens
 };
 
-// Unparseable or out-of-range values are ignored (status) or clamped (delays, counts).
+// Unparseable or out-of-range values are ignored (status) or clamped (delays, counts). Besides
+// the headers, a body containing `mock-fault:status=429,disconnect=2,delay=100,chunk_delay=10`
+// sets the same faults (headers win), so tests can reach the mock through the gateway.
 fault_plan read_fault_plan(const http_request& request);
 
 }  // namespace brokle::mock

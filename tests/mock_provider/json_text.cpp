@@ -6,9 +6,8 @@
 namespace brokle::mock {
 
 void append_json_text(std::string& out, const boost::json::value& value) {
-  // A small stack buffer for the serializer's own state keeps it off the heap.
-  unsigned char state[256];
-  boost::json::serializer serializer(boost::json::storage_ptr(), state, sizeof state);
+  // Boost 1.81's serializer keeps its small state inline; only very deep values make it allocate.
+  boost::json::serializer serializer;
   serializer.reset(&value);
   while (!serializer.done()) {
     const std::size_t old_size = out.size();

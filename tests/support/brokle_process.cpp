@@ -30,7 +30,7 @@ int decode_status(int st) {
 
 pid_t spawn(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
             const std::filesystem::path& out, const std::filesystem::path& err, const std::filesystem::path& in,
-            const std::filesystem::path& cwd) {
+            const std::filesystem::path& cwd, const char* binary = BROKLE_BINARY) {
   pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
@@ -47,12 +47,12 @@ pid_t spawn(const std::vector<std::string>& args, const std::map<std::string, st
     std::vector<char*> envp;
     for (auto& s : env_strings) envp.push_back(s.data());
     envp.push_back(nullptr);
-    std::vector<std::string> argv_strings = {BROKLE_BINARY};
+    std::vector<std::string> argv_strings = {binary};
     argv_strings.insert(argv_strings.end(), args.begin(), args.end());
     std::vector<char*> argv;
     for (auto& s : argv_strings) argv.push_back(s.data());
     argv.push_back(nullptr);
-    execve(BROKLE_BINARY, argv.data(), envp.data());
+    execve(binary, argv.data(), envp.data());
     _exit(127);
   }
   return pid;
@@ -149,6 +149,31 @@ int brokle_process::stop(int sig, std::chrono::milliseconds wait) {
   waitpid(pid_, &st, 0);
   pid_ = -1;
   return -1;
+}
+
+mock_provider_process::mock_provider_process() {
+  auto out = dir_.path() / "out", err = dir_.path() / "err";
+  pid_ = spawn({"--port", "0", "--threads", "2"}, {}, out, err, {}, {}, BROKLE_MOCK_PROVIDER);
+  static const std::regex port_re(R"(listening on 127\.0\.0\.1:(\d+))");
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::smatch m;
+    std::string text = slurp(out);
+    if (std::regex_search(text, m, port_re)) {
+      port_ = static_cast<uint16_t>(std::stoi(m[1]));
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  throw std::runtime_error("mock provider did not start: " + slurp(err));
+}
+
+mock_provider_process::~mock_provider_process() {
+  if (pid_ > 0) {
+    kill(pid_, SIGTERM);
+    int st = 0;
+    waitpid(pid_, &st, 0);
+  }
 }
 
 std::string brokle_process::stderr_text() const { return slurp(err_file_); }

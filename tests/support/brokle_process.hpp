@@ -57,4 +57,18 @@ class brokle_process {
   int exit_code_ = -1;
 };
 
+// The mock model provider (tests/mock_provider) on a free port.
+class mock_provider_process {
+ public:
+  mock_provider_process();
+  ~mock_provider_process();
+  uint16_t port() const { return port_; }
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  temp_dir dir_;
+  pid_t pid_ = -1;
+  uint16_t port_ = 0;
+};
+
 }  // namespace brokle::testing

@@ -1,0 +1,114 @@
+// Drives a running brokle with the official `openai` npm package, exactly as an application would
+// after changing only baseURL and apiKey. Usage: node openai_compat.mjs <baseURL> <apiKey>
+import OpenAI from 'openai';
+import assert from 'node:assert/strict';
+
+const [baseURL, apiKey] = process.argv.slice(2);
+const client = new OpenAI({ baseURL, apiKey, maxRetries: 0 });
+const checks = [];
+const check = (name, fn) => checks.push([name, fn]);
+
+check('chat completion', async () => {
+  const r = await client.chat.completions.create({
+    model: 'gpt-4o-mini',
+    messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: 'hello there' }],
+  });
+  assert.equal(r.object, 'chat.completion');
+  assert.match(r.choices[0].message.content, /hello there/);
+  assert.equal(r.choices[0].finish_reason, 'stop');
+  assert.ok(r.usage.prompt_tokens > 0 && r.usage.completion_tokens > 0);
+});
+
+check('chat streaming with usage', async () => {
+  const stream = await client.chat.completions.create({
+    model: 'gpt-4o-mini',
+    messages: [{ role: 'user', content: 'stream me' }],
+    stream: true,
+    stream_options: { include_usage: true },
+  });
+  let text = '';
+  let usage = null;
+  let finish = null;
+  for await (const chunk of stream) {
+    if (chunk.usage) usage = chunk.usage;
+    for (const c of chunk.choices) {
+      text += c.delta?.content ?? '';
+      if (c.finish_reason) finish = c.finish_reason;
+    }
+  }
+  assert.match(text, /stream me/);
+  assert.equal(finish, 'stop');
+  assert.ok(usage && usage.total_tokens > 0, 'usage chunk arrives when asked for');
+});
+
+check('chat streaming without usage hides the usage chunk', async () => {
+  const stream = await client.chat.completions.create({
+    model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'no usage please' }], stream: true,
+  });
+  for await (const chunk of stream) assert.ok(!chunk.usage, 'no usage chunk unless asked');
+});
+
+check('tools (non-streaming and streamed deltas)', async () => {
+  const tools = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }];
+  const r = await client.chat.completions.create({ model: 'gpt-4o-mini', tools, messages: [{ role: 'user', content: 'use tool please' }] });
+  assert.equal(r.choices[0].finish_reason, 'tool_calls');
+  assert.equal(r.choices[0].message.tool_calls[0].function.name, 'get_weather');
+  JSON.parse(r.choices[0].message.tool_calls[0].function.arguments);
+
+  const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', tools, stream: true, messages: [{ role: 'user', content: 'use tool please' }] });
+  let name = '', args = '', finish = null;
+  for await (const chunk of stream) {
+    for (const c of chunk.choices) {
+      for (const tc of c.delta?.tool_calls ?? []) {
+        name += tc.function?.name ?? '';
+        args += tc.function?.arguments ?? '';
+      }
+      if (c.finish_reason) finish = c.finish_reason;
+    }
+  }
+  assert.equal(name, 'get_weather');
+  JSON.parse(args);
+  assert.equal(finish, 'tool_calls');
+});
+
+check('embeddings', async () => {
+  const r = await client.embeddings.create({ model: 'text-embedding-3-small', input: ['a', 'b'] });
+  assert.equal(r.data.length, 2);
+  assert.ok(r.data[0].embedding.length > 0);
+});
+
+check('models list and retrieve', async () => {
+  const ids = [];
+  for await (const m of client.models.list()) ids.push(m.id);
+  assert.ok(ids.includes('gpt-4o-mini'), ids.join(','));
+  const m = await client.models.retrieve('gpt-4o-mini');
+  assert.equal(m.id, 'gpt-4o-mini');
+});
+
+check('legacy completions', async () => {
+  const r = await client.completions.create({ model: 'gpt-4o-mini', prompt: 'say hi' });
+  assert.ok(r.choices.length > 0);
+});
+
+check('unknown model is a NotFoundError', async () => {
+  await assert.rejects(
+    client.chat.completions.create({ model: 'no-such-model', messages: [{ role: 'user', content: 'x' }] }),
+    (e) => e instanceof OpenAI.NotFoundError && e.status === 404);
+});
+
+check('bad key is an AuthenticationError', async () => {
+  const bad = new OpenAI({ baseURL, apiKey: 'bk_proj_nope', maxRetries: 0 });
+  await assert.rejects(bad.models.list(), (e) => e instanceof OpenAI.AuthenticationError && e.status === 401);
+});
+
+let failed = 0;
+for (const [name, fn] of checks) {
+  try {
+    await fn();
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name}: ${e.stack ?? e}`);
+  }
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,193 @@
+// The OpenAI-compatible gateway against the real binary and the mock provider: relaying,
+// streaming, recording, upstream failures, bad input (refused before any upstream call), and the
+// official `openai` npm client.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <thread>
+
+#include "support/api_client.hpp"
+#include "support/brokle_process.hpp"
+#include "support/gateway_env.hpp"
+
+namespace brokle::testing {
+
+namespace {
+
+using obj = boost::json::object;
+
+obj hello(std::string model = "gpt-4o-mini", std::string content = "hello gateway") {
+  return obj{{"model", model}, {"messages", boost::json::array{obj{{"role", "user"}, {"content", content}}}}};
+}
+
+// The mock reads faults from the body (the gateway forwards bodies, not x-mock-* headers).
+obj faulty(std::string directives, bool stream = false) {
+  auto b = hello("gpt-4o-mini", "mock-fault:" + directives);
+  if (stream) b["stream"] = true;
+  return b;
+}
+
+}  // namespace
+
+TEST(gateway, chat_completion_is_relayed_with_the_provider_key_and_recorded_with_cost) {
+  gateway_env g;
+  auto r = g.chat(hello(), {{"X-Environment", "staging"}});
+  ASSERT_EQ(r.status(), 200) << r.raw.body;
+  EXPECT_EQ(r.str("object"), "chat.completion");
+  EXPECT_NE(r.raw.body.find("hello gateway"), std::string::npos);
+  auto stats = call(g.mock.port(), "GET", "/mock/stats");
+  auto last = stats.json.at("last_request");
+  EXPECT_EQ(last.at("headers").at("authorization").as_string(), "Bearer sk-test-upstream");  // never the bk_ key
+  EXPECT_EQ(last.at("path").as_string(), "/v1/chat/completions");
+
+  // Recorded asynchronously: wait for the writer.
+  api_reply gens;
+  for (int i = 0; i < 50; ++i) {
+    gens = g.generations();
+    if (gens.status() == 200 && !gens.json.at("data").as_array().empty()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(gens.status(), 200) << gens.raw.body;
+  ASSERT_EQ(gens.json.at("data").as_array().size(), 1u) << gens.raw.body;
+  auto row = gens.json.at("data").as_array()[0];
+  EXPECT_EQ(row.at("model").as_string(), "gpt-4o-mini");
+  EXPECT_EQ(row.at("provider").as_string(), "mock");
+  EXPECT_EQ(row.at("environment").as_string(), "staging");
+  EXPECT_EQ(row.at("status").as_int64(), 200);
+  EXPECT_GT(row.at("input_tokens").as_int64(), 0);
+  EXPECT_GT(row.at("output_tokens").as_int64(), 0);
+  EXPECT_GT(row.at("cost_usd").as_double(), 0.0);
+  EXPECT_EQ(row.at("request_id").as_string(), r.raw.header("X-Request-Id"));
+}
+
+TEST(gateway, aliases_resolve_to_the_upstream_model) {
+  gateway_env g;
+  auto r = g.chat(hello("fast"));
+  ASSERT_EQ(r.status(), 200) << r.raw.body;
+  auto stats = call(g.mock.port(), "GET", "/mock/stats");
+  auto sent = boost::json::parse(stats.json.at("last_request").at("body").as_string());
+  EXPECT_EQ(sent.at("model").as_string(), "gpt-4o-mini");
+}
+
+TEST(gateway, streaming_relays_chunks_and_records_time_to_first_token) {
+  gateway_env g;
+  auto body = hello();
+  body["stream"] = true;
+  http_connection c(g.port());
+  std::string text = boost::json::serialize(body);
+  c.send_raw("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + g.key +
+             "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(text.size()) + "\r\n\r\n" + text);
+  auto reply = c.read_reply(std::chrono::seconds(10));
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_NE(reply->header("Content-Type").find("text/event-stream"), std::string::npos);
+  EXPECT_NE(reply->body.find("chat.completion.chunk"), std::string::npos);
+  EXPECT_NE(reply->body.find("data: [DONE]"), std::string::npos);
+  EXPECT_EQ(reply->body.find("\"usage\":{"), std::string::npos) << "usage chunk only when asked";
+  // The connection stays usable after a stream.
+  c.send_raw("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto next = c.read_reply();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200);
+
+  api_reply gens;
+  for (int i = 0; i < 50; ++i) {
+    gens = g.generations();
+    if (!gens.json.at("data").as_array().empty()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  auto row = gens.json.at("data").as_array()[0];
+  EXPECT_EQ(row.at("streamed"), true);
+  EXPECT_GT(row.at("output_tokens").as_int64(), 0) << "usage requested upstream on the client's behalf";
+}
+
+TEST(gateway, upstream_dying_mid_stream_ends_with_an_error_event) {
+  gateway_env g;
+  auto r = g.chat(faulty("disconnect=2", true));
+  EXPECT_EQ(r.status(), 200);
+  EXPECT_NE(r.raw.body.find("\"error\""), std::string::npos) << r.raw.body;
+  EXPECT_EQ(r.raw.body.find("[DONE]"), std::string::npos) << "never a silent success";
+}
+
+TEST(gateway, upstream_errors_keep_their_status_and_retry_after) {
+  gateway_env g;
+  auto r429 = g.chat(faulty("status=429"));
+  EXPECT_EQ(r429.status(), 429) << r429.raw.body;
+  EXPECT_FALSE(r429.raw.header("Retry-After").empty());
+  ASSERT_TRUE(r429.json.is_object() && r429.json.as_object().contains("error")) << r429.raw.body;
+  EXPECT_FALSE(r429.json.at("error").at("message").as_string().empty());
+  auto r500 = g.chat(faulty("status=500"));
+  EXPECT_EQ(r500.status(), 500);
+  auto s503 = g.chat(faulty("status=503", true));
+  EXPECT_EQ(s503.status(), 503);
+  EXPECT_TRUE(s503.json.is_object() && s503.json.as_object().contains("error")) << s503.raw.body;
+}
+
+TEST(gateway, unreachable_provider_is_502_and_the_server_keeps_serving) {
+  gateway_env g("\n[[provider]]\nname = \"down\"\ntype = \"openai-compatible\"\nbase_url = \"http://127.0.0.1:1/v1\"\n"
+                "models = [\"dead-model\"]\n");
+  auto r = g.chat(hello("dead-model"));
+  EXPECT_EQ(r.status(), 502) << r.raw.body;
+  EXPECT_EQ(r.error_code(), "upstream_error");
+  EXPECT_EQ(g.chat(hello()).status(), 200);
+}
+
+TEST(gateway, bad_input_is_refused_before_any_upstream_call) {
+  gateway_env g;
+  auto before = g.upstream_requests();
+  struct bad {
+    std::string body;
+    int status;
+  };
+  for (const auto& b : std::vector<bad>{
+           {"{not json", 400},
+           {R"({"messages":[{"role":"user","content":"x"}]})", 400},
+           {R"({"model":"gpt-4o-mini"})", 400},
+           {R"({"model":"gpt-4o-mini","messages":"hi"})", 400},
+           {R"({"model":"gpt-4o-mini","messages":[]})", 400},
+           {R"({"model":"gpt-4o-mini","messages":[{"content":"no role"}]})", 400},
+           {R"({"model":42,"messages":[{"role":"user","content":"x"}]})", 400},
+           {R"({"model":"gpt-4o-mini","messages":[{"role":"user","content":"x"}],"stream":"yes"})", 400},
+           {R"({"model":"no-such-model","messages":[{"role":"user","content":"x"}]})", 404},
+       }) {
+    auto r = call_raw(g.port(), "POST", "/v1/chat/completions", b.body, g.key);
+    EXPECT_EQ(r.status(), b.status) << b.body << " -> " << r.raw.body;
+    ASSERT_TRUE(r.json.is_object() && r.json.as_object().contains("error")) << r.raw.body;
+    EXPECT_FALSE(r.json.at("error").at("message").as_string().empty());
+  }
+  EXPECT_EQ(call_raw(g.port(), "POST", "/v1/embeddings", R"({"model":"text-embedding-3-small"})", g.key).status(), 400);
+  EXPECT_EQ(call(g.port(), "POST", "/v1/chat/completions", hello(), "bk_proj_invalid").status(), 401);
+  EXPECT_EQ(call(g.port(), "POST", "/v1/chat/completions", hello()).status(), 401);
+  EXPECT_EQ(g.upstream_requests(), before) << "no upstream call for bad input";
+}
+
+TEST(gateway, models_are_listed_from_the_catalog) {
+  gateway_env g;
+  auto r = call(g.port(), "GET", "/v1/models", nullptr, g.key);
+  ASSERT_EQ(r.status(), 200);
+  EXPECT_EQ(r.str("object"), "list");
+  EXPECT_EQ(r.json.at("data").as_array().size(), 3u);  // two models and an alias
+  EXPECT_EQ(call(g.port(), "GET", "/v1/models/fast", nullptr, g.key).str("id"), "fast");
+  EXPECT_EQ(call(g.port(), "GET", "/v1/models/nope", nullptr, g.key).status(), 404);
+  EXPECT_EQ(g.upstream_requests(), 0);
+}
+
+TEST(gateway, another_project_cannot_read_the_recorded_calls) {
+  gateway_env g;
+  auto outsider = call(g.port(), "POST", "/api/v1/auth/signup", obj{{"email", "out@example.com"}, {"password", "outsider password"}});
+  auto r = call(g.port(), "GET", "/api/v1/projects/" + g.project_id + "/generations", nullptr, outsider.str("access_token"));
+  EXPECT_EQ(r.status(), 404);
+}
+
+TEST(gateway, unsupported_provider_types_stop_start_up_with_a_clear_line) {
+  temp_dir d;
+  std::ofstream(d.path() / "b.toml") << "[[provider]]\nname = \"claude\"\ntype = \"anthropic\"\n"
+                                        "base_url = \"https://api.anthropic.com\"\nmodels = [\"claude-3-5-haiku\"]\n";
+  auto r = run_brokle({"serve"}, {{"BROKLE_DATA_DIR", d.path().string()}, {"BROKLE_HTTP_PORT", "0"},
+                                  {"BROKLE_CONFIG", (d.path() / "b.toml").string()}});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("provider type not supported by this build yet"), std::string::npos) << r.err;
+}
+
+}  // namespace brokle::testing

@@ -1,0 +1,58 @@
+// A running brokle wired to the mock provider, with a user, a project and an API key made through
+// the CLI: the starting point of gateway integration and compatibility tests.
+#pragma once
+
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "support/api_client.hpp"
+#include "support/brokle_process.hpp"
+
+namespace brokle::testing {
+
+struct gateway_env {
+  mock_provider_process mock;
+  temp_dir dir;
+  std::string key;
+  std::string project_id;
+  std::unique_ptr<brokle_process> server;
+
+  explicit gateway_env(const std::string& extra_provider_toml = "") {
+    std::ofstream(dir.path() / "brokle.toml") << "[[provider]]\n"
+                                                 "name = \"mock\"\n"
+                                                 "type = \"openai\"\n"
+                                                 "base_url = \""
+                                              << mock.base_url()
+                                              << "/v1\"\n"
+                                                 "api_key = \"sk-test-upstream\"\n"
+                                                 "models = [\"gpt-4o-mini\", \"text-embedding-3-small\"]\n"
+                                                 "aliases = { fast = \"gpt-4o-mini\" }\n"
+                                              << extra_provider_toml;
+    env_map env{{"BROKLE_DATA_DIR", (dir.path() / "data").string()}, {"BROKLE_ARGON2_MEMORY", "64KiB"}};
+    auto u = run_brokle({"user", "create", "--email", "gw@example.com", "--password-stdin", "--admin"}, env,
+                        "gateway password\n");
+    if (u.exit_code != 0) throw std::runtime_error(u.err);
+    auto p = run_brokle({"project", "create", "--name", "gw"}, env);
+    project_id = p.out.substr(0, 26);
+    auto k = run_brokle({"key", "create", "--project", "gw"}, env);
+    key = k.out.substr(0, k.out.size() - 1);
+    env["BROKLE_CONFIG"] = (dir.path() / "brokle.toml").string();
+    server = std::make_unique<brokle_process>(env);
+  }
+  uint16_t port() const { return server->port(); }
+  api_reply chat(const boost::json::value& body, std::vector<std::pair<std::string, std::string>> h = {}) {
+    h.emplace_back("Authorization", "Bearer " + key);
+    return call(port(), "POST", "/v1/chat/completions", body, {}, h);
+  }
+  int64_t upstream_requests() {
+    auto s = call(mock.port(), "GET", "/mock/stats");
+    return s.json.at("requests").to_number<int64_t>();
+  }
+  api_reply generations() {
+    auto login = call(port(), "POST", "/api/v1/auth/login", boost::json::object{{"email", "gw@example.com"}, {"password", "gateway password"}});
+    return call(port(), "GET", "/api/v1/projects/" + project_id + "/generations", nullptr, login.str("access_token"));
+  }
+};
+
+}  // namespace brokle::testing
