@@ -33,6 +33,7 @@ struct call_state {
   bool client_wants_usage = false;
   std::unique_ptr<net::upstream_stream> upstream;
   gateway_api* gw = nullptr;
+  std::optional<identity::key_principal> key;  // for the tokens-per-minute budget
 
   void finish(int status, std::string error = {}) {
     rec.status = status;
@@ -44,6 +45,7 @@ struct call_state {
     rec.cost_usd = gw->prices.cost(rec.model_used, usage);
     rec.latency_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+    if (key) record_tokens(gw->id, *key, usage.input_tokens + usage.output_tokens);
     gw->recorder.push(std::move(rec));
   }
 };
@@ -159,6 +161,7 @@ asio::awaitable<http_response> relay(request_context& ctx, gateway_api& gw, gate
 
   auto st = std::make_shared<call_state>();
   st->gw = &gw;
+  st->key = caller.key;
   auto& rec = st->rec;
   rec.id = new_ulid();
   rec.request_id = ctx.request_id;

@@ -54,6 +54,16 @@ std::string_view bearer_of(const net::http_request& req) {
 
 }  // namespace
 
+identity::bucket_rule tokens_rule(int64_t tpm_limit) {
+  return {static_cast<double>(tpm_limit), static_cast<double>(tpm_limit) / 60.0};
+}
+
+void record_tokens(identity_http& id, const identity::key_principal& key, int64_t tokens) {
+  if (key.tpm_limit <= 0 || tokens <= 0) return;
+  id.limiter.record("tpm:" + key.key_id, tokens_rule(key.tpm_limit), static_cast<double>(tokens),
+                    std::chrono::steady_clock::now());
+}
+
 void limit_by_ip(net::request_context& ctx, identity_http& id) {
   enforce(id.limiter, "ip:" + ctx.request.remote_address, id.rules.auth_per_ip, "from this address");
 }
@@ -74,14 +84,34 @@ sdk_caller require_api_key(net::request_context& ctx, identity_http& id) {
   auto principal = id.keys.validate(key);
   if (!principal) fail(401, "invalid_api_key", principal.err().message);
   sdk_caller out{std::move(*principal), {}};
+  if (out.key.tpm_limit > 0) {
+    // Tokens are counted after each call (record_tokens); here we only ask whether the key is
+    // still within its budget, so a call never starts on an exhausted key.
+    auto rule = tokens_rule(out.key.tpm_limit);
+    auto d = id.limiter.take("tpm:" + out.key.key_id, rule, 0, std::chrono::steady_clock::now());
+    out.rate_headers = {{"x-ratelimit-limit-tokens", std::to_string(out.key.tpm_limit)},
+                        {"x-ratelimit-remaining-tokens",
+                         std::to_string(static_cast<int64_t>(std::max(0.0, std::floor(d.remaining))))},
+                        {"x-ratelimit-reset-tokens",
+                         std::to_string(std::max<int64_t>(0, d.reset_after.count()) / 1000.0) + "s"}};
+    if (!d.allowed) {
+      net::request_error re{429, "rate_limit_exceeded",
+                            "token rate limit reached for this API key: " + std::to_string(out.key.tpm_limit) +
+                                " tokens per minute",
+                            "", out.rate_headers};
+      re.headers.push_back(
+          {"Retry-After", std::to_string(std::max<int64_t>(1, (d.retry_after.count() + 999) / 1000))});
+      throw re;
+    }
+  }
   if (out.key.rpm_limit > 0) {
     identity::bucket_rule rule{static_cast<double>(out.key.rpm_limit), static_cast<double>(out.key.rpm_limit) / 60.0};
     auto d = id.limiter.take("key:" + out.key.key_id, rule, 1, std::chrono::steady_clock::now());
     auto reset_s = std::to_string(std::max<int64_t>(0, d.reset_after.count()) / 1000.0) + "s";
-    out.rate_headers = {{"x-ratelimit-limit-requests", std::to_string(out.key.rpm_limit)},
-                        {"x-ratelimit-remaining-requests",
-                         std::to_string(static_cast<int64_t>(std::max(0.0, std::floor(d.remaining))))},
-                        {"x-ratelimit-reset-requests", reset_s}};
+    out.rate_headers.push_back({"x-ratelimit-limit-requests", std::to_string(out.key.rpm_limit)});
+    out.rate_headers.push_back({"x-ratelimit-remaining-requests",
+                                std::to_string(static_cast<int64_t>(std::max(0.0, std::floor(d.remaining))))});
+    out.rate_headers.push_back({"x-ratelimit-reset-requests", reset_s});
     if (!d.allowed) {
       net::request_error re{429, "rate_limit_exceeded",
                             "rate limit reached for this API key: " + std::to_string(out.key.rpm_limit) +

@@ -68,7 +68,11 @@ struct sdk_caller {
   identity::key_principal key;
   std::vector<net::header_map::entry> rate_headers;  // x-ratelimit-* for the response
 };
-// X-API-Key or Authorization: Bearer bk_... -> project principal, then the key's RPM limit.
+// X-API-Key or Authorization: Bearer bk_... -> project principal, then the key's RPM limit and
+// (when set) its tokens-per-minute budget (429 once spent).
 sdk_caller require_api_key(net::request_context& ctx, identity_http& id);
+// Charges a finished call's tokens to the key's TPM budget (may go negative: the next call waits).
+void record_tokens(identity_http& id, const identity::key_principal& key, int64_t tokens);
+identity::bucket_rule tokens_rule(int64_t tpm_limit);
 
 }  // namespace brokle::api

@@ -191,3 +191,54 @@ TEST(gateway, unsupported_provider_types_stop_start_up_with_a_clear_line) {
 }
 
 }  // namespace brokle::testing
+
+namespace brokle::testing {
+
+TEST(gateway, tokens_per_minute_budget_is_enforced_with_openai_headers) {
+  gateway_env g;
+  auto login = call(g.port(), "POST", "/api/v1/auth/login",
+                    boost::json::object{{"email", "gw@example.com"}, {"password", "gateway password"}});
+  auto key = call(g.port(), "POST", "/api/v1/projects/" + g.project_id + "/keys",
+                  boost::json::object{{"name", "tpm"}, {"tpm_limit", 5}}, login.str("access_token"));
+  ASSERT_EQ(key.status(), 201) << key.raw.body;
+  std::string k = key.str("key");
+  auto body = boost::json::object{{"model", "gpt-4o-mini"},
+                                  {"messages", boost::json::array{boost::json::object{
+                                                   {"role", "user"}, {"content", "a prompt long enough to cost tokens"}}}}};
+  auto first = call(g.port(), "POST", "/v1/chat/completions", body, k);
+  ASSERT_EQ(first.status(), 200) << first.raw.body;
+  EXPECT_EQ(first.raw.header("x-ratelimit-limit-tokens"), "5");
+  auto second = call(g.port(), "POST", "/v1/chat/completions", body, k);
+  EXPECT_EQ(second.status(), 429) << second.raw.body;
+  EXPECT_EQ(second.error_code(), "rate_limit_exceeded");
+  EXPECT_EQ(second.raw.header("x-ratelimit-remaining-tokens"), "0");
+  EXPECT_FALSE(second.raw.header("Retry-After").empty());
+  // The key's budget is its own: the CLI key of the same project still works.
+  EXPECT_EQ(g.chat(body).status(), 200);
+}
+
+TEST(gateway, a_key_revoked_on_one_replica_stops_working_on_another_within_a_second) {
+  gateway_env g;
+  env_map env{{"BROKLE_DATA_DIR", (g.dir.path() / "data").string()}};
+  brokle_process replica(env);
+  // /v1/models: key auth without the per-IP limit of validate-key, so the loop below can poll.
+  EXPECT_EQ(call(replica.port(), "GET", "/v1/models", nullptr, g.key).status(), 200);
+  auto login = call(g.port(), "POST", "/api/v1/auth/login",
+                    boost::json::object{{"email", "gw@example.com"}, {"password", "gateway password"}});
+  auto keys = call(g.port(), "GET", "/api/v1/projects/" + g.project_id + "/keys", nullptr, login.str("access_token"));
+  std::string key_id(keys.json.at("data").as_array()[0].at("id").as_string());
+  ASSERT_EQ(call(g.port(), "DELETE", "/api/v1/projects/" + g.project_id + "/keys/" + key_id, nullptr,
+                 login.str("access_token"))
+                .status(),
+            200);
+  auto t0 = std::chrono::steady_clock::now();
+  int status = 200;
+  while (std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(1000)) {
+    status = call(replica.port(), "GET", "/v1/models", nullptr, g.key).status();
+    if (status == 401) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(status, 401) << "the other replica learned of the revocation within a second";
+}
+
+}  // namespace brokle::testing

@@ -14,8 +14,14 @@ void mock_stats::record(const http_request& request) {
   ++requests_;
   auto counter = by_path_.find(request.path);
   if (counter == by_path_.end()) {
-    const std::string_view key = by_path_.size() < max_distinct_paths ? request.path : std::string_view("(other)");
-    counter = by_path_.try_emplace(std::string(key), 0).first;
+    // New paths are stored in valid UTF-8 (garbage paths included), since they become JSON keys.
+    std::string key;
+    if (by_path_.size() < max_distinct_paths) {
+      append_utf8_lossy(key, request.path);
+    } else {
+      key = "(other)";
+    }
+    counter = by_path_.try_emplace(std::move(key), 0).first;
   }
   ++counter->second;
 

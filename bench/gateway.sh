@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Gateway overhead, side by side in one run: wrk straight at the mock provider vs wrk through
+# brokle (API-key auth, routing, relay, call recording on), at 1 and 64 connections, non-streaming
+# and streaming. Prints a Markdown block for bench/RESULTS.md.
+# Usage: bench/gateway.sh [duration_seconds=10]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${1:-10}
+BIN=build/release/brokle
+MOCK=build/release/tests/brokle_mock_provider
+[ -x "$BIN" ] && [ -x "$MOCK" ] || { echo "build first: make build" >&2; exit 1; }
+
+WORK=$(mktemp -d)
+cleanup() { kill $BPID $MPID 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+"$MOCK" --port 0 --threads 1 >"$WORK/mock.out" 2>&1 &
+MPID=$!
+for _ in $(seq 100); do grep -q listening "$WORK/mock.out" 2>/dev/null && break; sleep 0.05; done
+MPORT=$(grep -oE '[0-9]+$' "$WORK/mock.out" | head -1)
+
+cat >"$WORK/brokle.toml" <<TOML
+[[provider]]
+name = "mock"
+type = "openai"
+base_url = "http://127.0.0.1:$MPORT/v1"
+api_key = "sk-bench"
+models = ["gpt-4o-mini"]
+TOML
+export BROKLE_DATA_DIR=$WORK/data BROKLE_ARGON2_MEMORY=64KiB
+echo 'benchmark password' | "$BIN" user create --email bench@example.com --password-stdin --admin >/dev/null
+"$BIN" project create --name bench >/dev/null
+KEY=$("$BIN" key create --project bench)
+BROKLE_CONFIG=$WORK/brokle.toml BROKLE_HTTP_PORT=0 BROKLE_HTTP_ADDRESS=127.0.0.1 BROKLE_HTTP_THREADS=1 \
+  "$BIN" serve >"$WORK/brokle.out" 2>"$WORK/brokle.log" &
+BPID=$!
+for _ in $(seq 100); do grep -q 'http://' "$WORK/brokle.out" 2>/dev/null && break; sleep 0.1; done
+BPORT=$(grep -oE 'http://[0-9.]+:[0-9]+' "$WORK/brokle.out" | head -1 | sed 's/.*://')
+
+row() {  # label url connections stream auth
+  STREAM=$4 wrk -t1 -c"$3" -d"${DURATION}s" --latency -s bench/gateway_chat.lua -H "Authorization: Bearer $5" "$2" >"$WORK/wrk.txt"
+  local rps p50 p99 errs
+  rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.txt")
+  p50=$(awk '$1=="50%" {print $2}' "$WORK/wrk.txt")
+  p99=$(awk '$1=="99%" {print $2}' "$WORK/wrk.txt")
+  errs=$(awk '/Non-2xx/ {print $4}' "$WORK/wrk.txt")
+  echo "| $1 | $3 | $( [ "$4" = 1 ] && echo stream || echo json ) | $rps | $p50 | $p99 | ${errs:-0} |"
+}
+
+echo "### Gateway overhead — $(date -u +%Y-%m-%d), $(nproc) cores; mock: 1 thread, brokle: 1 I/O thread, wrk: 1 thread; ${DURATION}s per row"
+echo
+echo "| path | connections | body | req/s | p50 | p99 | non-2xx |"
+echo "|---|---|---|---|---|---|---|"
+for c in 1 64; do
+  for s in 0 1; do
+    row "direct to mock" "http://127.0.0.1:$MPORT/v1/chat/completions" $c $s sk-bench
+    row "through brokle" "http://127.0.0.1:$BPORT/v1/chat/completions" $c $s "$KEY"
+  done
+done
+echo
+echo "brokle RSS after the run: $(( $(awk '/VmRSS/ {print $2}' /proc/$BPID/status) / 1024 )) MiB;" \
+  "calls recorded: $(curl -s "http://127.0.0.1:$BPORT/metrics" | awk '/^brokle_gateway_records_written_total/ {print $2}')," \
+  "dropped: $(curl -s "http://127.0.0.1:$BPORT/metrics" | awk '/^brokle_gateway_records_dropped_total/ {print $2}')"
