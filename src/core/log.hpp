@@ -1,6 +1,7 @@
 // Structured logging: one line per event, as human text ("msg k=v ...") or JSON objects, chosen
-// at start-up. Lines go through a bounded async queue (8192 entries); when it is full the oldest
-// line is dropped and counted (log::dropped()), so logging never blocks a request.
+// at start-up. Lines go through a bounded queue (8192 entries) to one writer thread that writes
+// in batches; when the queue is full the oldest line is dropped and counted (log::dropped()), so
+// logging never blocks a request. Warnings and errors wake the writer at once.
 // Every call site passes fields explicitly (request_id among them) — no hidden thread-local state,
 // which would be wrong across coroutine suspensions.
 #pragma once

@@ -23,6 +23,7 @@ void call_recorder::stop() {
 }
 
 bool call_recorder::push(storage::generation_record r) {
+  bool batch_ready;
   {
     std::lock_guard lock(mu_);
     if (queue_.size() >= max_queued_) {
@@ -30,8 +31,11 @@ bool call_recorder::push(storage::generation_record r) {
       return false;
     }
     queue_.push_back(std::move(r));
+    batch_ready = queue_.size() == 500;
   }
-  cv_.notify_one();
+  // Wake the writer only for a full batch; otherwise its 200 ms tick picks records up. Waking it
+  // per record cost a context switch per request on the gateway's hot path (measured).
+  if (batch_ready) cv_.notify_one();
   return true;
 }
 
