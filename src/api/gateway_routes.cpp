@@ -125,7 +125,8 @@ asio::awaitable<void> relay_stream(std::shared_ptr<call_state> st, net::body_sin
     std::string out;
     for (auto& ev : events) {
       std::string data = gateway::sse_data(ev);
-      if (!data.empty() && data != "[DONE]") {
+      // Only chunks that carry usage need parsing; content deltas are relayed untouched.
+      if (!data.empty() && data != "[DONE]" && data.find("\"usage\"") != std::string::npos) {
         boost::system::error_code ec;
         auto v = boost::json::parse(data, ec);
         if (!ec && v.is_object()) {

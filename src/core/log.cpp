@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -157,6 +158,9 @@ void init(level lvl, format fmt) {
     g_logger = std::make_shared<spdlog::logger>("brokle", sink);
     g_queue = new line_queue();
     g_queue->writer = std::thread(writer_loop, g_queue);
+    // Commands that return from main without shutdown() must still stop the writer before static
+    // destructors run (it uses g_logger); atexit handlers run first. shutdown() is idempotent.
+    std::atexit([] { shutdown(); });
   }
   if (fmt == format::json)
     g_logger->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l",%v})", spdlog::pattern_time_type::utc);

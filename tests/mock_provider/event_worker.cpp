@@ -35,12 +35,13 @@ std::int64_t monotonic_ms() {
 }  // namespace
 
 event_worker::event_worker(int listen_fd, int wake_fd, mock_router& router, mock_stats& stats,
-                           std::atomic<int>& connection_count)
+                           std::atomic<int>& connection_count, int max_connections)
     : listen_fd_(listen_fd),
       wake_fd_(wake_fd),
       router_(router),
       stats_(stats),
       connection_count_(connection_count),
+      max_connections_(max_connections),
       read_buffer_(std::make_unique<char[]>(read_chunk_bytes)) {}
 
 event_worker::~event_worker() {
@@ -125,7 +126,7 @@ void event_worker::accept_ready(std::int64_t now) {
       }
       return;
     }
-    if (connection_count_.fetch_add(1, std::memory_order_relaxed) >= worker_limits::max_connections) {
+    if (connection_count_.fetch_add(1, std::memory_order_relaxed) >= max_connections_) {
       connection_count_.fetch_sub(1, std::memory_order_relaxed);
       ::close(fd);
       continue;

@@ -21,7 +21,8 @@
 namespace brokle::mock {
 
 struct worker_limits {
-  // Process-wide connection cap; a connection past it is accepted and closed at once.
+  // Process-wide connection cap (lowered if RLIMIT_NOFILE cannot fit it); a connection past it is
+  // accepted and closed at once.
   static constexpr int max_connections = 20000;
   // Responses queued but unsent beyond this: stop parsing pipelined requests until the client reads.
   static constexpr std::size_t output_high_water = 256 * 1024;
@@ -38,7 +39,9 @@ struct worker_limits {
 
 class event_worker {
  public:
-  event_worker(int listen_fd, int wake_fd, mock_router& router, mock_stats& stats, std::atomic<int>& connection_count);
+  // `connection_count` is shared by all workers; past `max_connections` new connections are closed.
+  event_worker(int listen_fd, int wake_fd, mock_router& router, mock_stats& stats, std::atomic<int>& connection_count,
+               int max_connections);
   ~event_worker();
   event_worker(const event_worker&) = delete;
   event_worker& operator=(const event_worker&) = delete;
@@ -105,6 +108,7 @@ class event_worker {
   mock_router& router_;
   mock_stats& stats_;
   std::atomic<int>& connection_count_;
+  int max_connections_;
 
   std::unordered_map<std::uint64_t, std::unique_ptr<connection>> connections_;
   std::vector<std::uint64_t> closed_ids_;

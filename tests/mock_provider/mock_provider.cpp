@@ -86,6 +86,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "brokle_mock_provider: %s\n", error.c_str());
     return 1;
   }
+  if (server.max_connections() < brokle::mock::worker_limits::max_connections) {
+    std::fprintf(stderr, "brokle_mock_provider: RLIMIT_NOFILE caps open connections at %d\n", server.max_connections());
+  }
   server.start();
   std::printf("mock provider listening on %s:%u\n", options.host.c_str(), static_cast<unsigned>(server.port()));
   std::fflush(stdout);

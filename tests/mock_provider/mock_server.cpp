@@ -39,13 +39,19 @@ int bind_listener(const in_addr& address, std::uint16_t port, std::string& error
 }
 
 // Ten thousand streams need ten thousand descriptors; the default soft limit is often 1024.
-void raise_descriptor_limit() {
+// Returns the connection cap the descriptor limit allows (a few descriptors stay for listeners).
+int raise_descriptor_limit() {
+  constexpr int reserved_descriptors = 64;
   rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
-  const rlim_t wanted = static_cast<rlim_t>(worker_limits::max_connections) + 1024;
-  if (limit.rlim_cur >= wanted) return;
-  limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
-  setrlimit(RLIMIT_NOFILE, &limit);
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return worker_limits::max_connections;
+  const rlim_t wanted = static_cast<rlim_t>(worker_limits::max_connections) + reserved_descriptors;
+  if (limit.rlim_cur < wanted) {
+    limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+    setrlimit(RLIMIT_NOFILE, &limit);
+    getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= wanted) return worker_limits::max_connections;
+  return std::max(1, static_cast<int>(limit.rlim_cur) - reserved_descriptors);
 }
 
 }  // namespace
@@ -59,7 +65,7 @@ mock_server::~mock_server() {
 }
 
 bool mock_server::open(std::string& error) {
-  raise_descriptor_limit();
+  max_connections_ = raise_descriptor_limit();
   in_addr address{};
   if (inet_pton(AF_INET, options_.host.c_str(), &address) != 1) {
     error = "host must be an IPv4 address, got '" + options_.host + "'";
@@ -82,7 +88,7 @@ bool mock_server::open(std::string& error) {
       getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &length);
       port_ = ntohs(bound.sin_port);
     }
-    auto worker = std::make_unique<event_worker>(fd, wake_fd_, router_, stats_, connection_count_);
+    auto worker = std::make_unique<event_worker>(fd, wake_fd_, router_, stats_, connection_count_, max_connections_);
     if (!worker->init(error)) return false;
     workers_.push_back(std::move(worker));
   }

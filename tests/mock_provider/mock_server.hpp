@@ -32,6 +32,7 @@ class mock_server {
   // Binds one SO_REUSEPORT socket per worker (all on the same port) and prepares the workers.
   bool open(std::string& error);
   std::uint16_t port() const { return port_; }
+  int max_connections() const { return max_connections_; }
   void start();
   // Wakes every worker, waits for them to close their connections, and returns.
   void stop();
@@ -44,6 +45,7 @@ class mock_server {
   mock_stats stats_;
   mock_router router_{stats_};
   std::atomic<int> connection_count_{0};
+  int max_connections_ = worker_limits::max_connections;  // lowered when descriptors are scarcer
   std::vector<std::unique_ptr<event_worker>> workers_;
   std::vector<std::thread> threads_;
 };
