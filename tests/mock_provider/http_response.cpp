@@ -19,6 +19,8 @@ void mock_response::reset() {
   content_type = "application/json";
   retry_after = false;
   body.clear();
+  // One huge answer (a /mock/stats echoing a 16 MiB body) should not pin that memory forever.
+  if (body.capacity() > 1024 * 1024) std::string().swap(body);
   streaming = false;
   events.clear();
   delay_ms = 0;

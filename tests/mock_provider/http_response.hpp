@@ -25,7 +25,8 @@ struct mock_response {
   int chunk_delay_ms = 0;            // between stream events
   int disconnect_after_events = -1;  // close abruptly after this many events; negative = never
 
-  // Empties the response but keeps the body's capacity, since one instance serves many requests.
+  // Empties the response but keeps the body's capacity (up to 1 MiB), since one instance serves
+  // many requests.
   void reset();
 };
 
