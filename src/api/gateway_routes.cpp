@@ -9,6 +9,7 @@
 #include "api/identity_routes.hpp"
 #include "api/json_views.hpp"
 #include "core/ulid.hpp"
+#include "gateway/providers/anthropic_wire.hpp"
 #include "net/body_sink.hpp"
 
 namespace brokle::api {
@@ -149,6 +150,136 @@ asio::awaitable<void> relay_stream(std::shared_ptr<call_state> st, net::body_sin
   st->finish(200);
 }
 
+std::string sse_event_name(std::string_view event) {
+  size_t pos = 0;
+  while (pos < event.size()) {
+    size_t e = event.find('\n', pos);
+    std::string_view line = event.substr(pos, e == std::string_view::npos ? std::string_view::npos : e - pos);
+    pos = e == std::string_view::npos ? event.size() : e + 1;
+    if (line.rfind("event:", 0) == 0) {
+      line.remove_prefix(6);
+      while (!line.empty() && (line.front() == ' ')) line.remove_prefix(1);
+      while (!line.empty() && (line.back() == '\r')) line.remove_suffix(1);
+      return std::string(line);
+    }
+  }
+  return {};
+}
+
+// Anthropic's event stream, re-emitted as OpenAI chat.completion.chunk events.
+asio::awaitable<void> relay_anthropic_stream(std::shared_ptr<call_state> st, net::body_sink& sink) {
+  gateway::sse_splitter splitter;
+  gateway::anthropic_stream_translator translator(st->rec.model_requested, st->client_wants_usage);
+  std::vector<std::string> events;
+  bool first = true;
+  for (;;) {
+    auto chunk = co_await st->upstream->next();
+    if (!chunk) {
+      co_await sink.write(upstream_error_event(chunk.err().message));
+      st->usage = translator.usage();
+      st->finish(502, chunk.err().message);
+      co_return;
+    }
+    if (!*chunk) break;
+    if (first) {
+      first = false;
+      st->rec.time_to_first_token_ms =
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - st->started)
+              .count();
+    }
+    events.clear();
+    std::string out;
+    bool bad = !splitter.feed(**chunk, events);
+    for (auto& ev : events) {
+      boost::system::error_code ec;
+      auto data = boost::json::parse(gateway::sse_data(ev), ec);
+      if (ec || !data.is_object()) continue;
+      try {
+        translator.on_event(sse_event_name(ev), data.as_object(), out);
+      } catch (const std::exception&) {
+        bad = true;  // an event missing the fields its type promises
+      }
+    }
+    if (bad) out += upstream_error_event("provider sent a malformed stream event");
+    if (!out.empty() && !co_await sink.write(out)) {
+      st->usage = translator.usage();
+      st->finish(499, "client disconnected");
+      co_return;
+    }
+    if (bad || translator.finished()) break;
+  }
+  st->usage = translator.usage();
+  if (!translator.finished()) {
+    co_await sink.write(upstream_error_event("provider stream ended early"));
+    st->finish(502, "stream ended before message_stop");
+  } else {
+    st->finish(translator.failed() ? 502 : 200, translator.failed() ? "provider stream error" : "");
+  }
+}
+
+asio::awaitable<http_response> relay_anthropic(std::shared_ptr<call_state> st, const gateway::provider_config& p,
+                                               net::upstream_request req, bool stream,
+                                               const std::vector<net::header_map::entry>& rate_headers) {
+  auto& gw = *st->gw;
+  auto add_rate_headers = [&](http_response& r) {
+    for (const auto& h : rate_headers) r.headers.set(h.name, h.value);
+  };
+  auto error_reply = [&](unsigned status, const std::string& body, std::string_view retry_after) {
+    auto res = net::json_response(status, gateway::anthropic_error_to_openai(body, status));
+    if (!retry_after.empty()) res.headers.set("Retry-After", std::string(retry_after));
+    st->finish(static_cast<int>(status), "upstream status " + std::to_string(status));
+    add_rate_headers(res);
+    return res;
+  };
+  if (!stream) {
+    auto r = co_await gw.upstream.send(std::move(req));
+    if (!r) {
+      st->finish(502, r.err().message);
+      fail(502, "upstream_error", "provider '" + p.name + "': " + r.err().message);
+    }
+    if (r->status >= 400) co_return error_reply(r->status, r->body, r->headers.get("Retry-After"));
+    boost::system::error_code ec;
+    auto parsed = boost::json::parse(r->body, ec);
+    std::optional<gateway::translated_response> t;
+    if (!ec && parsed.is_object()) {
+      try {
+        t = gateway::anthropic_to_openai(parsed.as_object(), st->rec.model_requested);
+      } catch (const std::exception&) {
+      }
+    }
+    if (!t) {
+      st->finish(502, "malformed provider response");
+      fail(502, "upstream_error", "provider '" + p.name + "' sent a response that is not an Anthropic message");
+    }
+    st->usage = t->usage;
+    auto res = net::json_response(200, boost::json::serialize(t->body));
+    st->finish(200);
+    add_rate_headers(res);
+    co_return res;
+  }
+  auto opened = co_await gw.upstream.open(std::move(req));
+  if (!opened) {
+    st->finish(502, opened.err().message);
+    fail(502, "upstream_error", "provider '" + p.name + "': " + opened.err().message);
+  }
+  st->upstream = std::move(*opened);
+  if (st->upstream->status() != 200) {
+    std::string body;
+    while (body.size() < (1 << 20)) {
+      auto part = co_await st->upstream->next();
+      if (!part || !*part) break;
+      body += **part;
+    }
+    co_return error_reply(st->upstream->status(), body, st->upstream->headers().get("Retry-After"));
+  }
+  http_response res;
+  res.headers.set("Content-Type", "text/event-stream; charset=utf-8");
+  res.headers.set("Cache-Control", "no-cache");
+  add_rate_headers(res);
+  res.producer = [st](net::body_sink& sink) { return relay_anthropic_stream(st, sink); };
+  co_return res;
+}
+
 asio::awaitable<http_response> relay(request_context& ctx, gateway_api& gw, gateway::openai_endpoint e) {
   auto caller = require_api_key(ctx, gw.id);
   auto body = parse_json_object(ctx.request);
@@ -181,6 +312,14 @@ asio::awaitable<http_response> relay(request_context& ctx, gateway_api& gw, gate
     st->client_wants_usage = iu != so->value().as_object().end() && iu->value().is_bool() && iu->value().as_bool();
   }
 
+  if (route.provider->type == gateway::provider_type::anthropic) {
+    if (e != gateway::openai_endpoint::chat_completions)
+      fail(400, "unsupported_endpoint",
+           "model `" + model + "` is served by an Anthropic provider, which offers chat completions only");
+    auto req = gateway::build_anthropic_request(*route.provider, body, route.upstream_model);
+    if (!req) fail(400, "invalid_request", req.err().message);
+    co_return co_await relay_anthropic(st, *route.provider, std::move(*req), stream, caller.rate_headers);
+  }
   auto upstream_req = gateway::build_openai_request(*route.provider, e, std::move(body), route.upstream_model);
   auto add_rate_headers = [&](http_response& r) {
     for (const auto& h : caller.rate_headers) r.headers.set(h.name, h.value);

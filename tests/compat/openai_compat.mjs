@@ -101,6 +101,28 @@ check('bad key is an AuthenticationError', async () => {
   await assert.rejects(bad.models.list(), (e) => e instanceof OpenAI.AuthenticationError && e.status === 401);
 });
 
+check('an Anthropic-served model through the same client: chat, stream, tools', async () => {
+  const r = await client.chat.completions.create({ model: 'claude-3-5-haiku', messages: [{ role: 'user', content: 'hi claude' }] });
+  assert.match(r.choices[0].message.content, /hi claude/);
+  let text = '';
+  const stream = await client.chat.completions.create({ model: 'claude-3-5-haiku', stream: true, messages: [{ role: 'user', content: 'stream claude' }] });
+  for await (const chunk of stream) for (const c of chunk.choices) text += c.delta?.content ?? '';
+  assert.match(text, /stream claude/);
+  const tools = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }];
+  const t = await client.chat.completions.create({ model: 'claude-3-5-haiku', tools, messages: [{ role: 'user', content: 'use tool please' }] });
+  assert.equal(t.choices[0].finish_reason, 'tool_calls');
+  assert.equal(t.choices[0].message.tool_calls[0].function.name, 'get_weather');
+  JSON.parse(t.choices[0].message.tool_calls[0].function.arguments);
+  let name = '', args = '';
+  const ts = await client.chat.completions.create({ model: 'claude-3-5-haiku', tools, stream: true, messages: [{ role: 'user', content: 'use tool please' }] });
+  for await (const chunk of ts) for (const c of chunk.choices) for (const tc of c.delta?.tool_calls ?? []) {
+    name += tc.function?.name ?? '';
+    args += tc.function?.arguments ?? '';
+  }
+  assert.equal(name, 'get_weather');
+  JSON.parse(args);
+});
+
 let failed = 0;
 for (const [name, fn] of checks) {
   try {

@@ -167,7 +167,7 @@ TEST(gateway, models_are_listed_from_the_catalog) {
   auto r = call(g.port(), "GET", "/v1/models", nullptr, g.key);
   ASSERT_EQ(r.status(), 200);
   EXPECT_EQ(r.str("object"), "list");
-  EXPECT_EQ(r.json.at("data").as_array().size(), 3u);  // two models and an alias
+  EXPECT_EQ(r.json.at("data").as_array().size(), 4u);  // three models and an alias
   EXPECT_EQ(call(g.port(), "GET", "/v1/models/fast", nullptr, g.key).str("id"), "fast");
   EXPECT_EQ(call(g.port(), "GET", "/v1/models/nope", nullptr, g.key).status(), 404);
   EXPECT_EQ(g.upstream_requests(), 0);
@@ -182,8 +182,8 @@ TEST(gateway, another_project_cannot_read_the_recorded_calls) {
 
 TEST(gateway, unsupported_provider_types_stop_start_up_with_a_clear_line) {
   temp_dir d;
-  std::ofstream(d.path() / "b.toml") << "[[provider]]\nname = \"claude\"\ntype = \"anthropic\"\n"
-                                        "base_url = \"https://api.anthropic.com\"\nmodels = [\"claude-3-5-haiku\"]\n";
+  std::ofstream(d.path() / "b.toml") << "[[provider]]\nname = \"g\"\ntype = \"gemini\"\n"
+                                        "base_url = \"https://generativelanguage.googleapis.com\"\nmodels = [\"gemini-2.0-flash\"]\n";
   auto r = run_brokle({"serve"}, {{"BROKLE_DATA_DIR", d.path().string()}, {"BROKLE_HTTP_PORT", "0"},
                                   {"BROKLE_CONFIG", (d.path() / "b.toml").string()}});
   EXPECT_EQ(r.exit_code, 1);
@@ -239,6 +239,69 @@ TEST(gateway, a_key_revoked_on_one_replica_stops_working_on_another_within_a_sec
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   EXPECT_EQ(status, 401) << "the other replica learned of the revocation within a second";
+}
+
+}  // namespace brokle::testing
+
+namespace brokle::testing {
+
+TEST(gateway_anthropic, chat_is_translated_both_ways_with_usage_and_cost) {
+  gateway_env g;
+  boost::json::object body{{"model", "claude-3-5-haiku"},
+                           {"max_tokens", 200},
+                           {"stop", "END"},
+                           {"messages", boost::json::array{boost::json::object{{"role", "system"}, {"content", "be terse"}},
+                                                           boost::json::object{{"role", "user"}, {"content", "hello claude"}}}}};
+  auto r = g.chat(body);
+  ASSERT_EQ(r.status(), 200) << r.raw.body;
+  EXPECT_EQ(r.str("object"), "chat.completion");
+  auto msg = r.json.at("choices").as_array()[0].at("message");
+  EXPECT_NE(std::string(msg.at("content").as_string()).find("hello claude"), std::string::npos) << r.raw.body;
+  EXPECT_EQ(r.json.at("choices").as_array()[0].at("finish_reason").as_string(), "stop");
+  EXPECT_GT(r.json.at("usage").at("prompt_tokens").as_int64(), 0);
+
+  auto stats = call(g.mock.port(), "GET", "/mock/stats");
+  auto last = stats.json.at("last_request");
+  EXPECT_EQ(last.at("path").as_string(), "/v1/messages");
+  EXPECT_EQ(last.at("headers").at("x-api-key").as_string(), "sk-ant-test");
+  EXPECT_FALSE(last.at("headers").at("anthropic-version").as_string().empty());
+  auto sent = boost::json::parse(last.at("body").as_string());
+  EXPECT_EQ(sent.at("system").as_string(), "be terse");
+  EXPECT_EQ(sent.at("max_tokens").as_int64(), 200);
+  EXPECT_EQ(sent.at("stop_sequences").as_array()[0].as_string(), "END");
+  EXPECT_EQ(sent.at("messages").as_array().size(), 1u);
+}
+
+TEST(gateway_anthropic, streams_become_openai_chunks_and_errors_become_openai_errors) {
+  gateway_env g;
+  boost::json::object body{{"model", "claude-3-5-haiku"},
+                           {"stream", true},
+                           {"stream_options", boost::json::object{{"include_usage", true}}},
+                           {"messages", boost::json::array{boost::json::object{{"role", "user"}, {"content", "stream claude"}}}}};
+  auto r = g.chat(body);
+  ASSERT_EQ(r.status(), 200) << r.raw.body;
+  EXPECT_NE(r.raw.body.find("chat.completion.chunk"), std::string::npos);
+  EXPECT_NE(r.raw.body.find("\"finish_reason\":\"stop\""), std::string::npos) << r.raw.body;
+  EXPECT_NE(r.raw.body.find("\"usage\""), std::string::npos);
+  EXPECT_NE(r.raw.body.find("data: [DONE]"), std::string::npos);
+  EXPECT_EQ(r.raw.body.find("content_block_delta"), std::string::npos) << "no Anthropic events leak through";
+
+  auto err = g.chat(boost::json::object{{"model", "claude-3-5-haiku"},
+                                        {"messages", boost::json::array{boost::json::object{
+                                                         {"role", "user"}, {"content", "mock-fault:status=429"}}}}});
+  EXPECT_EQ(err.status(), 429);
+  ASSERT_TRUE(err.json.is_object() && err.json.as_object().contains("error")) << err.raw.body;
+  EXPECT_FALSE(err.json.at("error").at("message").as_string().empty());
+
+  auto cut = g.chat(boost::json::object{{"model", "claude-3-5-haiku"},
+                                        {"stream", true},
+                                        {"messages", boost::json::array{boost::json::object{
+                                                         {"role", "user"}, {"content", "mock-fault:disconnect=2"}}}}});
+  EXPECT_NE(cut.raw.body.find("\"error\""), std::string::npos) << cut.raw.body;
+  EXPECT_EQ(cut.raw.body.find("[DONE]"), std::string::npos);
+
+  auto emb = call(g.port(), "POST", "/v1/embeddings", boost::json::object{{"model", "claude-3-5-haiku"}, {"input", "x"}}, g.key);
+  EXPECT_EQ(emb.status(), 400);
 }
 
 }  // namespace brokle::testing

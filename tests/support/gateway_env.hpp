@@ -28,6 +28,14 @@ struct gateway_env {
                                                  "api_key = \"sk-test-upstream\"\n"
                                                  "models = [\"gpt-4o-mini\", \"text-embedding-3-small\"]\n"
                                                  "aliases = { fast = \"gpt-4o-mini\" }\n"
+                                                 "[[provider]]\n"
+                                                 "name = \"claude\"\n"
+                                                 "type = \"anthropic\"\n"
+                                                 "base_url = \""
+                                              << mock.base_url()
+                                              << "\"\n"
+                                                 "api_key = \"sk-ant-test\"\n"
+                                                 "models = [\"claude-3-5-haiku\"]\n"
                                               << extra_provider_toml;
     env_map env{{"BROKLE_DATA_DIR", (dir.path() / "data").string()}, {"BROKLE_ARGON2_MEMORY", "64KiB"}};
     auto u = run_brokle({"user", "create", "--email", "gw@example.com", "--password-stdin", "--admin"}, env,

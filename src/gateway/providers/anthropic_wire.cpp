@@ -1,0 +1,314 @@
+#include "gateway/providers/anthropic_wire.hpp"
+
+#include <chrono>
+
+#include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace brokle::gateway {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr const char* kAnthropicVersion = "2023-06-01";
+
+int64_t now_s() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string text_of(const json::value& content) {
+  if (content.is_string()) return std::string(content.as_string());
+  std::string out;
+  if (content.is_array())
+    for (const auto& part : content.as_array())
+      if (part.is_object() && part.as_object().contains("text") && part.at("text").is_string())
+        out += std::string(part.at("text").as_string());
+  return out;
+}
+
+// OpenAI content (string or parts) -> Anthropic content blocks.
+result<json::array> blocks_of(const json::value& content) {
+  json::array blocks;
+  if (content.is_string()) {
+    blocks.push_back(json::object{{"type", "text"}, {"text", content.as_string()}});
+    return blocks;
+  }
+  if (!content.is_array()) return make_error(errc::invalid_argument, "message content must be a string or an array");
+  for (const auto& part : content.as_array()) {
+    if (!part.is_object()) return make_error(errc::invalid_argument, "content parts must be objects");
+    auto type = part.as_object().contains("type") && part.at("type").is_string() ? std::string(part.at("type").as_string()) : "";
+    if (type == "text") {
+      blocks.push_back(json::object{{"type", "text"}, {"text", part.at("text")}});
+    } else if (type == "image_url") {
+      const auto& iu = part.at("image_url");
+      std::string url = iu.is_string() ? std::string(iu.as_string())
+                                       : (iu.is_object() && iu.as_object().contains("url") ? std::string(iu.at("url").as_string()) : "");
+      if (url.rfind("data:", 0) == 0) {
+        // data:<media type>;base64,<data>
+        auto semi = url.find(';'), comma = url.find(',');
+        if (semi == std::string::npos || comma == std::string::npos || url.compare(semi, 8, ";base64,") != 0)
+          return make_error(errc::invalid_argument, "image data URLs must be base64");
+        blocks.push_back(json::object{
+            {"type", "image"},
+            {"source", json::object{{"type", "base64"}, {"media_type", url.substr(5, semi - 5)}, {"data", url.substr(comma + 1)}}}});
+      } else if (!url.empty()) {
+        blocks.push_back(json::object{{"type", "image"}, {"source", json::object{{"type", "url"}, {"url", url}}}});
+      } else {
+        return make_error(errc::invalid_argument, "image_url parts need a url");
+      }
+    } else {
+      return make_error(errc::invalid_argument, "content part type '" + type + "' is not supported for Anthropic models");
+    }
+  }
+  return blocks;
+}
+
+// Appends blocks to the last message when it has the same role (Anthropic wants alternation).
+void push_turn(json::array& messages, const char* role, json::array blocks) {
+  if (!messages.empty() && messages.back().at("role").as_string() == role) {
+    auto& existing = messages.back().as_object()["content"].as_array();
+    for (auto& b : blocks) existing.push_back(std::move(b));
+    return;
+  }
+  messages.push_back(json::object{{"role", role}, {"content", std::move(blocks)}});
+}
+
+const char* finish_reason_of(std::string_view stop_reason) {
+  if (stop_reason == "max_tokens") return "length";
+  if (stop_reason == "tool_use") return "tool_calls";
+  return "stop";  // end_turn, stop_sequence, pause_turn, refusal
+}
+
+int64_t int_at(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  if (it == o.end()) return 0;
+  if (it->value().is_int64()) return it->value().as_int64();
+  if (it->value().is_uint64()) return static_cast<int64_t>(it->value().as_uint64());
+  return 0;
+}
+
+void read_usage(const json::object& u, token_usage& out) {
+  int64_t cache_read = int_at(u, "cache_read_input_tokens");
+  int64_t cache_write = int_at(u, "cache_creation_input_tokens");
+  if (u.contains("input_tokens")) out.input_tokens = int_at(u, "input_tokens") + cache_read + cache_write;
+  if (u.contains("cache_read_input_tokens")) out.cached_input_tokens = cache_read;
+  if (u.contains("output_tokens")) out.output_tokens = int_at(u, "output_tokens");
+}
+
+json::object usage_json(const token_usage& u) {
+  return {{"prompt_tokens", u.input_tokens},
+          {"completion_tokens", u.output_tokens},
+          {"total_tokens", u.input_tokens + u.output_tokens},
+          {"prompt_tokens_details", json::object{{"cached_tokens", u.cached_input_tokens}}}};
+}
+
+}  // namespace
+
+result<net::upstream_request> build_anthropic_request(const provider_config& p, const json::object& in,
+                                                      const std::string& upstream_model) {
+  json::object out;
+  out["model"] = upstream_model;
+  int64_t max_tokens = 4096;
+  for (const char* key : {"max_completion_tokens", "max_tokens"})
+    if (auto it = in.find(key); it != in.end() && it->value().is_int64()) max_tokens = it->value().as_int64();
+  out["max_tokens"] = max_tokens;
+
+  std::string system;
+  json::array messages;
+  for (const auto& m : in.at("messages").as_array()) {
+    const auto& mo = m.as_object();
+    std::string role(mo.at("role").as_string());
+    json::value content = mo.contains("content") ? mo.at("content") : json::value(nullptr);
+    if (role == "system" || role == "developer") {
+      if (!system.empty()) system += "\n\n";
+      system += text_of(content);
+    } else if (role == "user") {
+      auto blocks = blocks_of(content);
+      if (!blocks) return blocks.err();
+      push_turn(messages, "user", std::move(*blocks));
+    } else if (role == "assistant") {
+      json::array blocks;
+      if (!content.is_null()) {
+        auto b = blocks_of(content);
+        if (!b) return b.err();
+        blocks = std::move(*b);
+      }
+      if (auto tc = mo.find("tool_calls"); tc != mo.end() && tc->value().is_array()) {
+        for (const auto& call : tc->value().as_array()) {
+          const auto& fn = call.at("function").as_object();
+          boost::system::error_code ec;
+          auto args = json::parse(fn.contains("arguments") ? fn.at("arguments").as_string() : "{}", ec);
+          if (ec || !args.is_object()) return make_error(errc::invalid_argument, "tool call arguments must be a JSON object");
+          blocks.push_back(json::object{{"type", "tool_use"}, {"id", call.at("id")}, {"name", fn.at("name")}, {"input", args}});
+        }
+      }
+      if (blocks.empty()) continue;
+      push_turn(messages, "assistant", std::move(blocks));
+    } else if (role == "tool") {
+      if (!mo.contains("tool_call_id")) return make_error(errc::invalid_argument, "tool messages need tool_call_id");
+      push_turn(messages, "user",
+                json::array{json::object{{"type", "tool_result"}, {"tool_use_id", mo.at("tool_call_id")}, {"content", text_of(content)}}});
+    } else {
+      return make_error(errc::invalid_argument, "message role '" + role + "' is not supported for Anthropic models");
+    }
+  }
+  if (messages.empty()) return make_error(errc::invalid_argument, "Anthropic models need at least one user message");
+  out["messages"] = std::move(messages);
+  if (!system.empty()) out["system"] = system;
+  for (const char* key : {"temperature", "top_p"})
+    if (auto it = in.find(key); it != in.end() && it->value().is_number()) out[key] = it->value();
+  if (auto it = in.find("stop"); it != in.end()) {
+    if (it->value().is_string()) out["stop_sequences"] = json::array{it->value()};
+    else if (it->value().is_array()) out["stop_sequences"] = it->value();
+  }
+  bool stream = false;
+  if (auto it = in.find("stream"); it != in.end() && it->value().is_bool()) stream = it->value().as_bool();
+  if (stream) out["stream"] = true;
+  if (auto it = in.find("tools"); it != in.end() && it->value().is_array()) {
+    json::array tools;
+    for (const auto& t : it->value().as_array()) {
+      if (!t.is_object() || !t.as_object().contains("function"))
+        return make_error(errc::invalid_argument, "only function tools are supported for Anthropic models");
+      const auto& fn = t.at("function").as_object();
+      json::object tool{{"name", fn.at("name")}};
+      if (fn.contains("description")) tool["description"] = fn.at("description");
+      tool["input_schema"] = fn.contains("parameters") ? fn.at("parameters") : json::value(json::object{{"type", "object"}});
+      tools.push_back(std::move(tool));
+    }
+    out["tools"] = std::move(tools);
+  }
+  if (auto it = in.find("tool_choice"); it != in.end()) {
+    const auto& tc = it->value();
+    if (tc.is_string() && tc.as_string() == "required") out["tool_choice"] = json::object{{"type", "any"}};
+    else if (tc.is_string() && tc.as_string() == "none") out["tool_choice"] = json::object{{"type", "none"}};
+    else if (tc.is_string()) out["tool_choice"] = json::object{{"type", "auto"}};
+    else if (tc.is_object() && tc.as_object().contains("function"))
+      out["tool_choice"] = json::object{{"type", "tool"}, {"name", tc.at("function").at("name")}};
+  }
+
+  net::upstream_request req;
+  req.method = net::http_method::post;
+  std::string base = p.base_url;
+  req.url = base + (base.size() >= 3 && base.compare(base.size() - 3, 3, "/v1") == 0 ? "/messages" : "/v1/messages");
+  req.headers.set("x-api-key", p.api_key);
+  req.headers.set("anthropic-version", kAnthropicVersion);
+  req.headers.set("Content-Type", "application/json");
+  req.headers.set("Accept", stream ? "text/event-stream" : "application/json");
+  req.body = json::serialize(out);
+  return req;
+}
+
+translated_response anthropic_to_openai(const json::object& msg, std::string_view model) {
+  translated_response t;
+  std::string text;
+  json::array tool_calls;
+  if (auto it = msg.find("content"); it != msg.end() && it->value().is_array()) {
+    for (const auto& block : it->value().as_array()) {
+      if (!block.is_object()) continue;
+      std::string type = block.as_object().contains("type") ? std::string(block.at("type").as_string()) : "";
+      if (type == "text") text += std::string(block.at("text").as_string());
+      else if (type == "tool_use")
+        tool_calls.push_back(json::object{{"id", block.at("id")},
+                                          {"type", "function"},
+                                          {"function", json::object{{"name", block.at("name")}, {"arguments", json::serialize(block.at("input"))}}}});
+    }
+  }
+  std::string stop = msg.contains("stop_reason") && msg.at("stop_reason").is_string() ? std::string(msg.at("stop_reason").as_string()) : "end_turn";
+  if (auto u = msg.find("usage"); u != msg.end() && u->value().is_object()) read_usage(u->value().as_object(), t.usage);
+  json::object message{{"role", "assistant"}, {"content", text.empty() && !tool_calls.empty() ? json::value(nullptr) : json::value(text)}};
+  if (!tool_calls.empty()) message["tool_calls"] = std::move(tool_calls);
+  t.body = {{"id", msg.contains("id") ? msg.at("id") : json::value("chatcmpl-brokle")},
+            {"object", "chat.completion"},
+            {"created", now_s()},
+            {"model", model},
+            {"choices", json::array{json::object{{"index", 0}, {"message", std::move(message)}, {"finish_reason", finish_reason_of(stop)}}}},
+            {"usage", usage_json(t.usage)}};
+  return t;
+}
+
+std::string anthropic_error_to_openai(std::string_view body, unsigned status) {
+  boost::system::error_code ec;
+  auto v = json::parse(body, ec);
+  std::string message = "provider answered " + std::to_string(status), type = "api_error";
+  if (!ec && v.is_object() && v.as_object().contains("error") && v.at("error").is_object()) {
+    const auto& e = v.at("error").as_object();
+    if (e.contains("message") && e.at("message").is_string()) message = std::string(e.at("message").as_string());
+    if (e.contains("type") && e.at("type").is_string()) type = std::string(e.at("type").as_string());
+  }
+  return json::serialize(json::object{{"error", json::object{{"message", message}, {"type", type}, {"code", type}}}});
+}
+
+void anthropic_stream_translator::emit(json::object delta, const char* finish_reason, std::string& out) {
+  json::object chunk{{"id", id_},
+                     {"object", "chat.completion.chunk"},
+                     {"created", created_},
+                     {"model", model_},
+                     {"choices", json::array{json::object{{"index", 0},
+                                                          {"delta", std::move(delta)},
+                                                          {"finish_reason", finish_reason ? json::value(finish_reason) : json::value(nullptr)}}}}};
+  out += "data: " + json::serialize(chunk) + "\n\n";
+}
+
+void anthropic_stream_translator::on_event(std::string_view name, const json::object& data, std::string& out) {
+  if (finished_) return;
+  if (name == "message_start") {
+    created_ = now_s();
+    if (auto m = data.find("message"); m != data.end() && m->value().is_object()) {
+      const auto& msg = m->value().as_object();
+      if (msg.contains("id") && msg.at("id").is_string()) id_ = std::string(msg.at("id").as_string());
+      if (auto u = msg.find("usage"); u != msg.end() && u->value().is_object()) read_usage(u->value().as_object(), usage_);
+    }
+    emit(json::object{{"role", "assistant"}, {"content", ""}}, nullptr, out);
+  } else if (name == "content_block_start") {
+    int block = static_cast<int>(int_at(data, "index"));
+    const auto& cb = data.at("content_block").as_object();
+    if (cb.at("type").as_string() == "tool_use") {
+      if (static_cast<int>(tool_index_by_block_.size()) <= block) tool_index_by_block_.resize(static_cast<size_t>(block) + 1, -1);
+      int idx = tools_seen_++;
+      tool_index_by_block_[static_cast<size_t>(block)] = idx;
+      emit(json::object{{"tool_calls", json::array{json::object{{"index", idx},
+                                                                 {"id", cb.at("id")},
+                                                                 {"type", "function"},
+                                                                 {"function", json::object{{"name", cb.at("name")}, {"arguments", ""}}}}}}},
+           nullptr, out);
+    }
+  } else if (name == "content_block_delta") {
+    int block = static_cast<int>(int_at(data, "index"));
+    const auto& d = data.at("delta").as_object();
+    std::string type(d.at("type").as_string());
+    if (type == "text_delta") {
+      emit(json::object{{"content", d.at("text")}}, nullptr, out);
+    } else if (type == "input_json_delta" && block < static_cast<int>(tool_index_by_block_.size()) &&
+               tool_index_by_block_[static_cast<size_t>(block)] >= 0) {
+      emit(json::object{{"tool_calls", json::array{json::object{{"index", tool_index_by_block_[static_cast<size_t>(block)]},
+                                                                 {"function", json::object{{"arguments", d.at("partial_json")}}}}}}},
+           nullptr, out);
+    }
+  } else if (name == "message_delta") {
+    if (auto d = data.find("delta"); d != data.end() && d->value().is_object() && d->value().as_object().contains("stop_reason") &&
+                                     d->value().at("stop_reason").is_string())
+      stop_reason_ = std::string(d->value().at("stop_reason").as_string());
+    if (auto u = data.find("usage"); u != data.end() && u->value().is_object()) read_usage(u->value().as_object(), usage_);
+  } else if (name == "message_stop") {
+    emit(json::object{}, finish_reason_of(stop_reason_), out);
+    if (include_usage_) {
+      json::object chunk{{"id", id_}, {"object", "chat.completion.chunk"}, {"created", created_}, {"model", model_},
+                         {"choices", json::array{}}, {"usage", usage_json(usage_)}};
+      out += "data: " + json::serialize(chunk) + "\n\n";
+    }
+    out += "data: [DONE]\n\n";
+    finished_ = true;
+  } else if (name == "error") {
+    std::string message = "provider stream error";
+    if (auto e = data.find("error"); e != data.end() && e->value().is_object() && e->value().as_object().contains("message"))
+      message = std::string(e->value().at("message").as_string());
+    out += "data: " + json::serialize(json::object{{"error", json::object{{"message", message}, {"type", "api_error"}, {"code", "upstream_error"}}}}) + "\n\n";
+    failed_ = true;
+    finished_ = true;
+  }
+  // ping and content_block_stop carry nothing to relay.
+}
+
+}  // namespace brokle::gateway

@@ -1,0 +1,60 @@
+// OpenAI chat completions <-> Anthropic Messages: the request (system prompts, multi-part content
+// and images, tools and tool results, stop sequences, sampling), the response (text, tool_use,
+// stop reasons, usage with cache reads) and the stream (Anthropic's event sequence re-emitted as
+// chat.completion.chunk events, tool-call argument deltas included). Field names and event types
+// are facts of the two public APIs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "core/result.hpp"
+#include "gateway/pricing/price_table.hpp"
+#include "gateway/provider_config.hpp"
+#include "net/upstream_client.hpp"
+
+namespace brokle::gateway {
+
+// invalid_argument when the OpenAI request cannot be expressed for Anthropic.
+result<net::upstream_request> build_anthropic_request(const provider_config& p, const boost::json::object& openai_body,
+                                                      const std::string& upstream_model);
+
+struct translated_response {
+  boost::json::object body;  // an OpenAI chat.completion
+  token_usage usage;
+};
+translated_response anthropic_to_openai(const boost::json::object& message, std::string_view model);
+
+// An Anthropic error body ({"type":"error","error":{"type","message"}}) as an OpenAI error body.
+std::string anthropic_error_to_openai(std::string_view body, unsigned status);
+
+// Re-emits Anthropic stream events as OpenAI SSE lines ("data: {...}\n\n", ending with [DONE]).
+class anthropic_stream_translator {
+ public:
+  anthropic_stream_translator(std::string model, bool include_usage)
+      : model_(std::move(model)), include_usage_(include_usage) {}
+  // One Anthropic event (its `event:` name and parsed `data:`); appends OpenAI SSE text to out.
+  void on_event(std::string_view name, const boost::json::object& data, std::string& out);
+  bool finished() const { return finished_; }
+  bool failed() const { return failed_; }
+  const token_usage& usage() const { return usage_; }
+
+ private:
+  void emit(boost::json::object delta, const char* finish_reason, std::string& out);
+  std::string model_;
+  bool include_usage_;
+  std::string id_ = "chatcmpl-brokle";
+  int64_t created_ = 0;
+  token_usage usage_;
+  std::string stop_reason_;
+  std::vector<int> tool_index_by_block_;  // Anthropic content-block index -> OpenAI tool_calls index
+  int tools_seen_ = 0;
+  bool finished_ = false;
+  bool failed_ = false;
+};
+
+}  // namespace brokle::gateway
