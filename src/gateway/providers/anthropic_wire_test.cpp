@@ -1,0 +1,101 @@
+#include "gateway/providers/anthropic_wire.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+namespace brokle::gateway {
+
+namespace {
+provider_config claude() {
+  return {"claude", provider_type::anthropic, "https://api.anthropic.com", "sk-ant", "", {"claude-3-5-haiku"}, {}};
+}
+boost::json::object body_of(const net::upstream_request& r) { return boost::json::parse(r.body).as_object(); }
+}  // namespace
+
+TEST(anthropic_wire, maps_system_images_tools_and_tool_results) {
+  auto in = boost::json::parse(R"({
+    "model":"claude","max_completion_tokens":77,"temperature":0.2,"stop":["A","B"],
+    "tool_choice":{"type":"function","function":{"name":"lookup"}},
+    "tools":[{"type":"function","function":{"name":"lookup","description":"d","parameters":{"type":"object"}}}],
+    "messages":[
+      {"role":"system","content":"rule one"},{"role":"developer","content":"rule two"},
+      {"role":"user","content":[{"type":"text","text":"see"},{"type":"image_url","image_url":{"url":"data:image/png;base64,AAAA"}}]},
+      {"role":"assistant","content":null,"tool_calls":[{"id":"t1","type":"function","function":{"name":"lookup","arguments":"{\"q\":1}"}}]},
+      {"role":"tool","tool_call_id":"t1","content":"42"},
+      {"role":"user","content":"thanks"}]})")
+                .as_object();
+  auto req = build_anthropic_request(claude(), in, "claude-3-5-haiku");
+  ASSERT_TRUE(req) << req.err().message;
+  EXPECT_EQ(req->url, "https://api.anthropic.com/v1/messages");
+  EXPECT_EQ(req->headers.get("x-api-key"), "sk-ant");
+  auto b = body_of(*req);
+  EXPECT_EQ(b.at("max_tokens").as_int64(), 77);
+  EXPECT_EQ(b.at("system").as_string(), "rule one\n\nrule two");
+  EXPECT_EQ(b.at("stop_sequences").as_array().size(), 2u);
+  EXPECT_EQ(b.at("tool_choice").at("type").as_string(), "tool");
+  EXPECT_EQ(b.at("tools").as_array()[0].at("input_schema").at("type").as_string(), "object");
+  const auto& msgs = b.at("messages").as_array();
+  ASSERT_EQ(msgs.size(), 3u);  // user, assistant(tool_use), user(tool_result + text) merged
+  EXPECT_EQ(msgs[0].at("content").as_array()[1].at("source").at("media_type").as_string(), "image/png");
+  EXPECT_EQ(msgs[1].at("content").as_array()[0].at("type").as_string(), "tool_use");
+  EXPECT_EQ(msgs[1].at("content").as_array()[0].at("input").at("q").as_int64(), 1);
+  EXPECT_EQ(msgs[2].at("content").as_array()[0].at("type").as_string(), "tool_result");
+  EXPECT_EQ(msgs[2].at("content").as_array()[1].at("text").as_string(), "thanks");
+}
+
+TEST(anthropic_wire, refuses_what_anthropic_cannot_take) {
+  auto only_system = boost::json::parse(R"({"messages":[{"role":"system","content":"x"}]})").as_object();
+  EXPECT_FALSE(build_anthropic_request(claude(), only_system, "m"));
+  auto bad_args = boost::json::parse(
+      R"({"messages":[{"role":"user","content":"x"},{"role":"assistant","tool_calls":[{"id":"a","function":{"name":"f","arguments":"not json"}}]}]})")
+                      .as_object();
+  EXPECT_FALSE(build_anthropic_request(claude(), bad_args, "m"));
+  auto audio = boost::json::parse(R"({"messages":[{"role":"user","content":[{"type":"input_audio"}]}]})").as_object();
+  EXPECT_FALSE(build_anthropic_request(claude(), audio, "m"));
+}
+
+TEST(anthropic_wire, response_and_usage_translate_with_cache_reads) {
+  auto msg = boost::json::parse(R"({"id":"msg_1","content":[{"type":"text","text":"hi"},
+    {"type":"tool_use","id":"tu","name":"f","input":{"a":1}}],"stop_reason":"tool_use",
+    "usage":{"input_tokens":10,"cache_read_input_tokens":5,"output_tokens":7}})")
+                 .as_object();
+  auto t = anthropic_to_openai(msg, "claude");
+  EXPECT_EQ(t.usage.input_tokens, 15);
+  EXPECT_EQ(t.usage.cached_input_tokens, 5);
+  EXPECT_EQ(t.usage.output_tokens, 7);
+  const auto& choice = t.body.at("choices").as_array()[0];
+  EXPECT_EQ(choice.at("finish_reason").as_string(), "tool_calls");
+  EXPECT_EQ(choice.at("message").at("tool_calls").as_array()[0].at("function").at("arguments").as_string(), "{\"a\":1}");
+  EXPECT_EQ(t.body.at("usage").at("prompt_tokens_details").at("cached_tokens").as_int64(), 5);
+}
+
+TEST(anthropic_wire, stream_translation_emits_deltas_finish_usage_and_done) {
+  anthropic_stream_translator tr("claude", true);
+  std::string out;
+  auto ev = [&](const char* name, const char* data) { tr.on_event(name, boost::json::parse(data).as_object(), out); };
+  ev("message_start", R"({"message":{"id":"m1","usage":{"input_tokens":3}}})");
+  ev("content_block_start", R"({"index":0,"content_block":{"type":"text","text":""}})");
+  ev("content_block_delta", R"({"index":0,"delta":{"type":"text_delta","text":"Hel"}})");
+  ev("content_block_start", R"({"index":1,"content_block":{"type":"tool_use","id":"tu","name":"f"}})");
+  ev("content_block_delta", R"({"index":1,"delta":{"type":"input_json_delta","partial_json":"{\"a\""}})");
+  ev("message_delta", R"({"delta":{"stop_reason":"max_tokens"},"usage":{"output_tokens":9}})");
+  ev("message_stop", R"({})");
+  EXPECT_TRUE(tr.finished());
+  EXPECT_NE(out.find("\"content\":\"Hel\""), std::string::npos);
+  EXPECT_NE(out.find("\"arguments\":\"{\\\"a\\\"\""), std::string::npos) << out;
+  EXPECT_NE(out.find("\"finish_reason\":\"length\""), std::string::npos);
+  EXPECT_NE(out.find("\"completion_tokens\":9"), std::string::npos);
+  EXPECT_EQ(out.rfind("data: [DONE]\n\n"), out.size() - 14);
+  EXPECT_EQ(tr.usage().input_tokens, 3);
+}
+
+TEST(anthropic_wire, errors_become_openai_shaped) {
+  auto e = boost::json::parse(anthropic_error_to_openai(R"({"type":"error","error":{"type":"overloaded_error","message":"busy"}})", 529));
+  EXPECT_EQ(e.at("error").at("message").as_string(), "busy");
+  EXPECT_EQ(e.at("error").at("type").as_string(), "overloaded_error");
+  auto g = boost::json::parse(anthropic_error_to_openai("<html>", 502));
+  EXPECT_FALSE(g.at("error").at("message").as_string().empty());
+}
+
+}  // namespace brokle::gateway
