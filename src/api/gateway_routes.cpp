@@ -10,6 +10,7 @@
 #include "api/json_views.hpp"
 #include "core/ulid.hpp"
 #include "gateway/providers/anthropic_wire.hpp"
+#include "gateway/providers/gemini_wire.hpp"
 #include "net/body_sink.hpp"
 
 namespace brokle::api {
@@ -217,7 +218,61 @@ asio::awaitable<void> relay_anthropic_stream(std::shared_ptr<call_state> st, net
   }
 }
 
-asio::awaitable<http_response> relay_anthropic(std::shared_ptr<call_state> st, const gateway::provider_config& p,
+// Gemini's stream of GenerateContentResponse chunks, re-emitted as OpenAI chunk events.
+asio::awaitable<void> relay_gemini_stream(std::shared_ptr<call_state> st, net::body_sink& sink) {
+  gateway::sse_splitter splitter;
+  gateway::gemini_stream_translator translator(st->rec.model_requested, st->client_wants_usage);
+  std::vector<std::string> events;
+  bool first = true;
+  for (;;) {
+    auto chunk = co_await st->upstream->next();
+    if (!chunk) {
+      co_await sink.write(upstream_error_event(chunk.err().message));
+      st->usage = translator.usage();
+      st->finish(502, chunk.err().message);
+      co_return;
+    }
+    if (!*chunk) break;
+    if (first) {
+      first = false;
+      st->rec.time_to_first_token_ms =
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - st->started)
+              .count();
+    }
+    events.clear();
+    std::string out;
+    bool bad = !splitter.feed(**chunk, events);
+    for (auto& ev : events) {
+      boost::system::error_code ec;
+      auto data = boost::json::parse(gateway::sse_data(ev), ec);
+      if (ec || !data.is_object()) continue;
+      try {
+        translator.on_chunk(data.as_object(), out);
+      } catch (const std::exception&) {
+        bad = true;
+      }
+    }
+    if (bad) {
+      out += upstream_error_event("provider sent a malformed stream event");
+      co_await sink.write(out);
+      st->usage = translator.usage();
+      st->finish(502, "malformed stream event");
+      co_return;
+    }
+    if (!out.empty() && !co_await sink.write(out)) {
+      st->usage = translator.usage();
+      st->finish(499, "client disconnected");
+      co_return;
+    }
+  }
+  std::string out;
+  translator.finish(out);
+  st->usage = translator.usage();
+  co_await sink.write(out);
+  st->finish(200);
+}
+
+asio::awaitable<http_response> relay_translated(std::shared_ptr<call_state> st, const gateway::provider_config& p,
                                                net::upstream_request req, bool stream,
                                                const std::vector<net::header_map::entry>& rate_headers) {
   auto& gw = *st->gw;
@@ -225,7 +280,9 @@ asio::awaitable<http_response> relay_anthropic(std::shared_ptr<call_state> st, c
     for (const auto& h : rate_headers) r.headers.set(h.name, h.value);
   };
   auto error_reply = [&](unsigned status, const std::string& body, std::string_view retry_after) {
-    auto res = net::json_response(status, gateway::anthropic_error_to_openai(body, status));
+    bool gemini = p.type == gateway::provider_type::gemini;
+    auto res = net::json_response(status, gemini ? gateway::gemini_error_to_openai(body, status)
+                                                 : gateway::anthropic_error_to_openai(body, status));
     if (!retry_after.empty()) res.headers.set("Retry-After", std::string(retry_after));
     st->finish(static_cast<int>(status), "upstream status " + std::to_string(status));
     add_rate_headers(res);
@@ -243,13 +300,15 @@ asio::awaitable<http_response> relay_anthropic(std::shared_ptr<call_state> st, c
     std::optional<gateway::translated_response> t;
     if (!ec && parsed.is_object()) {
       try {
-        t = gateway::anthropic_to_openai(parsed.as_object(), st->rec.model_requested);
+        t = p.type == gateway::provider_type::gemini
+                ? gateway::gemini_to_openai(parsed.as_object(), st->rec.model_requested)
+                : gateway::anthropic_to_openai(parsed.as_object(), st->rec.model_requested);
       } catch (const std::exception&) {
       }
     }
     if (!t) {
       st->finish(502, "malformed provider response");
-      fail(502, "upstream_error", "provider '" + p.name + "' sent a response that is not an Anthropic message");
+      fail(502, "upstream_error", "provider '" + p.name + "' sent a malformed response");
     }
     st->usage = t->usage;
     auto res = net::json_response(200, boost::json::serialize(t->body));
@@ -276,7 +335,10 @@ asio::awaitable<http_response> relay_anthropic(std::shared_ptr<call_state> st, c
   res.headers.set("Content-Type", "text/event-stream; charset=utf-8");
   res.headers.set("Cache-Control", "no-cache");
   add_rate_headers(res);
-  res.producer = [st](net::body_sink& sink) { return relay_anthropic_stream(st, sink); };
+  if (p.type == gateway::provider_type::gemini)
+    res.producer = [st](net::body_sink& sink) { return relay_gemini_stream(st, sink); };
+  else
+    res.producer = [st](net::body_sink& sink) { return relay_anthropic_stream(st, sink); };
   co_return res;
 }
 
@@ -312,13 +374,16 @@ asio::awaitable<http_response> relay(request_context& ctx, gateway_api& gw, gate
     st->client_wants_usage = iu != so->value().as_object().end() && iu->value().is_bool() && iu->value().as_bool();
   }
 
-  if (route.provider->type == gateway::provider_type::anthropic) {
+  if (route.provider->type == gateway::provider_type::anthropic || route.provider->type == gateway::provider_type::gemini) {
+    bool gemini = route.provider->type == gateway::provider_type::gemini;
     if (e != gateway::openai_endpoint::chat_completions)
       fail(400, "unsupported_endpoint",
-           "model `" + model + "` is served by an Anthropic provider, which offers chat completions only");
-    auto req = gateway::build_anthropic_request(*route.provider, body, route.upstream_model);
+           "model `" + model + "` is served by " + (gemini ? "a Gemini" : "an Anthropic") +
+               " provider; this build translates chat completions only for it");
+    auto req = gemini ? gateway::build_gemini_request(*route.provider, body, route.upstream_model, stream)
+                      : gateway::build_anthropic_request(*route.provider, body, route.upstream_model);
     if (!req) fail(400, "invalid_request", req.err().message);
-    co_return co_await relay_anthropic(st, *route.provider, std::move(*req), stream, caller.rate_headers);
+    co_return co_await relay_translated(st, *route.provider, std::move(*req), stream, caller.rate_headers);
   }
   auto upstream_req = gateway::build_openai_request(*route.provider, e, std::move(body), route.upstream_model);
   auto add_rate_headers = [&](http_response& r) {

@@ -123,6 +123,15 @@ check('an Anthropic-served model through the same client: chat, stream, tools', 
   JSON.parse(args);
 });
 
+check('a Gemini-served model through the same client: chat and stream', async () => {
+  const r = await client.chat.completions.create({ model: 'gemini-2.0-flash', messages: [{ role: 'user', content: 'hi gemini' }] });
+  assert.match(r.choices[0].message.content, /hi gemini/);
+  let text = '';
+  const stream = await client.chat.completions.create({ model: 'gemini-2.0-flash', stream: true, messages: [{ role: 'user', content: 'stream gemini' }] });
+  for await (const chunk of stream) for (const c of chunk.choices) text += c.delta?.content ?? '';
+  assert.match(text, /stream gemini/);
+});
+
 let failed = 0;
 for (const [name, fn] of checks) {
   try {

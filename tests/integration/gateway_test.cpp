@@ -167,7 +167,7 @@ TEST(gateway, models_are_listed_from_the_catalog) {
   auto r = call(g.port(), "GET", "/v1/models", nullptr, g.key);
   ASSERT_EQ(r.status(), 200);
   EXPECT_EQ(r.str("object"), "list");
-  EXPECT_EQ(r.json.at("data").as_array().size(), 4u);  // three models and an alias
+  EXPECT_EQ(r.json.at("data").as_array().size(), 5u);  // four models and an alias
   EXPECT_EQ(call(g.port(), "GET", "/v1/models/fast", nullptr, g.key).str("id"), "fast");
   EXPECT_EQ(call(g.port(), "GET", "/v1/models/nope", nullptr, g.key).status(), 404);
   EXPECT_EQ(g.upstream_requests(), 0);
@@ -182,8 +182,8 @@ TEST(gateway, another_project_cannot_read_the_recorded_calls) {
 
 TEST(gateway, unsupported_provider_types_stop_start_up_with_a_clear_line) {
   temp_dir d;
-  std::ofstream(d.path() / "b.toml") << "[[provider]]\nname = \"g\"\ntype = \"gemini\"\n"
-                                        "base_url = \"https://generativelanguage.googleapis.com\"\nmodels = [\"gemini-2.0-flash\"]\n";
+  std::ofstream(d.path() / "b.toml") << "[[provider]]\nname = \"c\"\ntype = \"cohere\"\n"
+                                        "base_url = \"https://api.cohere.com\"\nmodels = [\"command-r\"]\n";
   auto r = run_brokle({"serve"}, {{"BROKLE_DATA_DIR", d.path().string()}, {"BROKLE_HTTP_PORT", "0"},
                                   {"BROKLE_CONFIG", (d.path() / "b.toml").string()}});
   EXPECT_EQ(r.exit_code, 1);
@@ -302,6 +302,44 @@ TEST(gateway_anthropic, streams_become_openai_chunks_and_errors_become_openai_er
 
   auto emb = call(g.port(), "POST", "/v1/embeddings", boost::json::object{{"model", "claude-3-5-haiku"}, {"input", "x"}}, g.key);
   EXPECT_EQ(emb.status(), 400);
+}
+
+}  // namespace brokle::testing
+
+namespace brokle::testing {
+
+TEST(gateway_gemini, chat_and_stream_are_translated_with_usage) {
+  gateway_env g;
+  boost::json::object body{{"model", "gemini-2.0-flash"},
+                           {"max_tokens", 50},
+                           {"messages", boost::json::array{boost::json::object{{"role", "system"}, {"content", "be terse"}},
+                                                           boost::json::object{{"role", "user"}, {"content", "hello gemini"}}}}};
+  auto r = g.chat(body);
+  ASSERT_EQ(r.status(), 200) << r.raw.body;
+  auto msg = r.json.at("choices").as_array()[0].at("message");
+  EXPECT_NE(std::string(msg.at("content").as_string()).find("hello gemini"), std::string::npos) << r.raw.body;
+  EXPECT_GT(r.json.at("usage").at("prompt_tokens").as_int64(), 0);
+  auto last = call(g.mock.port(), "GET", "/mock/stats").json.at("last_request");
+  EXPECT_EQ(last.at("path").as_string(), "/v1beta/models/gemini-2.0-flash:generateContent");
+  EXPECT_EQ(last.at("headers").at("x-goog-api-key").as_string(), "g-test");
+  auto sent = boost::json::parse(last.at("body").as_string());
+  EXPECT_EQ(sent.at("systemInstruction").at("parts").as_array()[0].at("text").as_string(), "be terse");
+  EXPECT_EQ(sent.at("generationConfig").at("maxOutputTokens").as_int64(), 50);
+
+  body["stream"] = true;
+  body["stream_options"] = boost::json::object{{"include_usage", true}};
+  auto s = g.chat(body);
+  ASSERT_EQ(s.status(), 200) << s.raw.body;
+  EXPECT_NE(s.raw.body.find("chat.completion.chunk"), std::string::npos);
+  EXPECT_NE(s.raw.body.find("\"usage\""), std::string::npos);
+  EXPECT_NE(s.raw.body.find("data: [DONE]"), std::string::npos);
+  EXPECT_EQ(s.raw.body.find("candidates"), std::string::npos) << "no Gemini chunks leak through";
+
+  auto err = g.chat(boost::json::object{{"model", "gemini-2.0-flash"},
+                                        {"messages", boost::json::array{boost::json::object{
+                                                         {"role", "user"}, {"content", "mock-fault:status=503"}}}}});
+  EXPECT_EQ(err.status(), 503);
+  ASSERT_TRUE(err.json.is_object() && err.json.as_object().contains("error")) << err.raw.body;
 }
 
 }  // namespace brokle::testing

@@ -36,6 +36,14 @@ struct gateway_env {
                                               << "\"\n"
                                                  "api_key = \"sk-ant-test\"\n"
                                                  "models = [\"claude-3-5-haiku\"]\n"
+                                                 "[[provider]]\n"
+                                                 "name = \"google\"\n"
+                                                 "type = \"gemini\"\n"
+                                                 "base_url = \""
+                                              << mock.base_url()
+                                              << "\"\n"
+                                                 "api_key = \"g-test\"\n"
+                                                 "models = [\"gemini-2.0-flash\"]\n"
                                               << extra_provider_toml;
     env_map env{{"BROKLE_DATA_DIR", (dir.path() / "data").string()}, {"BROKLE_ARGON2_MEMORY", "64KiB"}};
     auto u = run_brokle({"user", "create", "--email", "gw@example.com", "--password-stdin", "--admin"}, env,

@@ -1,0 +1,291 @@
+#include "gateway/providers/gemini_wire.hpp"
+
+#include <chrono>
+#include <map>
+
+#include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace brokle::gateway {
+
+namespace json = boost::json;
+
+namespace {
+
+int64_t now_s() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+int64_t int_at(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  if (it == o.end()) return 0;
+  if (it->value().is_int64()) return it->value().as_int64();
+  if (it->value().is_uint64()) return static_cast<int64_t>(it->value().as_uint64());
+  return 0;
+}
+
+std::string text_of(const json::value& content) {
+  if (content.is_string()) return std::string(content.as_string());
+  std::string out;
+  if (content.is_array())
+    for (const auto& part : content.as_array())
+      if (part.is_object() && part.as_object().contains("text") && part.at("text").is_string())
+        out += std::string(part.at("text").as_string());
+  return out;
+}
+
+result<json::array> parts_of(const json::value& content) {
+  json::array parts;
+  if (content.is_string()) {
+    parts.push_back(json::object{{"text", content.as_string()}});
+    return parts;
+  }
+  if (!content.is_array()) return make_error(errc::invalid_argument, "message content must be a string or an array");
+  for (const auto& part : content.as_array()) {
+    if (!part.is_object()) return make_error(errc::invalid_argument, "content parts must be objects");
+    std::string type = part.as_object().contains("type") && part.at("type").is_string() ? std::string(part.at("type").as_string()) : "";
+    if (type == "text") {
+      parts.push_back(json::object{{"text", part.at("text")}});
+    } else if (type == "image_url") {
+      const auto& iu = part.at("image_url");
+      std::string url = iu.is_string() ? std::string(iu.as_string())
+                                       : (iu.is_object() && iu.as_object().contains("url") ? std::string(iu.at("url").as_string()) : "");
+      auto semi = url.find(';'), comma = url.find(',');
+      if (url.rfind("data:", 0) != 0 || semi == std::string::npos || comma == std::string::npos)
+        return make_error(errc::invalid_argument, "Gemini models take images as base64 data URLs");
+      parts.push_back(json::object{{"inline_data", json::object{{"mime_type", url.substr(5, semi - 5)}, {"data", url.substr(comma + 1)}}}});
+    } else {
+      return make_error(errc::invalid_argument, "content part type '" + type + "' is not supported for Gemini models");
+    }
+  }
+  return parts;
+}
+
+void push_turn(json::array& contents, const char* role, json::array parts) {
+  if (!contents.empty() && contents.back().at("role").as_string() == role) {
+    auto& existing = contents.back().as_object()["parts"].as_array();
+    for (auto& p : parts) existing.push_back(std::move(p));
+    return;
+  }
+  contents.push_back(json::object{{"role", role}, {"parts", std::move(parts)}});
+}
+
+std::string finish_reason_of(std::string_view r) {
+  if (r == "MAX_TOKENS") return "length";
+  if (r == "SAFETY" || r == "RECITATION" || r == "BLOCKLIST" || r == "PROHIBITED_CONTENT" || r == "SPII")
+    return "content_filter";
+  return "stop";
+}
+
+void read_usage(const json::object& u, token_usage& out) {
+  out.input_tokens = int_at(u, "promptTokenCount");
+  out.cached_input_tokens = int_at(u, "cachedContentTokenCount");
+  out.reasoning_tokens = int_at(u, "thoughtsTokenCount");
+  out.output_tokens = int_at(u, "candidatesTokenCount") + out.reasoning_tokens;
+}
+
+json::object usage_json(const token_usage& u) {
+  return {{"prompt_tokens", u.input_tokens},
+          {"completion_tokens", u.output_tokens},
+          {"total_tokens", u.input_tokens + u.output_tokens},
+          {"prompt_tokens_details", json::object{{"cached_tokens", u.cached_input_tokens}}},
+          {"completion_tokens_details", json::object{{"reasoning_tokens", u.reasoning_tokens}}}};
+}
+
+// Text and function calls of the first candidate; the finish reason if it has one.
+struct candidate_view {
+  std::string text;
+  json::array calls;  // {name, args}
+  std::string finish;
+};
+
+candidate_view first_candidate(const json::object& r) {
+  candidate_view v;
+  auto c = r.find("candidates");
+  if (c == r.end() || !c->value().is_array() || c->value().as_array().empty()) return v;
+  const auto& cand = c->value().as_array()[0].as_object();
+  if (cand.contains("finishReason") && cand.at("finishReason").is_string()) v.finish = std::string(cand.at("finishReason").as_string());
+  if (auto content = cand.find("content"); content != cand.end() && content->value().is_object()) {
+    if (auto parts = content->value().as_object().find("parts"); parts != content->value().as_object().end() && parts->value().is_array()) {
+      for (const auto& p : parts->value().as_array()) {
+        if (!p.is_object()) continue;
+        const auto& po = p.as_object();
+        if (po.contains("thought") && po.at("thought").is_bool() && po.at("thought").as_bool()) continue;
+        if (po.contains("text") && po.at("text").is_string()) v.text += std::string(po.at("text").as_string());
+        if (po.contains("functionCall")) v.calls.push_back(po.at("functionCall"));
+      }
+    }
+  }
+  return v;
+}
+
+json::object tool_call(const json::value& call, int index, bool with_index) {
+  const auto& c = call.as_object();
+  json::object tc{{"id", "call_" + std::to_string(index)},
+                  {"type", "function"},
+                  {"function", json::object{{"name", c.at("name")},
+                                            {"arguments", json::serialize(c.contains("args") ? c.at("args") : json::value(json::object{}))}}}};
+  if (with_index) tc["index"] = index;
+  return tc;
+}
+
+}  // namespace
+
+result<net::upstream_request> build_gemini_request(const provider_config& p, const json::object& in,
+                                                   const std::string& upstream_model, bool stream) {
+  json::object out;
+  std::string system;
+  json::array contents;
+  std::map<std::string, std::string> tool_names;  // tool_call_id -> function name (for responses)
+  for (const auto& m : in.at("messages").as_array()) {
+    const auto& mo = m.as_object();
+    std::string role(mo.at("role").as_string());
+    json::value content = mo.contains("content") ? mo.at("content") : json::value(nullptr);
+    if (role == "system" || role == "developer") {
+      if (!system.empty()) system += "\n\n";
+      system += text_of(content);
+    } else if (role == "user") {
+      auto parts = parts_of(content);
+      if (!parts) return parts.err();
+      push_turn(contents, "user", std::move(*parts));
+    } else if (role == "assistant") {
+      json::array parts;
+      if (!content.is_null()) {
+        auto pp = parts_of(content);
+        if (!pp) return pp.err();
+        parts = std::move(*pp);
+      }
+      if (auto tc = mo.find("tool_calls"); tc != mo.end() && tc->value().is_array()) {
+        for (const auto& call : tc->value().as_array()) {
+          const auto& fn = call.at("function").as_object();
+          boost::system::error_code ec;
+          auto args = json::parse(fn.contains("arguments") ? fn.at("arguments").as_string() : "{}", ec);
+          if (ec || !args.is_object()) return make_error(errc::invalid_argument, "tool call arguments must be a JSON object");
+          tool_names[std::string(call.at("id").as_string())] = std::string(fn.at("name").as_string());
+          parts.push_back(json::object{{"functionCall", json::object{{"name", fn.at("name")}, {"args", args}}}});
+        }
+      }
+      if (parts.empty()) continue;
+      push_turn(contents, "model", std::move(parts));
+    } else if (role == "tool") {
+      std::string id = mo.contains("tool_call_id") ? std::string(mo.at("tool_call_id").as_string()) : "";
+      auto name = tool_names.find(id);
+      if (name == tool_names.end()) return make_error(errc::invalid_argument, "tool message answers an unknown tool_call_id");
+      push_turn(contents, "user",
+                json::array{json::object{{"functionResponse", json::object{{"name", name->second},
+                                                                            {"response", json::object{{"content", text_of(content)}}}}}}});
+    } else {
+      return make_error(errc::invalid_argument, "message role '" + role + "' is not supported for Gemini models");
+    }
+  }
+  if (contents.empty()) return make_error(errc::invalid_argument, "Gemini models need at least one user message");
+  out["contents"] = std::move(contents);
+  if (!system.empty()) out["systemInstruction"] = json::object{{"parts", json::array{json::object{{"text", system}}}}};
+  json::object gen;
+  if (auto it = in.find("temperature"); it != in.end() && it->value().is_number()) gen["temperature"] = it->value();
+  if (auto it = in.find("top_p"); it != in.end() && it->value().is_number()) gen["topP"] = it->value();
+  for (const char* key : {"max_completion_tokens", "max_tokens"})
+    if (auto it = in.find(key); it != in.end() && it->value().is_int64()) gen["maxOutputTokens"] = it->value();
+  if (auto it = in.find("stop"); it != in.end()) {
+    if (it->value().is_string()) gen["stopSequences"] = json::array{it->value()};
+    else if (it->value().is_array()) gen["stopSequences"] = it->value();
+  }
+  if (auto it = in.find("response_format"); it != in.end() && it->value().is_object()) {
+    auto type = it->value().as_object().find("type");
+    if (type != it->value().as_object().end() && type->value().is_string() &&
+        (type->value().as_string() == "json_object" || type->value().as_string() == "json_schema"))
+      gen["responseMimeType"] = "application/json";
+  }
+  if (!gen.empty()) out["generationConfig"] = std::move(gen);
+  if (auto it = in.find("tools"); it != in.end() && it->value().is_array()) {
+    json::array decls;
+    for (const auto& t : it->value().as_array()) {
+      if (!t.is_object() || !t.as_object().contains("function"))
+        return make_error(errc::invalid_argument, "only function tools are supported for Gemini models");
+      const auto& fn = t.at("function").as_object();
+      json::object d{{"name", fn.at("name")}};
+      if (fn.contains("description")) d["description"] = fn.at("description");
+      if (fn.contains("parameters")) d["parameters"] = fn.at("parameters");
+      decls.push_back(std::move(d));
+    }
+    out["tools"] = json::array{json::object{{"functionDeclarations", std::move(decls)}}};
+  }
+
+  net::upstream_request req;
+  req.method = net::http_method::post;
+  std::string base = p.base_url;
+  std::string prefix = base.size() >= 7 && base.compare(base.size() - 7, 7, "/v1beta") == 0 ? base : base + "/v1beta";
+  req.url = prefix + "/models/" + upstream_model + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
+  req.headers.set("x-goog-api-key", p.api_key);
+  req.headers.set("Content-Type", "application/json");
+  req.headers.set("Accept", stream ? "text/event-stream" : "application/json");
+  req.body = json::serialize(out);
+  return req;
+}
+
+translated_response gemini_to_openai(const json::object& r, std::string_view model) {
+  translated_response t;
+  auto c = first_candidate(r);
+  if (auto u = r.find("usageMetadata"); u != r.end() && u->value().is_object()) read_usage(u->value().as_object(), t.usage);
+  json::array calls;
+  for (size_t i = 0; i < c.calls.size(); ++i) calls.push_back(tool_call(c.calls[i], static_cast<int>(i), false));
+  json::object message{{"role", "assistant"}, {"content", c.text.empty() && !calls.empty() ? json::value(nullptr) : json::value(c.text)}};
+  std::string finish = calls.empty() ? finish_reason_of(c.finish) : "tool_calls";
+  if (!calls.empty()) message["tool_calls"] = std::move(calls);
+  t.body = {{"id", r.contains("responseId") ? r.at("responseId") : json::value("chatcmpl-brokle")},
+            {"object", "chat.completion"},
+            {"created", now_s()},
+            {"model", model},
+            {"choices", json::array{json::object{{"index", 0}, {"message", std::move(message)}, {"finish_reason", finish}}}},
+            {"usage", usage_json(t.usage)}};
+  return t;
+}
+
+std::string gemini_error_to_openai(std::string_view body, unsigned status) {
+  boost::system::error_code ec;
+  auto v = json::parse(body, ec);
+  std::string message = "provider answered " + std::to_string(status), type = "api_error";
+  if (!ec && v.is_object() && v.as_object().contains("error") && v.at("error").is_object()) {
+    const auto& e = v.at("error").as_object();
+    if (e.contains("message") && e.at("message").is_string()) message = std::string(e.at("message").as_string());
+    if (e.contains("status") && e.at("status").is_string()) type = std::string(e.at("status").as_string());
+  }
+  return json::serialize(json::object{{"error", json::object{{"message", message}, {"type", type}, {"code", type}}}});
+}
+
+void gemini_stream_translator::emit(json::object delta, const std::string& finish_reason, std::string& out) {
+  json::object chunk{{"id", "chatcmpl-brokle"},
+                     {"object", "chat.completion.chunk"},
+                     {"created", created_},
+                     {"model", model_},
+                     {"choices", json::array{json::object{{"index", 0},
+                                                          {"delta", std::move(delta)},
+                                                          {"finish_reason", finish_reason.empty() ? json::value(nullptr) : json::value(finish_reason)}}}}};
+  out += "data: " + json::serialize(chunk) + "\n\n";
+}
+
+void gemini_stream_translator::on_chunk(const json::object& chunk, std::string& out) {
+  if (!started_) {
+    started_ = true;
+    created_ = now_s();
+    emit(json::object{{"role", "assistant"}, {"content", ""}}, "", out);
+  }
+  if (auto u = chunk.find("usageMetadata"); u != chunk.end() && u->value().is_object()) read_usage(u->value().as_object(), usage_);
+  auto c = first_candidate(chunk);
+  if (!c.text.empty()) emit(json::object{{"content", c.text}}, "", out);
+  for (const auto& call : c.calls) emit(json::object{{"tool_calls", json::array{tool_call(call, tool_calls_++, true)}}}, "", out);
+  if (!c.finish.empty()) finish_reason_ = tool_calls_ > 0 ? "tool_calls" : finish_reason_of(c.finish);
+}
+
+void gemini_stream_translator::finish(std::string& out) {
+  emit(json::object{}, finish_reason_.empty() ? "stop" : finish_reason_, out);
+  if (include_usage_) {
+    json::object chunk{{"id", "chatcmpl-brokle"}, {"object", "chat.completion.chunk"}, {"created", created_}, {"model", model_},
+                       {"choices", json::array{}}, {"usage", usage_json(usage_)}};
+    out += "data: " + json::serialize(chunk) + "\n\n";
+  }
+  out += "data: [DONE]\n\n";
+}
+
+}  // namespace brokle::gateway

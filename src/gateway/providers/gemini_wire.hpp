@@ -1,0 +1,49 @@
+// OpenAI chat completions <-> Google Gemini generateContent / streamGenerateContent: contents with
+// user/model roles, systemInstruction, inline images, function declarations, function calls and
+// responses, generationConfig (sampling, max tokens, stop sequences, JSON mode), finish reasons,
+// usageMetadata, errors, and the SSE stream of GenerateContentResponse chunks re-emitted as
+// chat.completion.chunk events. Field names are facts of the two public APIs.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <boost/json/object.hpp>
+
+#include "core/result.hpp"
+#include "gateway/pricing/price_table.hpp"
+#include "gateway/provider_config.hpp"
+#include "gateway/providers/anthropic_wire.hpp"
+#include "net/upstream_client.hpp"
+
+namespace brokle::gateway {
+
+result<net::upstream_request> build_gemini_request(const provider_config& p, const boost::json::object& openai_body,
+                                                   const std::string& upstream_model, bool stream);
+
+// One GenerateContentResponse (a whole response or one stream chunk) as an OpenAI completion.
+translated_response gemini_to_openai(const boost::json::object& response, std::string_view model);
+std::string gemini_error_to_openai(std::string_view body, unsigned status);
+
+class gemini_stream_translator {
+ public:
+  gemini_stream_translator(std::string model, bool include_usage)
+      : model_(std::move(model)), include_usage_(include_usage) {}
+  void on_chunk(const boost::json::object& chunk, std::string& out);
+  // The upstream stream ended: the final chunk, usage when asked, [DONE].
+  void finish(std::string& out);
+  const token_usage& usage() const { return usage_; }
+  bool saw_finish() const { return !finish_reason_.empty(); }
+
+ private:
+  void emit(boost::json::object delta, const std::string& finish_reason, std::string& out);
+  std::string model_;
+  bool include_usage_;
+  bool started_ = false;
+  int64_t created_ = 0;
+  int tool_calls_ = 0;
+  std::string finish_reason_;
+  token_usage usage_;
+};
+
+}  // namespace brokle::gateway

@@ -1,0 +1,80 @@
+#include "gateway/providers/gemini_wire.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+namespace brokle::gateway {
+
+namespace {
+provider_config google() {
+  return {"g", provider_type::gemini, "https://generativelanguage.googleapis.com", "gk", "", {"gemini-2.0-flash"}, {}};
+}
+}  // namespace
+
+TEST(gemini_wire, maps_roles_images_tools_and_generation_config) {
+  auto in = boost::json::parse(R"({
+    "temperature":0.5,"top_p":0.9,"max_tokens":64,"stop":"X","response_format":{"type":"json_object"},
+    "tools":[{"type":"function","function":{"name":"lookup","parameters":{"type":"object"}}}],
+    "messages":[
+      {"role":"system","content":"sys"},
+      {"role":"user","content":[{"type":"text","text":"look"},{"type":"image_url","image_url":{"url":"data:image/jpeg;base64,QUJD"}}]},
+      {"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"lookup","arguments":"{}"}}]},
+      {"role":"tool","tool_call_id":"c1","content":"found"}]})")
+                .as_object();
+  auto req = build_gemini_request(google(), in, "gemini-2.0-flash", true);
+  ASSERT_TRUE(req) << req.err().message;
+  EXPECT_EQ(req->url,
+            "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.0-flash:streamGenerateContent?alt=sse");
+  EXPECT_EQ(req->headers.get("x-goog-api-key"), "gk");
+  auto b = boost::json::parse(req->body).as_object();
+  EXPECT_EQ(b.at("systemInstruction").at("parts").as_array()[0].at("text").as_string(), "sys");
+  const auto& contents = b.at("contents").as_array();
+  ASSERT_EQ(contents.size(), 3u);
+  EXPECT_EQ(contents[0].at("parts").as_array()[1].at("inline_data").at("mime_type").as_string(), "image/jpeg");
+  EXPECT_EQ(contents[1].at("role").as_string(), "model");
+  EXPECT_EQ(contents[2].at("parts").as_array()[0].at("functionResponse").at("name").as_string(), "lookup");
+  const auto& gen = b.at("generationConfig").as_object();
+  EXPECT_EQ(gen.at("maxOutputTokens").as_int64(), 64);
+  EXPECT_EQ(gen.at("responseMimeType").as_string(), "application/json");
+  EXPECT_EQ(b.at("tools").as_array()[0].at("functionDeclarations").as_array()[0].at("name").as_string(), "lookup");
+}
+
+TEST(gemini_wire, refuses_unknown_tool_results_and_remote_images) {
+  auto orphan = boost::json::parse(R"({"messages":[{"role":"user","content":"x"},{"role":"tool","tool_call_id":"nope","content":"y"}]})")
+                    .as_object();
+  EXPECT_FALSE(build_gemini_request(google(), orphan, "m", false));
+  auto remote = boost::json::parse(
+      R"({"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://x/y.png"}}]}]})")
+                    .as_object();
+  EXPECT_FALSE(build_gemini_request(google(), remote, "m", false));
+}
+
+TEST(gemini_wire, response_stream_and_errors_translate) {
+  auto r = boost::json::parse(R"({"candidates":[{"content":{"role":"model","parts":[{"text":"ok"},
+    {"functionCall":{"name":"f","args":{"a":1}}}]},"finishReason":"STOP"}],
+    "usageMetadata":{"promptTokenCount":4,"candidatesTokenCount":3,"thoughtsTokenCount":2,"cachedContentTokenCount":1}})")
+               .as_object();
+  auto t = gemini_to_openai(r, "gemini");
+  EXPECT_EQ(t.usage.input_tokens, 4);
+  EXPECT_EQ(t.usage.output_tokens, 5);
+  EXPECT_EQ(t.usage.reasoning_tokens, 2);
+  EXPECT_EQ(t.usage.cached_input_tokens, 1);
+  EXPECT_EQ(t.body.at("choices").as_array()[0].at("finish_reason").as_string(), "tool_calls");
+
+  gemini_stream_translator tr("gemini", false);
+  std::string out;
+  tr.on_chunk(boost::json::parse(R"({"candidates":[{"content":{"parts":[{"text":"He"}]}}]})").as_object(), out);
+  tr.on_chunk(boost::json::parse(R"({"candidates":[{"content":{"parts":[{"text":"y"}]},"finishReason":"MAX_TOKENS"}]})").as_object(), out);
+  tr.finish(out);
+  EXPECT_NE(out.find("\"content\":\"He\""), std::string::npos);
+  EXPECT_NE(out.find("\"finish_reason\":\"length\""), std::string::npos);
+  EXPECT_EQ(out.find("\"usage\""), std::string::npos);
+  EXPECT_EQ(out.rfind("data: [DONE]\n\n"), out.size() - 14);
+
+  auto e = boost::json::parse(gemini_error_to_openai(R"({"error":{"code":429,"message":"quota","status":"RESOURCE_EXHAUSTED"}})", 429));
+  EXPECT_EQ(e.at("error").at("message").as_string(), "quota");
+  EXPECT_EQ(e.at("error").at("type").as_string(), "RESOURCE_EXHAUSTED");
+}
+
+}  // namespace brokle::gateway
