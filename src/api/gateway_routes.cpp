@@ -10,6 +10,7 @@
 #include "api/json_views.hpp"
 #include "core/ulid.hpp"
 #include "gateway/providers/anthropic_wire.hpp"
+#include "gateway/providers/cohere_wire.hpp"
 #include "gateway/providers/gemini_wire.hpp"
 #include "net/body_sink.hpp"
 
@@ -167,10 +168,36 @@ std::string sse_event_name(std::string_view event) {
   return {};
 }
 
-// Anthropic's event stream, re-emitted as OpenAI chat.completion.chunk events.
-asio::awaitable<void> relay_anthropic_stream(std::shared_ptr<call_state> st, net::body_sink& sink) {
+// Stream translators behind one shape: on(event name, data, out), done(), end(out) -> ended well.
+struct anthropic_stream {
+  gateway::anthropic_stream_translator t;
+  void on(std::string_view name, const boost::json::object& d, std::string& out) { t.on_event(name, d, out); }
+  bool done() const { return t.finished(); }
+  bool end(std::string&) const { return t.finished() && !t.failed(); }
+  const gateway::token_usage& usage() const { return t.usage(); }
+};
+struct gemini_stream {
+  gateway::gemini_stream_translator t;
+  void on(std::string_view, const boost::json::object& d, std::string& out) { t.on_chunk(d, out); }
+  bool done() const { return false; }  // Gemini's stream simply ends
+  bool end(std::string& out) {
+    t.finish(out);
+    return true;
+  }
+  const gateway::token_usage& usage() const { return t.usage(); }
+};
+struct cohere_stream {
+  gateway::cohere_stream_translator t;
+  void on(std::string_view, const boost::json::object& d, std::string& out) { t.on_event(d, out); }
+  bool done() const { return t.finished(); }
+  bool end(std::string&) const { return t.finished(); }
+  const gateway::token_usage& usage() const { return t.usage(); }
+};
+
+// A provider's event stream, re-emitted as OpenAI chat.completion.chunk events.
+template <class Stream>
+asio::awaitable<void> relay_translated_stream(std::shared_ptr<call_state> st, Stream translator, net::body_sink& sink) {
   gateway::sse_splitter splitter;
-  gateway::anthropic_stream_translator translator(st->rec.model_requested, st->client_wants_usage);
   std::vector<std::string> events;
   bool first = true;
   for (;;) {
@@ -196,60 +223,9 @@ asio::awaitable<void> relay_anthropic_stream(std::shared_ptr<call_state> st, net
       auto data = boost::json::parse(gateway::sse_data(ev), ec);
       if (ec || !data.is_object()) continue;
       try {
-        translator.on_event(sse_event_name(ev), data.as_object(), out);
+        translator.on(sse_event_name(ev), data.as_object(), out);
       } catch (const std::exception&) {
         bad = true;  // an event missing the fields its type promises
-      }
-    }
-    if (bad) out += upstream_error_event("provider sent a malformed stream event");
-    if (!out.empty() && !co_await sink.write(out)) {
-      st->usage = translator.usage();
-      st->finish(499, "client disconnected");
-      co_return;
-    }
-    if (bad || translator.finished()) break;
-  }
-  st->usage = translator.usage();
-  if (!translator.finished()) {
-    co_await sink.write(upstream_error_event("provider stream ended early"));
-    st->finish(502, "stream ended before message_stop");
-  } else {
-    st->finish(translator.failed() ? 502 : 200, translator.failed() ? "provider stream error" : "");
-  }
-}
-
-// Gemini's stream of GenerateContentResponse chunks, re-emitted as OpenAI chunk events.
-asio::awaitable<void> relay_gemini_stream(std::shared_ptr<call_state> st, net::body_sink& sink) {
-  gateway::sse_splitter splitter;
-  gateway::gemini_stream_translator translator(st->rec.model_requested, st->client_wants_usage);
-  std::vector<std::string> events;
-  bool first = true;
-  for (;;) {
-    auto chunk = co_await st->upstream->next();
-    if (!chunk) {
-      co_await sink.write(upstream_error_event(chunk.err().message));
-      st->usage = translator.usage();
-      st->finish(502, chunk.err().message);
-      co_return;
-    }
-    if (!*chunk) break;
-    if (first) {
-      first = false;
-      st->rec.time_to_first_token_ms =
-          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - st->started)
-              .count();
-    }
-    events.clear();
-    std::string out;
-    bool bad = !splitter.feed(**chunk, events);
-    for (auto& ev : events) {
-      boost::system::error_code ec;
-      auto data = boost::json::parse(gateway::sse_data(ev), ec);
-      if (ec || !data.is_object()) continue;
-      try {
-        translator.on_chunk(data.as_object(), out);
-      } catch (const std::exception&) {
-        bad = true;
       }
     }
     if (bad) {
@@ -264,12 +240,14 @@ asio::awaitable<void> relay_gemini_stream(std::shared_ptr<call_state> st, net::b
       st->finish(499, "client disconnected");
       co_return;
     }
+    if (translator.done()) break;
   }
   std::string out;
-  translator.finish(out);
+  bool ok = translator.end(out);
+  if (!ok && !translator.done()) out += upstream_error_event("provider stream ended early");
   st->usage = translator.usage();
-  co_await sink.write(out);
-  st->finish(200);
+  if (!out.empty()) co_await sink.write(out);
+  st->finish(ok ? 200 : 502, ok ? "" : "provider stream did not finish cleanly");
 }
 
 asio::awaitable<http_response> relay_translated(std::shared_ptr<call_state> st, const gateway::provider_config& p,
@@ -280,9 +258,11 @@ asio::awaitable<http_response> relay_translated(std::shared_ptr<call_state> st, 
     for (const auto& h : rate_headers) r.headers.set(h.name, h.value);
   };
   auto error_reply = [&](unsigned status, const std::string& body, std::string_view retry_after) {
-    bool gemini = p.type == gateway::provider_type::gemini;
-    auto res = net::json_response(status, gemini ? gateway::gemini_error_to_openai(body, status)
-                                                 : gateway::anthropic_error_to_openai(body, status));
+    auto res = net::json_response(status, p.type == gateway::provider_type::gemini
+                                              ? gateway::gemini_error_to_openai(body, status)
+                                          : p.type == gateway::provider_type::cohere
+                                              ? gateway::cohere_error_to_openai(body, status)
+                                              : gateway::anthropic_error_to_openai(body, status));
     if (!retry_after.empty()) res.headers.set("Retry-After", std::string(retry_after));
     st->finish(static_cast<int>(status), "upstream status " + std::to_string(status));
     add_rate_headers(res);
@@ -300,9 +280,10 @@ asio::awaitable<http_response> relay_translated(std::shared_ptr<call_state> st, 
     std::optional<gateway::translated_response> t;
     if (!ec && parsed.is_object()) {
       try {
-        t = p.type == gateway::provider_type::gemini
-                ? gateway::gemini_to_openai(parsed.as_object(), st->rec.model_requested)
-                : gateway::anthropic_to_openai(parsed.as_object(), st->rec.model_requested);
+        const auto& m = st->rec.model_requested;
+        t = p.type == gateway::provider_type::gemini   ? gateway::gemini_to_openai(parsed.as_object(), m)
+            : p.type == gateway::provider_type::cohere ? gateway::cohere_to_openai(parsed.as_object(), m)
+                                                       : gateway::anthropic_to_openai(parsed.as_object(), m);
       } catch (const std::exception&) {
       }
     }
@@ -335,10 +316,14 @@ asio::awaitable<http_response> relay_translated(std::shared_ptr<call_state> st, 
   res.headers.set("Content-Type", "text/event-stream; charset=utf-8");
   res.headers.set("Cache-Control", "no-cache");
   add_rate_headers(res);
+  const auto& m = st->rec.model_requested;
+  bool usage = st->client_wants_usage;
   if (p.type == gateway::provider_type::gemini)
-    res.producer = [st](net::body_sink& sink) { return relay_gemini_stream(st, sink); };
+    res.producer = [st, t = gemini_stream{{m, usage}}](net::body_sink& sink) { return relay_translated_stream(st, t, sink); };
+  else if (p.type == gateway::provider_type::cohere)
+    res.producer = [st, t = cohere_stream{{m, usage}}](net::body_sink& sink) { return relay_translated_stream(st, t, sink); };
   else
-    res.producer = [st](net::body_sink& sink) { return relay_anthropic_stream(st, sink); };
+    res.producer = [st, t = anthropic_stream{{m, usage}}](net::body_sink& sink) { return relay_translated_stream(st, t, sink); };
   co_return res;
 }
 
@@ -374,14 +359,18 @@ asio::awaitable<http_response> relay(request_context& ctx, gateway_api& gw, gate
     st->client_wants_usage = iu != so->value().as_object().end() && iu->value().is_bool() && iu->value().as_bool();
   }
 
-  if (route.provider->type == gateway::provider_type::anthropic || route.provider->type == gateway::provider_type::gemini) {
-    bool gemini = route.provider->type == gateway::provider_type::gemini;
+  auto type = route.provider->type;
+  if (type == gateway::provider_type::anthropic || type == gateway::provider_type::gemini ||
+      type == gateway::provider_type::cohere) {
     if (e != gateway::openai_endpoint::chat_completions)
       fail(400, "unsupported_endpoint",
-           "model `" + model + "` is served by " + (gemini ? "a Gemini" : "an Anthropic") +
+           "model `" + model + "` is served by a " + std::string(gateway::provider_type_name(type)) +
                " provider; this build translates chat completions only for it");
-    auto req = gemini ? gateway::build_gemini_request(*route.provider, body, route.upstream_model, stream)
-                      : gateway::build_anthropic_request(*route.provider, body, route.upstream_model);
+    auto req = type == gateway::provider_type::gemini
+                   ? gateway::build_gemini_request(*route.provider, body, route.upstream_model, stream)
+               : type == gateway::provider_type::cohere
+                   ? gateway::build_cohere_request(*route.provider, body, route.upstream_model)
+                   : gateway::build_anthropic_request(*route.provider, body, route.upstream_model);
     if (!req) fail(400, "invalid_request", req.err().message);
     co_return co_await relay_translated(st, *route.provider, std::move(*req), stream, caller.rate_headers);
   }

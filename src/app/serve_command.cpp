@@ -93,18 +93,6 @@ int serve(const resolved_config& rc) {
     log::shutdown();
     return 1;
   }
-  for (const auto& p : *providers) {
-    if (p.type == gateway::provider_type::openai || p.type == gateway::provider_type::openai_compatible ||
-        p.type == gateway::provider_type::azure_openai || p.type == gateway::provider_type::anthropic ||
-        p.type == gateway::provider_type::gemini)
-      continue;
-    // Refuse at start rather than fail calls later: say plainly what this build can route to.
-    log::error("provider type not supported by this build yet",
-               {{"provider", p.name}, {"type", gateway::provider_type_name(p.type)},
-                {"supported", "openai, azure-openai, openai-compatible, anthropic, gemini"}});
-    log::shutdown();
-    return 1;
-  }
   gateway::model_catalog catalog(std::move(*providers));
   gateway::price_table prices;
   net::upstream_client upstream;

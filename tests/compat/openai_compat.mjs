@@ -132,6 +132,24 @@ check('a Gemini-served model through the same client: chat and stream', async ()
   assert.match(text, /stream gemini/);
 });
 
+check('a Cohere-served model through the same client: chat, stream, tools', async () => {
+  const r = await client.chat.completions.create({ model: 'command-r', messages: [{ role: 'user', content: 'hi cohere' }] });
+  assert.match(r.choices[0].message.content, /hi cohere/);
+  let text = '';
+  const stream = await client.chat.completions.create({ model: 'command-r', stream: true, messages: [{ role: 'user', content: 'stream cohere' }] });
+  for await (const chunk of stream) for (const c of chunk.choices) text += c.delta?.content ?? '';
+  assert.match(text, /stream cohere/);
+  const tools = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }];
+  let name = '', args = '';
+  const ts = await client.chat.completions.create({ model: 'command-r', tools, stream: true, messages: [{ role: 'user', content: 'use tool please' }] });
+  for await (const chunk of ts) for (const c of chunk.choices) for (const tc of c.delta?.tool_calls ?? []) {
+    name += tc.function?.name ?? '';
+    args += tc.function?.arguments ?? '';
+  }
+  assert.equal(name, 'get_weather');
+  JSON.parse(args);
+});
+
 let failed = 0;
 for (const [name, fn] of checks) {
   try {

@@ -167,7 +167,7 @@ TEST(gateway, models_are_listed_from_the_catalog) {
   auto r = call(g.port(), "GET", "/v1/models", nullptr, g.key);
   ASSERT_EQ(r.status(), 200);
   EXPECT_EQ(r.str("object"), "list");
-  EXPECT_EQ(r.json.at("data").as_array().size(), 5u);  // four models and an alias
+  EXPECT_EQ(r.json.at("data").as_array().size(), 6u);  // five models and an alias
   EXPECT_EQ(call(g.port(), "GET", "/v1/models/fast", nullptr, g.key).str("id"), "fast");
   EXPECT_EQ(call(g.port(), "GET", "/v1/models/nope", nullptr, g.key).status(), 404);
   EXPECT_EQ(g.upstream_requests(), 0);
@@ -180,14 +180,14 @@ TEST(gateway, another_project_cannot_read_the_recorded_calls) {
   EXPECT_EQ(r.status(), 404);
 }
 
-TEST(gateway, unsupported_provider_types_stop_start_up_with_a_clear_line) {
+TEST(gateway, a_bad_provider_declaration_stops_start_up_with_a_clear_line) {
   temp_dir d;
-  std::ofstream(d.path() / "b.toml") << "[[provider]]\nname = \"c\"\ntype = \"cohere\"\n"
-                                        "base_url = \"https://api.cohere.com\"\nmodels = [\"command-r\"]\n";
+  std::ofstream(d.path() / "b.toml") << "[[provider]]\nname = \"x\"\ntype = \"bedrock\"\n"
+                                        "base_url = \"https://example.com\"\nmodels = [\"m\"]\n";
   auto r = run_brokle({"serve"}, {{"BROKLE_DATA_DIR", d.path().string()}, {"BROKLE_HTTP_PORT", "0"},
                                   {"BROKLE_CONFIG", (d.path() / "b.toml").string()}});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("provider type not supported by this build yet"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("'type' must be one of"), std::string::npos) << r.err;
 }
 
 }  // namespace brokle::testing
@@ -339,6 +339,40 @@ TEST(gateway_gemini, chat_and_stream_are_translated_with_usage) {
                                         {"messages", boost::json::array{boost::json::object{
                                                          {"role", "user"}, {"content", "mock-fault:status=503"}}}}});
   EXPECT_EQ(err.status(), 503);
+  ASSERT_TRUE(err.json.is_object() && err.json.as_object().contains("error")) << err.raw.body;
+}
+
+}  // namespace brokle::testing
+
+namespace brokle::testing {
+
+TEST(gateway_cohere, chat_stream_and_errors_are_translated) {
+  gateway_env g;
+  boost::json::object body{{"model", "command-r"},
+                           {"top_p", 0.5},
+                           {"messages", boost::json::array{boost::json::object{{"role", "user"}, {"content", "hello cohere"}}}}};
+  auto r = g.chat(body);
+  ASSERT_EQ(r.status(), 200) << r.raw.body;
+  EXPECT_NE(std::string(r.json.at("choices").as_array()[0].at("message").at("content").as_string()).find("hello cohere"),
+            std::string::npos)
+      << r.raw.body;
+  EXPECT_GT(r.json.at("usage").at("completion_tokens").as_int64(), 0);
+  auto last = call(g.mock.port(), "GET", "/mock/stats").json.at("last_request");
+  EXPECT_EQ(last.at("path").as_string(), "/v2/chat");
+  EXPECT_EQ(last.at("headers").at("authorization").as_string(), "Bearer co-test");
+  EXPECT_DOUBLE_EQ(boost::json::parse(last.at("body").as_string()).at("p").as_double(), 0.5);
+
+  body["stream"] = true;
+  auto s = g.chat(body);
+  ASSERT_EQ(s.status(), 200) << s.raw.body;
+  EXPECT_NE(s.raw.body.find("chat.completion.chunk"), std::string::npos);
+  EXPECT_NE(s.raw.body.find("data: [DONE]"), std::string::npos);
+  EXPECT_EQ(s.raw.body.find("content-delta"), std::string::npos);
+
+  auto err = g.chat(boost::json::object{{"model", "command-r"},
+                                        {"messages", boost::json::array{boost::json::object{
+                                                         {"role", "user"}, {"content", "mock-fault:status=429"}}}}});
+  EXPECT_EQ(err.status(), 429);
   ASSERT_TRUE(err.json.is_object() && err.json.as_object().contains("error")) << err.raw.body;
 }
 

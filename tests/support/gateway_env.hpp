@@ -44,6 +44,14 @@ struct gateway_env {
                                               << "\"\n"
                                                  "api_key = \"g-test\"\n"
                                                  "models = [\"gemini-2.0-flash\"]\n"
+                                                 "[[provider]]\n"
+                                                 "name = \"cohere\"\n"
+                                                 "type = \"cohere\"\n"
+                                                 "base_url = \""
+                                              << mock.base_url()
+                                              << "\"\n"
+                                                 "api_key = \"co-test\"\n"
+                                                 "models = [\"command-r\"]\n"
                                               << extra_provider_toml;
     env_map env{{"BROKLE_DATA_DIR", (dir.path() / "data").string()}, {"BROKLE_ARGON2_MEMORY", "64KiB"}};
     auto u = run_brokle({"user", "create", "--email", "gw@example.com", "--password-stdin", "--admin"}, env,

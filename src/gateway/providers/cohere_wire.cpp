@@ -1,0 +1,202 @@
+#include "gateway/providers/cohere_wire.hpp"
+
+#include <chrono>
+
+#include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace brokle::gateway {
+
+namespace json = boost::json;
+
+namespace {
+
+int64_t now_s() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+int64_t int_at(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  if (it == o.end()) return 0;
+  if (it->value().is_int64()) return it->value().as_int64();
+  if (it->value().is_uint64()) return static_cast<int64_t>(it->value().as_uint64());
+  if (it->value().is_double()) return static_cast<int64_t>(it->value().as_double());
+  return 0;
+}
+
+const json::object* obj_at(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_object() ? &it->value().as_object() : nullptr;
+}
+
+const char* finish_reason_of(std::string_view r) {
+  if (r == "MAX_TOKENS") return "length";
+  if (r == "TOOL_CALL") return "tool_calls";
+  return "stop";  // COMPLETE, STOP_SEQUENCE, ERROR
+}
+
+void read_usage(const json::object& u, token_usage& out) {
+  const json::object* t = obj_at(u, "tokens");
+  if (!t) t = obj_at(u, "billed_units");
+  if (!t) return;
+  out.input_tokens = int_at(*t, "input_tokens");
+  out.output_tokens = int_at(*t, "output_tokens");
+  if (auto cached = u.find("cached_tokens"); cached != u.end()) out.cached_input_tokens = int_at(u, "cached_tokens");
+}
+
+json::object usage_json(const token_usage& u) {
+  return {{"prompt_tokens", u.input_tokens},
+          {"completion_tokens", u.output_tokens},
+          {"total_tokens", u.input_tokens + u.output_tokens}};
+}
+
+}  // namespace
+
+result<net::upstream_request> build_cohere_request(const provider_config& p, const json::object& in,
+                                                   const std::string& upstream_model) {
+  json::object out;
+  out["model"] = upstream_model;
+  json::array messages;
+  for (const auto& m : in.at("messages").as_array()) {
+    const auto& mo = m.as_object();
+    std::string role(mo.at("role").as_string());
+    if (role == "developer") role = "system";
+    if (role != "system" && role != "user" && role != "assistant" && role != "tool")
+      return make_error(errc::invalid_argument, "message role '" + role + "' is not supported for Cohere models");
+    json::object msg{{"role", role}};
+    if (auto c = mo.find("content"); c != mo.end() && !c->value().is_null()) {
+      if (c->value().is_array()) {
+        json::array parts;
+        for (const auto& part : c->value().as_array()) {
+          if (!part.is_object() || !part.as_object().contains("type") || part.at("type") != "text")
+            return make_error(errc::invalid_argument, "Cohere models take text content only");
+          parts.push_back(json::object{{"type", "text"}, {"text", part.at("text")}});
+        }
+        msg["content"] = std::move(parts);
+      } else {
+        msg["content"] = c->value();
+      }
+    }
+    if (auto tc = mo.find("tool_calls"); tc != mo.end() && tc->value().is_array()) msg["tool_calls"] = tc->value();
+    if (role == "tool") {
+      if (!mo.contains("tool_call_id")) return make_error(errc::invalid_argument, "tool messages need tool_call_id");
+      msg["tool_call_id"] = mo.at("tool_call_id");
+    }
+    messages.push_back(std::move(msg));
+  }
+  out["messages"] = std::move(messages);
+  for (const char* key : {"max_tokens", "temperature", "seed", "frequency_penalty", "presence_penalty"})
+    if (auto it = in.find(key); it != in.end() && it->value().is_number()) out[key] = it->value();
+  if (auto it = in.find("max_completion_tokens"); it != in.end() && it->value().is_number()) out["max_tokens"] = it->value();
+  if (auto it = in.find("top_p"); it != in.end() && it->value().is_number()) out["p"] = it->value();
+  if (auto it = in.find("stop"); it != in.end()) {
+    if (it->value().is_string()) out["stop_sequences"] = json::array{it->value()};
+    else if (it->value().is_array()) out["stop_sequences"] = it->value();
+  }
+  if (auto it = in.find("tools"); it != in.end() && it->value().is_array()) out["tools"] = it->value();
+  if (auto it = in.find("response_format"); it != in.end() && it->value().is_object()) {
+    auto type = it->value().as_object().find("type");
+    if (type != it->value().as_object().end() && type->value() == "json_object")
+      out["response_format"] = json::object{{"type", "json_object"}};
+  }
+  bool stream = false;
+  if (auto it = in.find("stream"); it != in.end() && it->value().is_bool()) stream = it->value().as_bool();
+  if (stream) out["stream"] = true;
+
+  net::upstream_request req;
+  req.method = net::http_method::post;
+  std::string base = p.base_url;
+  req.url = base + (base.size() >= 3 && base.compare(base.size() - 3, 3, "/v2") == 0 ? "/chat" : "/v2/chat");
+  req.headers.set("Authorization", "Bearer " + p.api_key);
+  req.headers.set("Content-Type", "application/json");
+  req.headers.set("Accept", stream ? "text/event-stream" : "application/json");
+  req.body = json::serialize(out);
+  return req;
+}
+
+translated_response cohere_to_openai(const json::object& r, std::string_view model) {
+  translated_response t;
+  std::string text;
+  json::value tool_calls = nullptr;
+  if (const auto* msg = obj_at(r, "message")) {
+    if (auto c = msg->find("content"); c != msg->end() && c->value().is_array())
+      for (const auto& part : c->value().as_array())
+        if (part.is_object() && part.as_object().contains("text") && part.at("text").is_string())
+          text += std::string(part.at("text").as_string());
+    if (auto tc = msg->find("tool_calls"); tc != msg->end() && tc->value().is_array() && !tc->value().as_array().empty())
+      tool_calls = tc->value();
+  }
+  if (const auto* u = obj_at(r, "usage")) read_usage(*u, t.usage);
+  std::string finish = r.contains("finish_reason") && r.at("finish_reason").is_string() ? std::string(r.at("finish_reason").as_string()) : "COMPLETE";
+  json::object message{{"role", "assistant"}, {"content", text.empty() && !tool_calls.is_null() ? json::value(nullptr) : json::value(text)}};
+  if (!tool_calls.is_null()) message["tool_calls"] = tool_calls;
+  t.body = {{"id", r.contains("id") ? r.at("id") : json::value("chatcmpl-brokle")},
+            {"object", "chat.completion"},
+            {"created", now_s()},
+            {"model", model},
+            {"choices", json::array{json::object{{"index", 0}, {"message", std::move(message)}, {"finish_reason", finish_reason_of(finish)}}}},
+            {"usage", usage_json(t.usage)}};
+  return t;
+}
+
+std::string cohere_error_to_openai(std::string_view body, unsigned status) {
+  boost::system::error_code ec;
+  auto v = json::parse(body, ec);
+  std::string message = "provider answered " + std::to_string(status);
+  if (!ec && v.is_object() && v.as_object().contains("message") && v.at("message").is_string())
+    message = std::string(v.at("message").as_string());
+  return json::serialize(json::object{{"error", json::object{{"message", message}, {"type", "api_error"}, {"code", "upstream_error"}}}});
+}
+
+void cohere_stream_translator::emit(json::object delta, const char* finish_reason, std::string& out) {
+  json::object chunk{{"id", id_},
+                     {"object", "chat.completion.chunk"},
+                     {"created", created_},
+                     {"model", model_},
+                     {"choices", json::array{json::object{{"index", 0},
+                                                          {"delta", std::move(delta)},
+                                                          {"finish_reason", finish_reason ? json::value(finish_reason) : json::value(nullptr)}}}}};
+  out += "data: " + json::serialize(chunk) + "\n\n";
+}
+
+void cohere_stream_translator::on_event(const json::object& ev, std::string& out) {
+  if (finished_ || !ev.contains("type") || !ev.at("type").is_string()) return;
+  std::string type(ev.at("type").as_string());
+  const json::object* delta = obj_at(ev, "delta");
+  const json::object* message = delta ? obj_at(*delta, "message") : nullptr;
+  if (type == "message-start") {
+    created_ = now_s();
+    if (ev.contains("id") && ev.at("id").is_string()) id_ = std::string(ev.at("id").as_string());
+    emit(json::object{{"role", "assistant"}, {"content", ""}}, nullptr, out);
+  } else if (type == "content-delta" && message) {
+    if (const auto* content = obj_at(*message, "content"); content && content->contains("text"))
+      emit(json::object{{"content", content->at("text")}}, nullptr, out);
+  } else if ((type == "tool-call-start" || type == "tool-call-delta") && message) {
+    if (const auto* call = obj_at(*message, "tool_calls")) {
+      json::object tc{{"index", int_at(ev, "index")}};
+      if (call->contains("id")) tc["id"] = call->at("id");
+      if (call->contains("type")) tc["type"] = call->at("type");
+      if (const auto* fn = obj_at(*call, "function")) tc["function"] = *fn;
+      emit(json::object{{"tool_calls", json::array{std::move(tc)}}}, nullptr, out);
+    }
+  } else if (type == "message-end") {
+    std::string finish = "COMPLETE";
+    if (delta) {
+      if (delta->contains("finish_reason") && delta->at("finish_reason").is_string())
+        finish = std::string(delta->at("finish_reason").as_string());
+      if (const auto* u = obj_at(*delta, "usage")) read_usage(*u, usage_);
+    }
+    emit(json::object{}, finish_reason_of(finish), out);
+    if (include_usage_) {
+      json::object chunk{{"id", id_}, {"object", "chat.completion.chunk"}, {"created", created_}, {"model", model_},
+                         {"choices", json::array{}}, {"usage", usage_json(usage_)}};
+      out += "data: " + json::serialize(chunk) + "\n\n";
+    }
+    out += "data: [DONE]\n\n";
+    finished_ = true;
+  }
+  // content-start/end, tool-plan-delta, tool-call-end, citation events carry nothing to relay.
+}
+
+}  // namespace brokle::gateway

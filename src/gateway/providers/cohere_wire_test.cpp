@@ -1,0 +1,50 @@
+#include "gateway/providers/cohere_wire.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+namespace brokle::gateway {
+
+TEST(cohere_wire, request_response_stream_and_errors) {
+  provider_config p{"co", provider_type::cohere, "https://api.cohere.com", "ck", "", {"command-r"}, {}};
+  auto in = boost::json::parse(R"({"top_p":0.3,"stop":"S","max_completion_tokens":9,
+    "messages":[{"role":"developer","content":"sys"},{"role":"user","content":[{"type":"text","text":"hi"}]},
+    {"role":"assistant","tool_calls":[{"id":"t","type":"function","function":{"name":"f","arguments":"{}"}}]},
+    {"role":"tool","tool_call_id":"t","content":"ok"}]})")
+                .as_object();
+  auto req = build_cohere_request(p, in, "command-r");
+  ASSERT_TRUE(req) << req.err().message;
+  EXPECT_EQ(req->url, "https://api.cohere.com/v2/chat");
+  auto b = boost::json::parse(req->body).as_object();
+  EXPECT_EQ(b.at("messages").as_array()[0].at("role").as_string(), "system");
+  EXPECT_EQ(b.at("messages").as_array()[3].at("tool_call_id").as_string(), "t");
+  EXPECT_EQ(b.at("max_tokens").as_int64(), 9);
+  EXPECT_DOUBLE_EQ(b.at("p").as_double(), 0.3);
+  EXPECT_EQ(b.at("stop_sequences").as_array()[0].as_string(), "S");
+  auto image = boost::json::parse(R"({"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"x"}}]}]})").as_object();
+  EXPECT_FALSE(build_cohere_request(p, image, "m"));
+
+  auto r = boost::json::parse(R"({"id":"c1","finish_reason":"MAX_TOKENS","message":{"role":"assistant",
+    "content":[{"type":"text","text":"yo"}]},"usage":{"tokens":{"input_tokens":5,"output_tokens":2}}})")
+               .as_object();
+  auto t = cohere_to_openai(r, "command-r");
+  EXPECT_EQ(t.usage.input_tokens, 5);
+  EXPECT_EQ(t.body.at("choices").as_array()[0].at("finish_reason").as_string(), "length");
+
+  cohere_stream_translator tr("command-r", true);
+  std::string out;
+  for (const char* ev : {R"({"type":"message-start","id":"m"})",
+                         R"({"type":"content-delta","index":0,"delta":{"message":{"content":{"text":"ab"}}}})",
+                         R"({"type":"message-end","delta":{"finish_reason":"COMPLETE","usage":{"tokens":{"input_tokens":1,"output_tokens":1}}}})"})
+    tr.on_event(boost::json::parse(ev).as_object(), out);
+  EXPECT_TRUE(tr.finished());
+  EXPECT_NE(out.find("\"content\":\"ab\""), std::string::npos);
+  EXPECT_NE(out.find("\"total_tokens\":2"), std::string::npos);
+  EXPECT_EQ(out.rfind("data: [DONE]\n\n"), out.size() - 14);
+
+  auto e = boost::json::parse(cohere_error_to_openai(R"({"message":"invalid api token"})", 401));
+  EXPECT_EQ(e.at("error").at("message").as_string(), "invalid api token");
+}
+
+}  // namespace brokle::gateway
