@@ -377,3 +377,40 @@ TEST(gateway_cohere, chat_stream_and_errors_are_translated) {
 }
 
 }  // namespace brokle::testing
+
+namespace brokle::testing {
+
+TEST(gateway, a_client_that_goes_away_mid_stream_cancels_the_upstream_request) {
+  gateway_env g;
+  auto body = boost::json::serialize(boost::json::object{
+      {"model", "gpt-4o-mini"},
+      {"stream", true},
+      {"messages", boost::json::array{boost::json::object{{"role", "user"}, {"content", "mock-fault:chunk_delay=1000"}}}}});
+  {
+    http_connection c(g.port());
+    c.send_raw("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + g.key +
+               "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+    auto first = c.read_until("chat.completion.chunk", std::chrono::seconds(5));
+    ASSERT_NE(first.find("chat.completion.chunk"), std::string::npos);
+  }  // the client hangs up after the first chunk
+  // The relay notices at its next write (one chunk interval) and drops the upstream connection,
+  // long before the mock would finish the stream on its own (~7 s).
+  int64_t open = -1;
+  for (int i = 0; i < 30; ++i) {
+    open = call(g.mock.port(), "GET", "/mock/stats").json.at("open_connections").to_number<int64_t>();
+    if (open <= 1) break;  // only the stats request itself
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_LE(open, 1) << "the upstream stream was cancelled";
+  // And the call is recorded as abandoned by the client.
+  api_reply gens;
+  for (int i = 0; i < 50; ++i) {
+    gens = g.generations();
+    if (!gens.json.at("data").as_array().empty()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_FALSE(gens.json.at("data").as_array().empty());
+  EXPECT_EQ(gens.json.at("data").as_array()[0].at("status").as_int64(), 499);
+}
+
+}  // namespace brokle::testing
