@@ -22,7 +22,7 @@ asio::awaitable<http_response> update_me(request_context& ctx, identity_api& api
   auto who = co_await require_user(ctx, api.http);
   auto body = parse_json_object(ctx.request);
   auto name = required_string(body, "name", 200);
-  identity::audit_actor actor{who.user_id, ctx.request.remote_address};
+  auto actor = actor_of(who, ctx);
   auto& accounts = api.accounts;
   auto& auth = api.http.auth;
   co_await call_blocking(api.http.blocking, [&] { return accounts.update_name(actor, name); });
@@ -32,7 +32,7 @@ asio::awaitable<http_response> update_me(request_context& ctx, identity_api& api
 
 asio::awaitable<http_response> export_me(request_context& ctx, identity_api& api) {
   auto who = co_await require_user(ctx, api.http);
-  identity::audit_actor actor{who.user_id, ctx.request.remote_address};
+  auto actor = actor_of(who, ctx);
   auto& accounts = api.accounts;
   auto data = co_await call_blocking(api.http.blocking, [&] { return accounts.export_data(actor); });
   auto res = json_ok(data);
@@ -44,7 +44,7 @@ asio::awaitable<http_response> delete_me(request_context& ctx, identity_api& api
   auto who = co_await require_user(ctx, api.http);
   auto body = parse_json_object(ctx.request);
   auto password = required_string(body, "password", 1024);
-  identity::audit_actor actor{who.user_id, ctx.request.remote_address};
+  auto actor = actor_of(who, ctx);
   auto& accounts = api.accounts;
   co_await call_blocking(api.http.blocking, [&] { return accounts.delete_account(actor, password); });
   co_return json_ok(boost::json::object{{"deleted", true}});

@@ -465,8 +465,7 @@ asio::awaitable<http_response> get_model(request_context& ctx, gateway_api& gw) 
 
 asio::awaitable<http_response> recent_generations(request_context& ctx, gateway_api& gw) {
   auto who = co_await require_user(ctx, gw.id);
-  std::string project_id(ctx.param("project_id"));
-  if (!is_valid_ulid(project_id)) fail(404, "not_found", "project not found");
+  auto project_id = ulid_param(ctx, "project_id", "project");
   auto& policy = gw.policy;
   auto& store = gw.generations;
   auto rows = co_await call_blocking(gw.id.blocking, [&]() -> result<std::vector<storage::generation_record>> {

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/log.hpp"
+#include "core/ulid.hpp"
 
 namespace brokle::api {
 
@@ -33,6 +34,20 @@ void fail_with(const error& e) {
 
 identity::client_info client_of(const net::request_context& ctx) {
   return {ctx.request.remote_address, std::string(ctx.request.header("User-Agent").substr(0, 256))};
+}
+
+identity::audit_actor actor_of(const identity::authenticated_user& who, const net::request_context& ctx) {
+  return {who.user_id, ctx.request.remote_address};
+}
+
+void require_ulid(std::string_view id, std::string_view what) {
+  if (!is_valid_ulid(id)) fail(404, "not_found", std::string(what) + " not found");
+}
+
+std::string ulid_param(const net::request_context& ctx, std::string_view name, std::string_view what) {
+  std::string v(ctx.param(name));
+  require_ulid(v, what);
+  return v;
 }
 
 namespace {

@@ -45,6 +45,11 @@ auto call_blocking(net::blocking_pool& pool, F fn) -> boost::asio::awaitable<dec
 }
 
 identity::client_info client_of(const net::request_context& ctx);
+identity::audit_actor actor_of(const identity::authenticated_user& who, const net::request_context& ctx);
+
+// Ids are ULIDs; anything else cannot exist and is answered like an unknown id: 404 "<what> not found".
+void require_ulid(std::string_view id, std::string_view what);
+std::string ulid_param(const net::request_context& ctx, std::string_view name, std::string_view what);
 
 struct rate_limit_rules {
   identity::bucket_rule auth_per_ip{20, 20.0 / 60};      // sign-up/login/refresh: 20 per minute per IP

@@ -13,17 +13,6 @@ using net::request_context;
 
 namespace {
 
-identity::audit_actor actor_of(const identity::authenticated_user& who, const request_context& ctx) {
-  return {who.user_id, ctx.request.remote_address};
-}
-
-std::string id_param(const request_context& ctx, std::string_view name) {
-  std::string v(ctx.param(name));
-  // Ids are ULIDs; anything else cannot exist, and is answered like an unknown id.
-  if (!is_valid_ulid(v)) fail(404, "not_found", std::string(name == "org_id" ? "organization" : "resource") + " not found");
-  return v;
-}
-
 org_role required_role(const boost::json::object& body) {
   auto r = identity::parse_role(required_string(body, "role", 16));
   if (!r) fail(400, "invalid_field", "field 'role' must be one of owner, admin, developer, viewer");
@@ -53,7 +42,7 @@ asio::awaitable<http_response> create_org(request_context& ctx, identity_api& ap
 
 asio::awaitable<http_response> get_org(request_context& ctx, identity_api& api) {
   auto who = co_await require_user(ctx, api.http);
-  auto org_id = id_param(ctx, "org_id");
+  auto org_id = ulid_param(ctx, "org_id", "organization");
   auto& orgs = api.orgs;
   auto org = co_await call_blocking(api.http.blocking, [&] { return orgs.get(who.user_id, org_id); });
   co_return json_ok(organization_view(org));
@@ -61,7 +50,7 @@ asio::awaitable<http_response> get_org(request_context& ctx, identity_api& api) 
 
 asio::awaitable<http_response> update_org(request_context& ctx, identity_api& api) {
   auto who = co_await require_user(ctx, api.http);
-  auto org_id = id_param(ctx, "org_id");
+  auto org_id = ulid_param(ctx, "org_id", "organization");
   auto body = parse_json_object(ctx.request);
   auto name = required_string(body, "name", 120);
   auto actor = actor_of(who, ctx);
@@ -73,7 +62,7 @@ asio::awaitable<http_response> update_org(request_context& ctx, identity_api& ap
 
 asio::awaitable<http_response> delete_org(request_context& ctx, identity_api& api) {
   auto who = co_await require_user(ctx, api.http);
-  auto org_id = id_param(ctx, "org_id");
+  auto org_id = ulid_param(ctx, "org_id", "organization");
   auto actor = actor_of(who, ctx);
   auto& orgs = api.orgs;
   co_await call_blocking(api.http.blocking, [&] { return orgs.remove(actor, org_id); });
@@ -82,7 +71,7 @@ asio::awaitable<http_response> delete_org(request_context& ctx, identity_api& ap
 
 asio::awaitable<http_response> list_members(request_context& ctx, identity_api& api) {
   auto who = co_await require_user(ctx, api.http);
-  auto org_id = id_param(ctx, "org_id");
+  auto org_id = ulid_param(ctx, "org_id", "organization");
   auto& orgs = api.orgs;
   auto members = co_await call_blocking(api.http.blocking, [&] { return orgs.members(who.user_id, org_id); });
   boost::json::array out;
@@ -92,7 +81,7 @@ asio::awaitable<http_response> list_members(request_context& ctx, identity_api& 
 
 asio::awaitable<http_response> add_member(request_context& ctx, identity_api& api) {
   auto who = co_await require_user(ctx, api.http);
-  auto org_id = id_param(ctx, "org_id");
+  auto org_id = ulid_param(ctx, "org_id", "organization");
   auto body = parse_json_object(ctx.request);
   auto email = required_email(body);
   auto role = required_role(body);
@@ -104,8 +93,8 @@ asio::awaitable<http_response> add_member(request_context& ctx, identity_api& ap
 
 asio::awaitable<http_response> change_member(request_context& ctx, identity_api& api) {
   auto who = co_await require_user(ctx, api.http);
-  auto org_id = id_param(ctx, "org_id");
-  auto user_id = id_param(ctx, "user_id");
+  auto org_id = ulid_param(ctx, "org_id", "organization");
+  auto user_id = ulid_param(ctx, "user_id", "member");
   auto body = parse_json_object(ctx.request);
   auto role = required_role(body);
   auto actor = actor_of(who, ctx);
@@ -116,8 +105,8 @@ asio::awaitable<http_response> change_member(request_context& ctx, identity_api&
 
 asio::awaitable<http_response> remove_member(request_context& ctx, identity_api& api) {
   auto who = co_await require_user(ctx, api.http);
-  auto org_id = id_param(ctx, "org_id");
-  auto user_id = id_param(ctx, "user_id");
+  auto org_id = ulid_param(ctx, "org_id", "organization");
+  auto user_id = ulid_param(ctx, "user_id", "member");
   auto actor = actor_of(who, ctx);
   auto& orgs = api.orgs;
   co_await call_blocking(api.http.blocking, [&] { return orgs.remove_member(actor, org_id, user_id); });
@@ -126,7 +115,7 @@ asio::awaitable<http_response> remove_member(request_context& ctx, identity_api&
 
 asio::awaitable<http_response> list_invitations(request_context& ctx, identity_api& api) {
   auto who = co_await require_user(ctx, api.http);
-  auto org_id = id_param(ctx, "org_id");
+  auto org_id = ulid_param(ctx, "org_id", "organization");
   auto& orgs = api.orgs;
   auto list = co_await call_blocking(api.http.blocking, [&] { return orgs.invitations(who.user_id, org_id); });
   boost::json::array out;
@@ -136,7 +125,7 @@ asio::awaitable<http_response> list_invitations(request_context& ctx, identity_a
 
 asio::awaitable<http_response> create_invitation(request_context& ctx, identity_api& api) {
   auto who = co_await require_user(ctx, api.http);
-  auto org_id = id_param(ctx, "org_id");
+  auto org_id = ulid_param(ctx, "org_id", "organization");
   auto body = parse_json_object(ctx.request);
   auto email = required_email(body);
   auto role = required_role(body);
@@ -150,8 +139,8 @@ asio::awaitable<http_response> create_invitation(request_context& ctx, identity_
 
 asio::awaitable<http_response> revoke_invitation(request_context& ctx, identity_api& api) {
   auto who = co_await require_user(ctx, api.http);
-  auto org_id = id_param(ctx, "org_id");
-  auto inv_id = id_param(ctx, "invitation_id");
+  auto org_id = ulid_param(ctx, "org_id", "organization");
+  auto inv_id = ulid_param(ctx, "invitation_id", "invitation");
   auto actor = actor_of(who, ctx);
   auto& orgs = api.orgs;
   co_await call_blocking(api.http.blocking, [&] { return orgs.revoke_invitation(actor, org_id, inv_id); });
@@ -187,7 +176,7 @@ asio::awaitable<http_response> rbac_roles(request_context& ctx, identity_api& ap
 
 asio::awaitable<http_response> rbac_mine(request_context& ctx, identity_api& api) {
   auto who = co_await require_user(ctx, api.http);
-  auto org_id = id_param(ctx, "org_id");
+  auto org_id = ulid_param(ctx, "org_id", "organization");
   auto& policy = api.policy;
   auto scope =
       co_await call_blocking(api.http.blocking, [&] { return policy.authorize_org(who.user_id, org_id, identity::permission::org_read); });
@@ -205,7 +194,7 @@ asio::awaitable<http_response> audit_logs(request_context& ctx, identity_api& ap
   std::string org_id;
   if (!ctx.request.query_param("organization_id", org_id) || org_id.empty())
     fail(400, "missing_parameter", "query parameter 'organization_id' is required");
-  if (!is_valid_ulid(org_id)) fail(404, "not_found", "organization not found");
+  require_ulid(org_id, "organization");
   storage::audit_query q;
   std::string v;
   auto int_param = [&](const char* name, int64_t min, int64_t max) -> std::optional<int64_t> {

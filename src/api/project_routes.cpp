@@ -12,21 +12,11 @@ using net::request_context;
 
 namespace {
 
-identity::audit_actor actor_of(const identity::authenticated_user& who, const request_context& ctx) {
-  return {who.user_id, ctx.request.remote_address};
-}
-
-std::string project_param(const request_context& ctx) {
-  std::string v(ctx.param("project_id"));
-  if (!is_valid_ulid(v)) fail(404, "not_found", "project not found");
-  return v;
-}
-
 asio::awaitable<http_response> list_projects(request_context& ctx, identity_api& api) {
   auto who = co_await require_user(ctx, api.http);
   std::string org_id;
   bool filtered = ctx.request.query_param("organization_id", org_id) && !org_id.empty();
-  if (filtered && !is_valid_ulid(org_id)) fail(404, "not_found", "organization not found");
+  if (filtered) require_ulid(org_id, "organization");
   auto& projects = api.projects;
   auto& org_store = api.org_store;
   auto list = co_await call_blocking(api.http.blocking, [&] {
@@ -41,7 +31,7 @@ asio::awaitable<http_response> create_project(request_context& ctx, identity_api
   auto who = co_await require_user(ctx, api.http);
   auto body = parse_json_object(ctx.request);
   auto org_id = required_string(body, "organization_id", 26);
-  if (!is_valid_ulid(org_id)) fail(404, "not_found", "organization not found");
+  require_ulid(org_id, "organization");
   auto name = required_string(body, "name", 120);
   auto description = optional_string(body, "description", 2000).value_or("");
   auto actor = actor_of(who, ctx);
@@ -52,7 +42,7 @@ asio::awaitable<http_response> create_project(request_context& ctx, identity_api
 
 asio::awaitable<http_response> get_project(request_context& ctx, identity_api& api) {
   auto who = co_await require_user(ctx, api.http);
-  auto id = project_param(ctx);
+  auto id = ulid_param(ctx, "project_id", "project");
   auto& projects = api.projects;
   auto p = co_await call_blocking(api.http.blocking, [&] { return projects.get(who.user_id, id); });
   co_return json_ok(project_view(p));
@@ -60,7 +50,7 @@ asio::awaitable<http_response> get_project(request_context& ctx, identity_api& a
 
 asio::awaitable<http_response> update_project(request_context& ctx, identity_api& api) {
   auto who = co_await require_user(ctx, api.http);
-  auto id = project_param(ctx);
+  auto id = ulid_param(ctx, "project_id", "project");
   auto body = parse_json_object(ctx.request);
   storage::project_update u;
   u.name = optional_string(body, "name", 120);
@@ -76,7 +66,7 @@ asio::awaitable<http_response> update_project(request_context& ctx, identity_api
 
 asio::awaitable<http_response> delete_project(request_context& ctx, identity_api& api) {
   auto who = co_await require_user(ctx, api.http);
-  auto id = project_param(ctx);
+  auto id = ulid_param(ctx, "project_id", "project");
   auto actor = actor_of(who, ctx);
   auto& projects = api.projects;
   co_await call_blocking(api.http.blocking, [&] { return projects.remove(actor, id); });
@@ -85,7 +75,7 @@ asio::awaitable<http_response> delete_project(request_context& ctx, identity_api
 
 asio::awaitable<http_response> list_keys(request_context& ctx, identity_api& api) {
   auto who = co_await require_user(ctx, api.http);
-  auto id = project_param(ctx);
+  auto id = ulid_param(ctx, "project_id", "project");
   auto& projects = api.projects;
   auto keys = co_await call_blocking(api.http.blocking, [&] { return projects.list_keys(who.user_id, id); });
   boost::json::array out;
@@ -95,7 +85,7 @@ asio::awaitable<http_response> list_keys(request_context& ctx, identity_api& api
 
 asio::awaitable<http_response> create_key(request_context& ctx, identity_api& api) {
   auto who = co_await require_user(ctx, api.http);
-  auto id = project_param(ctx);
+  auto id = ulid_param(ctx, "project_id", "project");
   auto body = parse_json_object(ctx.request);
   identity::new_key_request req;
   req.name = optional_string(body, "name", 120).value_or("default");
@@ -112,9 +102,8 @@ asio::awaitable<http_response> create_key(request_context& ctx, identity_api& ap
 
 asio::awaitable<http_response> revoke_key(request_context& ctx, identity_api& api) {
   auto who = co_await require_user(ctx, api.http);
-  auto id = project_param(ctx);
-  std::string key_id(ctx.param("key_id"));
-  if (!is_valid_ulid(key_id)) fail(404, "not_found", "API key not found");
+  auto id = ulid_param(ctx, "project_id", "project");
+  auto key_id = ulid_param(ctx, "key_id", "API key");
   auto actor = actor_of(who, ctx);
   auto& projects = api.projects;
   co_await call_blocking(api.http.blocking, [&] { return projects.revoke_key(actor, id, key_id); });

@@ -1,5 +1,6 @@
 #include "identity/api_key_index.hpp"
 
+#include "core/log.hpp"
 #include "identity/api_key.hpp"
 
 namespace brokle::identity {
@@ -39,11 +40,17 @@ void api_key_index::start(std::chrono::milliseconds interval) {
   if (loop_.joinable()) return;
   loop_ = std::thread([this, interval] {
     std::unique_lock lock(loop_mu_);
+    bool failing = false;
     while (!stopping_) {
       loop_cv_.wait_for(lock, interval, [&] { return stopping_; });
       if (stopping_) break;
       lock.unlock();
-      (void)refresh();  // a failed refresh keeps the last good view; the next tick retries
+      // A failed refresh keeps the last good view and the next tick retries; say so once per
+      // outage, not twice a second.
+      auto st = refresh();
+      if (!st && !failing) log::warn("API key refresh failed; serving the last loaded keys", {{"error", st.err().message}});
+      if (st && failing) log::info("API key refresh recovered");
+      failing = !st;
       lock.lock();
     }
   });

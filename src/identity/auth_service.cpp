@@ -233,7 +233,9 @@ result<std::vector<std::string>> auth_service::confirm_mfa(const authenticated_u
   auto step = verify_totp(*secret, code, to_seconds(clock_.now_ms()));
   if (!step || !step->accepted || !step->matched_step)
     return make_error(errc::invalid_argument, "invalid authentication code");
-  (void)users_.advance_mfa_step(who.user_id, *step->matched_step);
+  // Burn the confirming code's step so it cannot log in a second time.
+  auto fresh = users_.advance_mfa_step(who.user_id, *step->matched_step);
+  if (!fresh) return fresh.err();
   auto codes = new_recovery_codes(10);
   std::vector<std::string> hashes;
   for (const auto& c : codes) hashes.push_back(hash_recovery_code(who.user_id, c));

@@ -14,20 +14,6 @@ namespace {
 
 constexpr const char* kAnthropicVersion = "2023-06-01";
 
-int64_t now_s() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-std::string text_of(const json::value& content) {
-  if (content.is_string()) return std::string(content.as_string());
-  std::string out;
-  if (content.is_array())
-    for (const auto& part : content.as_array())
-      if (part.is_object() && part.as_object().contains("text") && part.at("text").is_string())
-        out += std::string(part.at("text").as_string());
-  return out;
-}
-
 // OpenAI content (string or parts) -> Anthropic content blocks.
 result<json::array> blocks_of(const json::value& content) {
   json::array blocks;
@@ -42,17 +28,13 @@ result<json::array> blocks_of(const json::value& content) {
     if (type == "text") {
       blocks.push_back(json::object{{"type", "text"}, {"text", part.at("text")}});
     } else if (type == "image_url") {
-      const auto& iu = part.at("image_url");
-      std::string url = iu.is_string() ? std::string(iu.as_string())
-                                       : (iu.is_object() && iu.as_object().contains("url") ? std::string(iu.at("url").as_string()) : "");
+      std::string url = image_url_of(part);
       if (url.rfind("data:", 0) == 0) {
-        // data:<media type>;base64,<data>
-        auto semi = url.find(';'), comma = url.find(',');
-        if (semi == std::string::npos || comma == std::string::npos || url.compare(semi, 8, ";base64,") != 0)
-          return make_error(errc::invalid_argument, "image data URLs must be base64");
+        auto d = parse_data_url(url);
+        if (!d) return make_error(errc::invalid_argument, "image data URLs must be base64");
         blocks.push_back(json::object{
             {"type", "image"},
-            {"source", json::object{{"type", "base64"}, {"media_type", url.substr(5, semi - 5)}, {"data", url.substr(comma + 1)}}}});
+            {"source", json::object{{"type", "base64"}, {"media_type", d->media_type}, {"data", d->base64}}}});
       } else if (!url.empty()) {
         blocks.push_back(json::object{{"type", "image"}, {"source", json::object{{"type", "url"}, {"url", url}}}});
       } else {
@@ -81,27 +63,12 @@ const char* finish_reason_of(std::string_view stop_reason) {
   return "stop";  // end_turn, stop_sequence, pause_turn, refusal
 }
 
-int64_t int_at(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  if (it == o.end()) return 0;
-  if (it->value().is_int64()) return it->value().as_int64();
-  if (it->value().is_uint64()) return static_cast<int64_t>(it->value().as_uint64());
-  return 0;
-}
-
 void read_usage(const json::object& u, token_usage& out) {
-  int64_t cache_read = int_at(u, "cache_read_input_tokens");
-  int64_t cache_write = int_at(u, "cache_creation_input_tokens");
-  if (u.contains("input_tokens")) out.input_tokens = int_at(u, "input_tokens") + cache_read + cache_write;
+  int64_t cache_read = json_int(u, "cache_read_input_tokens");
+  int64_t cache_write = json_int(u, "cache_creation_input_tokens");
+  if (u.contains("input_tokens")) out.input_tokens = json_int(u, "input_tokens") + cache_read + cache_write;
   if (u.contains("cache_read_input_tokens")) out.cached_input_tokens = cache_read;
-  if (u.contains("output_tokens")) out.output_tokens = int_at(u, "output_tokens");
-}
-
-json::object usage_json(const token_usage& u) {
-  return {{"prompt_tokens", u.input_tokens},
-          {"completion_tokens", u.output_tokens},
-          {"total_tokens", u.input_tokens + u.output_tokens},
-          {"prompt_tokens_details", json::object{{"cached_tokens", u.cached_input_tokens}}}};
+  if (u.contains("output_tokens")) out.output_tokens = json_int(u, "output_tokens");
 }
 
 }  // namespace
@@ -123,7 +90,7 @@ result<net::upstream_request> build_anthropic_request(const provider_config& p, 
     json::value content = mo.contains("content") ? mo.at("content") : json::value(nullptr);
     if (role == "system" || role == "developer") {
       if (!system.empty()) system += "\n\n";
-      system += text_of(content);
+      system += content_text(content);
     } else if (role == "user") {
       auto blocks = blocks_of(content);
       if (!blocks) return blocks.err();
@@ -149,7 +116,7 @@ result<net::upstream_request> build_anthropic_request(const provider_config& p, 
     } else if (role == "tool") {
       if (!mo.contains("tool_call_id")) return make_error(errc::invalid_argument, "tool messages need tool_call_id");
       push_turn(messages, "user",
-                json::array{json::object{{"type", "tool_result"}, {"tool_use_id", mo.at("tool_call_id")}, {"content", text_of(content)}}});
+                json::array{json::object{{"type", "tool_result"}, {"tool_use_id", mo.at("tool_call_id")}, {"content", content_text(content)}}});
     } else {
       return make_error(errc::invalid_argument, "message role '" + role + "' is not supported for Anthropic models");
     }
@@ -221,10 +188,10 @@ translated_response anthropic_to_openai(const json::object& msg, std::string_vie
   if (!tool_calls.empty()) message["tool_calls"] = std::move(tool_calls);
   t.body = {{"id", msg.contains("id") ? msg.at("id") : json::value("chatcmpl-brokle")},
             {"object", "chat.completion"},
-            {"created", now_s()},
+            {"created", unix_seconds()},
             {"model", model},
             {"choices", json::array{json::object{{"index", 0}, {"message", std::move(message)}, {"finish_reason", finish_reason_of(stop)}}}},
-            {"usage", usage_json(t.usage)}};
+            {"usage", openai_usage(t.usage)}};
   return t;
 }
 
@@ -237,54 +204,43 @@ std::string anthropic_error_to_openai(std::string_view body, unsigned status) {
     if (e.contains("message") && e.at("message").is_string()) message = std::string(e.at("message").as_string());
     if (e.contains("type") && e.at("type").is_string()) type = std::string(e.at("type").as_string());
   }
-  return json::serialize(json::object{{"error", json::object{{"message", message}, {"type", type}, {"code", type}}}});
-}
-
-void anthropic_stream_translator::emit(json::object delta, const char* finish_reason, std::string& out) {
-  json::object chunk{{"id", id_},
-                     {"object", "chat.completion.chunk"},
-                     {"created", created_},
-                     {"model", model_},
-                     {"choices", json::array{json::object{{"index", 0},
-                                                          {"delta", std::move(delta)},
-                                                          {"finish_reason", finish_reason ? json::value(finish_reason) : json::value(nullptr)}}}}};
-  out += "data: " + json::serialize(chunk) + "\n\n";
+  return openai_error_body(message, type, type);
 }
 
 void anthropic_stream_translator::on_event(std::string_view name, const json::object& data, std::string& out) {
   if (finished_) return;
   if (name == "message_start") {
-    created_ = now_s();
+    chunks_.start();
     if (auto m = data.find("message"); m != data.end() && m->value().is_object()) {
       const auto& msg = m->value().as_object();
-      if (msg.contains("id") && msg.at("id").is_string()) id_ = std::string(msg.at("id").as_string());
+      if (msg.contains("id") && msg.at("id").is_string()) chunks_.set_id(std::string(msg.at("id").as_string()));
       if (auto u = msg.find("usage"); u != msg.end() && u->value().is_object()) read_usage(u->value().as_object(), usage_);
     }
-    emit(json::object{{"role", "assistant"}, {"content", ""}}, nullptr, out);
+    chunks_.delta(json::object{{"role", "assistant"}, {"content", ""}}, "", out);
   } else if (name == "content_block_start") {
-    int block = static_cast<int>(int_at(data, "index"));
+    int block = static_cast<int>(json_int(data, "index"));
     const auto& cb = data.at("content_block").as_object();
     if (cb.at("type").as_string() == "tool_use") {
       if (static_cast<int>(tool_index_by_block_.size()) <= block) tool_index_by_block_.resize(static_cast<size_t>(block) + 1, -1);
       int idx = tools_seen_++;
       tool_index_by_block_[static_cast<size_t>(block)] = idx;
-      emit(json::object{{"tool_calls", json::array{json::object{{"index", idx},
+      chunks_.delta(json::object{{"tool_calls", json::array{json::object{{"index", idx},
                                                                  {"id", cb.at("id")},
                                                                  {"type", "function"},
                                                                  {"function", json::object{{"name", cb.at("name")}, {"arguments", ""}}}}}}},
-           nullptr, out);
+           "", out);
     }
   } else if (name == "content_block_delta") {
-    int block = static_cast<int>(int_at(data, "index"));
+    int block = static_cast<int>(json_int(data, "index"));
     const auto& d = data.at("delta").as_object();
     std::string type(d.at("type").as_string());
     if (type == "text_delta") {
-      emit(json::object{{"content", d.at("text")}}, nullptr, out);
+      chunks_.delta(json::object{{"content", d.at("text")}}, "", out);
     } else if (type == "input_json_delta" && block < static_cast<int>(tool_index_by_block_.size()) &&
                tool_index_by_block_[static_cast<size_t>(block)] >= 0) {
-      emit(json::object{{"tool_calls", json::array{json::object{{"index", tool_index_by_block_[static_cast<size_t>(block)]},
+      chunks_.delta(json::object{{"tool_calls", json::array{json::object{{"index", tool_index_by_block_[static_cast<size_t>(block)]},
                                                                  {"function", json::object{{"arguments", d.at("partial_json")}}}}}}},
-           nullptr, out);
+           "", out);
     }
   } else if (name == "message_delta") {
     if (auto d = data.find("delta"); d != data.end() && d->value().is_object() && d->value().as_object().contains("stop_reason") &&
@@ -292,19 +248,13 @@ void anthropic_stream_translator::on_event(std::string_view name, const json::ob
       stop_reason_ = std::string(d->value().at("stop_reason").as_string());
     if (auto u = data.find("usage"); u != data.end() && u->value().is_object()) read_usage(u->value().as_object(), usage_);
   } else if (name == "message_stop") {
-    emit(json::object{}, finish_reason_of(stop_reason_), out);
-    if (include_usage_) {
-      json::object chunk{{"id", id_}, {"object", "chat.completion.chunk"}, {"created", created_}, {"model", model_},
-                         {"choices", json::array{}}, {"usage", usage_json(usage_)}};
-      out += "data: " + json::serialize(chunk) + "\n\n";
-    }
-    out += "data: [DONE]\n\n";
+    chunks_.finish(finish_reason_of(stop_reason_), usage_, out);
     finished_ = true;
   } else if (name == "error") {
     std::string message = "provider stream error";
     if (auto e = data.find("error"); e != data.end() && e->value().is_object() && e->value().as_object().contains("message"))
       message = std::string(e->value().at("message").as_string());
-    out += "data: " + json::serialize(json::object{{"error", json::object{{"message", message}, {"type", "api_error"}, {"code", "upstream_error"}}}}) + "\n\n";
+    out += "data: " + openai_error_body(message, "api_error", "upstream_error") + "\n\n";
     failed_ = true;
     finished_ = true;
   }

@@ -14,6 +14,7 @@
 
 #include "core/result.hpp"
 #include "gateway/pricing/price_table.hpp"
+#include "gateway/providers/openai_shapes.hpp"
 #include "gateway/provider_config.hpp"
 #include "net/upstream_client.hpp"
 
@@ -35,8 +36,7 @@ std::string anthropic_error_to_openai(std::string_view body, unsigned status);
 // Re-emits Anthropic stream events as OpenAI SSE lines ("data: {...}\n\n", ending with [DONE]).
 class anthropic_stream_translator {
  public:
-  anthropic_stream_translator(std::string model, bool include_usage)
-      : model_(std::move(model)), include_usage_(include_usage) {}
+  anthropic_stream_translator(std::string model, bool include_usage) : chunks_(std::move(model), include_usage) {}
   // One Anthropic event (its `event:` name and parsed `data:`); appends OpenAI SSE text to out.
   void on_event(std::string_view name, const boost::json::object& data, std::string& out);
   bool finished() const { return finished_; }
@@ -44,11 +44,7 @@ class anthropic_stream_translator {
   const token_usage& usage() const { return usage_; }
 
  private:
-  void emit(boost::json::object delta, const char* finish_reason, std::string& out);
-  std::string model_;
-  bool include_usage_;
-  std::string id_ = "chatcmpl-brokle";
-  int64_t created_ = 0;
+  chunk_writer chunks_;
   token_usage usage_;
   std::string stop_reason_;
   std::vector<int> tool_index_by_block_;  // Anthropic content-block index -> OpenAI tool_calls index

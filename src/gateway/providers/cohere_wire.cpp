@@ -12,24 +12,6 @@ namespace json = boost::json;
 
 namespace {
 
-int64_t now_s() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-int64_t int_at(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  if (it == o.end()) return 0;
-  if (it->value().is_int64()) return it->value().as_int64();
-  if (it->value().is_uint64()) return static_cast<int64_t>(it->value().as_uint64());
-  if (it->value().is_double()) return static_cast<int64_t>(it->value().as_double());
-  return 0;
-}
-
-const json::object* obj_at(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  return it != o.end() && it->value().is_object() ? &it->value().as_object() : nullptr;
-}
-
 const char* finish_reason_of(std::string_view r) {
   if (r == "MAX_TOKENS") return "length";
   if (r == "TOOL_CALL") return "tool_calls";
@@ -37,18 +19,12 @@ const char* finish_reason_of(std::string_view r) {
 }
 
 void read_usage(const json::object& u, token_usage& out) {
-  const json::object* t = obj_at(u, "tokens");
-  if (!t) t = obj_at(u, "billed_units");
+  const json::object* t = json_object_at(u, "tokens");
+  if (!t) t = json_object_at(u, "billed_units");
   if (!t) return;
-  out.input_tokens = int_at(*t, "input_tokens");
-  out.output_tokens = int_at(*t, "output_tokens");
-  if (auto cached = u.find("cached_tokens"); cached != u.end()) out.cached_input_tokens = int_at(u, "cached_tokens");
-}
-
-json::object usage_json(const token_usage& u) {
-  return {{"prompt_tokens", u.input_tokens},
-          {"completion_tokens", u.output_tokens},
-          {"total_tokens", u.input_tokens + u.output_tokens}};
+  out.input_tokens = json_int(*t, "input_tokens");
+  out.output_tokens = json_int(*t, "output_tokens");
+  if (auto cached = u.find("cached_tokens"); cached != u.end()) out.cached_input_tokens = json_int(u, "cached_tokens");
 }
 
 }  // namespace
@@ -119,7 +95,7 @@ translated_response cohere_to_openai(const json::object& r, std::string_view mod
   translated_response t;
   std::string text;
   json::value tool_calls = nullptr;
-  if (const auto* msg = obj_at(r, "message")) {
+  if (const auto* msg = json_object_at(r, "message")) {
     if (auto c = msg->find("content"); c != msg->end() && c->value().is_array())
       for (const auto& part : c->value().as_array())
         if (part.is_object() && part.as_object().contains("text") && part.at("text").is_string())
@@ -127,16 +103,16 @@ translated_response cohere_to_openai(const json::object& r, std::string_view mod
     if (auto tc = msg->find("tool_calls"); tc != msg->end() && tc->value().is_array() && !tc->value().as_array().empty())
       tool_calls = tc->value();
   }
-  if (const auto* u = obj_at(r, "usage")) read_usage(*u, t.usage);
+  if (const auto* u = json_object_at(r, "usage")) read_usage(*u, t.usage);
   std::string finish = r.contains("finish_reason") && r.at("finish_reason").is_string() ? std::string(r.at("finish_reason").as_string()) : "COMPLETE";
   json::object message{{"role", "assistant"}, {"content", text.empty() && !tool_calls.is_null() ? json::value(nullptr) : json::value(text)}};
   if (!tool_calls.is_null()) message["tool_calls"] = tool_calls;
   t.body = {{"id", r.contains("id") ? r.at("id") : json::value("chatcmpl-brokle")},
             {"object", "chat.completion"},
-            {"created", now_s()},
+            {"created", unix_seconds()},
             {"model", model},
             {"choices", json::array{json::object{{"index", 0}, {"message", std::move(message)}, {"finish_reason", finish_reason_of(finish)}}}},
-            {"usage", usage_json(t.usage)}};
+            {"usage", openai_usage(t.usage)}};
   return t;
 }
 
@@ -146,54 +122,37 @@ std::string cohere_error_to_openai(std::string_view body, unsigned status) {
   std::string message = "provider answered " + std::to_string(status);
   if (!ec && v.is_object() && v.as_object().contains("message") && v.at("message").is_string())
     message = std::string(v.at("message").as_string());
-  return json::serialize(json::object{{"error", json::object{{"message", message}, {"type", "api_error"}, {"code", "upstream_error"}}}});
-}
-
-void cohere_stream_translator::emit(json::object delta, const char* finish_reason, std::string& out) {
-  json::object chunk{{"id", id_},
-                     {"object", "chat.completion.chunk"},
-                     {"created", created_},
-                     {"model", model_},
-                     {"choices", json::array{json::object{{"index", 0},
-                                                          {"delta", std::move(delta)},
-                                                          {"finish_reason", finish_reason ? json::value(finish_reason) : json::value(nullptr)}}}}};
-  out += "data: " + json::serialize(chunk) + "\n\n";
+  return openai_error_body(message, "api_error", "upstream_error");
 }
 
 void cohere_stream_translator::on_event(const json::object& ev, std::string& out) {
   if (finished_ || !ev.contains("type") || !ev.at("type").is_string()) return;
   std::string type(ev.at("type").as_string());
-  const json::object* delta = obj_at(ev, "delta");
-  const json::object* message = delta ? obj_at(*delta, "message") : nullptr;
+  const json::object* delta = json_object_at(ev, "delta");
+  const json::object* message = delta ? json_object_at(*delta, "message") : nullptr;
   if (type == "message-start") {
-    created_ = now_s();
-    if (ev.contains("id") && ev.at("id").is_string()) id_ = std::string(ev.at("id").as_string());
-    emit(json::object{{"role", "assistant"}, {"content", ""}}, nullptr, out);
+    chunks_.start();
+    if (ev.contains("id") && ev.at("id").is_string()) chunks_.set_id(std::string(ev.at("id").as_string()));
+    chunks_.delta(json::object{{"role", "assistant"}, {"content", ""}}, "", out);
   } else if (type == "content-delta" && message) {
-    if (const auto* content = obj_at(*message, "content"); content && content->contains("text"))
-      emit(json::object{{"content", content->at("text")}}, nullptr, out);
+    if (const auto* content = json_object_at(*message, "content"); content && content->contains("text"))
+      chunks_.delta(json::object{{"content", content->at("text")}}, "", out);
   } else if ((type == "tool-call-start" || type == "tool-call-delta") && message) {
-    if (const auto* call = obj_at(*message, "tool_calls")) {
-      json::object tc{{"index", int_at(ev, "index")}};
+    if (const auto* call = json_object_at(*message, "tool_calls")) {
+      json::object tc{{"index", json_int(ev, "index")}};
       if (call->contains("id")) tc["id"] = call->at("id");
       if (call->contains("type")) tc["type"] = call->at("type");
-      if (const auto* fn = obj_at(*call, "function")) tc["function"] = *fn;
-      emit(json::object{{"tool_calls", json::array{std::move(tc)}}}, nullptr, out);
+      if (const auto* fn = json_object_at(*call, "function")) tc["function"] = *fn;
+      chunks_.delta(json::object{{"tool_calls", json::array{std::move(tc)}}}, "", out);
     }
   } else if (type == "message-end") {
     std::string finish = "COMPLETE";
     if (delta) {
       if (delta->contains("finish_reason") && delta->at("finish_reason").is_string())
         finish = std::string(delta->at("finish_reason").as_string());
-      if (const auto* u = obj_at(*delta, "usage")) read_usage(*u, usage_);
+      if (const auto* u = json_object_at(*delta, "usage")) read_usage(*u, usage_);
     }
-    emit(json::object{}, finish_reason_of(finish), out);
-    if (include_usage_) {
-      json::object chunk{{"id", id_}, {"object", "chat.completion.chunk"}, {"created", created_}, {"model", model_},
-                         {"choices", json::array{}}, {"usage", usage_json(usage_)}};
-      out += "data: " + json::serialize(chunk) + "\n\n";
-    }
-    out += "data: [DONE]\n\n";
+    chunks_.finish(finish_reason_of(finish), usage_, out);
     finished_ = true;
   }
   // content-start/end, tool-plan-delta, tool-call-end, citation events carry nothing to relay.

@@ -12,6 +12,7 @@
 #include "core/result.hpp"
 #include "gateway/provider_config.hpp"
 #include "gateway/providers/anthropic_wire.hpp"
+#include "gateway/providers/openai_shapes.hpp"
 #include "net/upstream_client.hpp"
 
 namespace brokle::gateway {
@@ -23,18 +24,13 @@ std::string cohere_error_to_openai(std::string_view body, unsigned status);
 
 class cohere_stream_translator {
  public:
-  cohere_stream_translator(std::string model, bool include_usage)
-      : model_(std::move(model)), include_usage_(include_usage) {}
+  cohere_stream_translator(std::string model, bool include_usage) : chunks_(std::move(model), include_usage) {}
   void on_event(const boost::json::object& event, std::string& out);
   bool finished() const { return finished_; }
   const token_usage& usage() const { return usage_; }
 
  private:
-  void emit(boost::json::object delta, const char* finish_reason, std::string& out);
-  std::string model_;
-  bool include_usage_;
-  std::string id_ = "chatcmpl-brokle";
-  int64_t created_ = 0;
+  chunk_writer chunks_;
   token_usage usage_;
   bool finished_ = false;
 };

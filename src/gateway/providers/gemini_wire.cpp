@@ -13,28 +13,6 @@ namespace json = boost::json;
 
 namespace {
 
-int64_t now_s() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-int64_t int_at(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  if (it == o.end()) return 0;
-  if (it->value().is_int64()) return it->value().as_int64();
-  if (it->value().is_uint64()) return static_cast<int64_t>(it->value().as_uint64());
-  return 0;
-}
-
-std::string text_of(const json::value& content) {
-  if (content.is_string()) return std::string(content.as_string());
-  std::string out;
-  if (content.is_array())
-    for (const auto& part : content.as_array())
-      if (part.is_object() && part.as_object().contains("text") && part.at("text").is_string())
-        out += std::string(part.at("text").as_string());
-  return out;
-}
-
 result<json::array> parts_of(const json::value& content) {
   json::array parts;
   if (content.is_string()) {
@@ -48,13 +26,9 @@ result<json::array> parts_of(const json::value& content) {
     if (type == "text") {
       parts.push_back(json::object{{"text", part.at("text")}});
     } else if (type == "image_url") {
-      const auto& iu = part.at("image_url");
-      std::string url = iu.is_string() ? std::string(iu.as_string())
-                                       : (iu.is_object() && iu.as_object().contains("url") ? std::string(iu.at("url").as_string()) : "");
-      auto semi = url.find(';'), comma = url.find(',');
-      if (url.rfind("data:", 0) != 0 || semi == std::string::npos || comma == std::string::npos)
-        return make_error(errc::invalid_argument, "Gemini models take images as base64 data URLs");
-      parts.push_back(json::object{{"inline_data", json::object{{"mime_type", url.substr(5, semi - 5)}, {"data", url.substr(comma + 1)}}}});
+      auto d = parse_data_url(image_url_of(part));
+      if (!d) return make_error(errc::invalid_argument, "Gemini models take images as base64 data URLs");
+      parts.push_back(json::object{{"inline_data", json::object{{"mime_type", d->media_type}, {"data", d->base64}}}});
     } else {
       return make_error(errc::invalid_argument, "content part type '" + type + "' is not supported for Gemini models");
     }
@@ -79,18 +53,10 @@ std::string finish_reason_of(std::string_view r) {
 }
 
 void read_usage(const json::object& u, token_usage& out) {
-  out.input_tokens = int_at(u, "promptTokenCount");
-  out.cached_input_tokens = int_at(u, "cachedContentTokenCount");
-  out.reasoning_tokens = int_at(u, "thoughtsTokenCount");
-  out.output_tokens = int_at(u, "candidatesTokenCount") + out.reasoning_tokens;
-}
-
-json::object usage_json(const token_usage& u) {
-  return {{"prompt_tokens", u.input_tokens},
-          {"completion_tokens", u.output_tokens},
-          {"total_tokens", u.input_tokens + u.output_tokens},
-          {"prompt_tokens_details", json::object{{"cached_tokens", u.cached_input_tokens}}},
-          {"completion_tokens_details", json::object{{"reasoning_tokens", u.reasoning_tokens}}}};
+  out.input_tokens = json_int(u, "promptTokenCount");
+  out.cached_input_tokens = json_int(u, "cachedContentTokenCount");
+  out.reasoning_tokens = json_int(u, "thoughtsTokenCount");
+  out.output_tokens = json_int(u, "candidatesTokenCount") + out.reasoning_tokens;
 }
 
 // Text and function calls of the first candidate; the finish reason if it has one.
@@ -144,7 +110,7 @@ result<net::upstream_request> build_gemini_request(const provider_config& p, con
     json::value content = mo.contains("content") ? mo.at("content") : json::value(nullptr);
     if (role == "system" || role == "developer") {
       if (!system.empty()) system += "\n\n";
-      system += text_of(content);
+      system += content_text(content);
     } else if (role == "user") {
       auto parts = parts_of(content);
       if (!parts) return parts.err();
@@ -174,7 +140,7 @@ result<net::upstream_request> build_gemini_request(const provider_config& p, con
       if (name == tool_names.end()) return make_error(errc::invalid_argument, "tool message answers an unknown tool_call_id");
       push_turn(contents, "user",
                 json::array{json::object{{"functionResponse", json::object{{"name", name->second},
-                                                                            {"response", json::object{{"content", text_of(content)}}}}}}});
+                                                                            {"response", json::object{{"content", content_text(content)}}}}}}});
     } else {
       return make_error(errc::invalid_argument, "message role '" + role + "' is not supported for Gemini models");
     }
@@ -235,10 +201,10 @@ translated_response gemini_to_openai(const json::object& r, std::string_view mod
   if (!calls.empty()) message["tool_calls"] = std::move(calls);
   t.body = {{"id", r.contains("responseId") ? r.at("responseId") : json::value("chatcmpl-brokle")},
             {"object", "chat.completion"},
-            {"created", now_s()},
+            {"created", unix_seconds()},
             {"model", model},
             {"choices", json::array{json::object{{"index", 0}, {"message", std::move(message)}, {"finish_reason", finish}}}},
-            {"usage", usage_json(t.usage)}};
+            {"usage", openai_usage(t.usage)}};
   return t;
 }
 
@@ -251,41 +217,25 @@ std::string gemini_error_to_openai(std::string_view body, unsigned status) {
     if (e.contains("message") && e.at("message").is_string()) message = std::string(e.at("message").as_string());
     if (e.contains("status") && e.at("status").is_string()) type = std::string(e.at("status").as_string());
   }
-  return json::serialize(json::object{{"error", json::object{{"message", message}, {"type", type}, {"code", type}}}});
-}
-
-void gemini_stream_translator::emit(json::object delta, const std::string& finish_reason, std::string& out) {
-  json::object chunk{{"id", "chatcmpl-brokle"},
-                     {"object", "chat.completion.chunk"},
-                     {"created", created_},
-                     {"model", model_},
-                     {"choices", json::array{json::object{{"index", 0},
-                                                          {"delta", std::move(delta)},
-                                                          {"finish_reason", finish_reason.empty() ? json::value(nullptr) : json::value(finish_reason)}}}}};
-  out += "data: " + json::serialize(chunk) + "\n\n";
+  return openai_error_body(message, type, type);
 }
 
 void gemini_stream_translator::on_chunk(const json::object& chunk, std::string& out) {
   if (!started_) {
     started_ = true;
-    created_ = now_s();
-    emit(json::object{{"role", "assistant"}, {"content", ""}}, "", out);
+    chunks_.start();
+    chunks_.delta(json::object{{"role", "assistant"}, {"content", ""}}, "", out);
   }
   if (auto u = chunk.find("usageMetadata"); u != chunk.end() && u->value().is_object()) read_usage(u->value().as_object(), usage_);
   auto c = first_candidate(chunk);
-  if (!c.text.empty()) emit(json::object{{"content", c.text}}, "", out);
-  for (const auto& call : c.calls) emit(json::object{{"tool_calls", json::array{tool_call(call, tool_calls_++, true)}}}, "", out);
+  if (!c.text.empty()) chunks_.delta(json::object{{"content", c.text}}, "", out);
+  for (const auto& call : c.calls)
+    chunks_.delta(json::object{{"tool_calls", json::array{tool_call(call, tool_calls_++, true)}}}, "", out);
   if (!c.finish.empty()) finish_reason_ = tool_calls_ > 0 ? "tool_calls" : finish_reason_of(c.finish);
 }
 
 void gemini_stream_translator::finish(std::string& out) {
-  emit(json::object{}, finish_reason_.empty() ? "stop" : finish_reason_, out);
-  if (include_usage_) {
-    json::object chunk{{"id", "chatcmpl-brokle"}, {"object", "chat.completion.chunk"}, {"created", created_}, {"model", model_},
-                       {"choices", json::array{}}, {"usage", usage_json(usage_)}};
-    out += "data: " + json::serialize(chunk) + "\n\n";
-  }
-  out += "data: [DONE]\n\n";
+  chunks_.finish(finish_reason_.empty() ? "stop" : finish_reason_, usage_, out);
 }
 
 }  // namespace brokle::gateway

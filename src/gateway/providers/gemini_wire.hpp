@@ -14,6 +14,7 @@
 #include "gateway/pricing/price_table.hpp"
 #include "gateway/provider_config.hpp"
 #include "gateway/providers/anthropic_wire.hpp"
+#include "gateway/providers/openai_shapes.hpp"
 #include "net/upstream_client.hpp"
 
 namespace brokle::gateway {
@@ -27,8 +28,7 @@ std::string gemini_error_to_openai(std::string_view body, unsigned status);
 
 class gemini_stream_translator {
  public:
-  gemini_stream_translator(std::string model, bool include_usage)
-      : model_(std::move(model)), include_usage_(include_usage) {}
+  gemini_stream_translator(std::string model, bool include_usage) : chunks_(std::move(model), include_usage) {}
   void on_chunk(const boost::json::object& chunk, std::string& out);
   // The upstream stream ended: the final chunk, usage when asked, [DONE].
   void finish(std::string& out);
@@ -36,11 +36,8 @@ class gemini_stream_translator {
   bool saw_finish() const { return !finish_reason_.empty(); }
 
  private:
-  void emit(boost::json::object delta, const std::string& finish_reason, std::string& out);
-  std::string model_;
-  bool include_usage_;
+  chunk_writer chunks_;
   bool started_ = false;
-  int64_t created_ = 0;
   int tool_calls_ = 0;
   std::string finish_reason_;
   token_usage usage_;

@@ -1,5 +1,7 @@
 #include "gateway/providers/openai_wire.hpp"
 
+#include "gateway/providers/openai_shapes.hpp"
+
 #include <boost/json/serialize.hpp>
 
 namespace brokle::gateway {
@@ -23,19 +25,6 @@ std::string_view path_of(openai_endpoint e) {
   return "/chat/completions";
 }
 
-int64_t int_at(const boost::json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  if (it == o.end()) return 0;
-  if (it->value().is_int64()) return it->value().as_int64();
-  if (it->value().is_uint64()) return static_cast<int64_t>(it->value().as_uint64());
-  return 0;
-}
-
-const boost::json::object* object_at(const boost::json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  if (it == o.end() || !it->value().is_object()) return nullptr;
-  return &it->value().as_object();
-}
 }  // namespace
 
 net::upstream_request build_openai_request(const provider_config& p, openai_endpoint e, boost::json::object body,
@@ -47,7 +36,7 @@ net::upstream_request build_openai_request(const provider_config& p, openai_endp
   if (stream != body.end() && stream->value().is_bool() && stream->value().as_bool() &&
       e != openai_endpoint::embeddings) {
     boost::json::object opts;
-    if (auto* existing = object_at(body, "stream_options")) opts = *existing;
+    if (auto* existing = json_object_at(body, "stream_options")) opts = *existing;
     opts["include_usage"] = true;
     body["stream_options"] = std::move(opts);
   }
@@ -69,13 +58,13 @@ net::upstream_request build_openai_request(const provider_config& p, openai_endp
 }
 
 std::optional<token_usage> usage_of(const boost::json::object& o) {
-  const auto* u = object_at(o, "usage");
+  const auto* u = json_object_at(o, "usage");
   if (!u) return std::nullopt;
   token_usage out;
-  out.input_tokens = int_at(*u, "prompt_tokens");
-  out.output_tokens = int_at(*u, "completion_tokens");
-  if (const auto* d = object_at(*u, "prompt_tokens_details")) out.cached_input_tokens = int_at(*d, "cached_tokens");
-  if (const auto* d = object_at(*u, "completion_tokens_details")) out.reasoning_tokens = int_at(*d, "reasoning_tokens");
+  out.input_tokens = json_int(*u, "prompt_tokens");
+  out.output_tokens = json_int(*u, "completion_tokens");
+  if (const auto* d = json_object_at(*u, "prompt_tokens_details")) out.cached_input_tokens = json_int(*d, "cached_tokens");
+  if (const auto* d = json_object_at(*u, "completion_tokens_details")) out.reasoning_tokens = json_int(*d, "reasoning_tokens");
   return out;
 }
 

@@ -7,12 +7,8 @@
 
 #include "core/ulid.hpp"
 #include "storage/migration_runner.hpp"
-#include "storage/sqlite/sqlite_migrations.hpp"
+#include "storage/sqlite/sqlite_test_support.hpp"
 
-struct brokle::scope_factory_for_tests {
-  static org_scope org(std::string id, org_role r) { return org_scope(std::move(id), r); }
-  static project_scope project(std::string org, std::string p) { return project_scope(std::move(org), std::move(p)); }
-};
 
 namespace brokle::storage {
 

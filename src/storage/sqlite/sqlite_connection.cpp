@@ -156,4 +156,10 @@ status transaction::commit() {
   return st;
 }
 
+status run_changing_one(connection& c, statement& s, std::string_view what) {
+  if (auto st = s.run(); !st) return st;
+  if (c.changes() == 0) return make_error(errc::not_found, std::string(what));
+  return ok_v;
+}
+
 }  // namespace brokle::storage::sqlite

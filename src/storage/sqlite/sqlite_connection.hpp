@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.hpp"
 
@@ -85,5 +86,24 @@ class transaction {
   connection& c_;
   bool open_ = false;
 };
+
+// Prepares `sql`, binds `keys` in order and reads every row through `read`.
+template <class T, class... Keys>
+result<std::vector<T>> query_all(connection& c, std::string_view sql, T (*read)(const statement&), const Keys&... keys) {
+  auto s = c.prepare(sql);
+  if (!s) return s.err();
+  s->bind_all(keys...);
+  std::vector<T> out;
+  for (;;) {
+    auto row = s->step();
+    if (!row) return row.err();
+    if (!*row) return out;
+    out.push_back(read(*s));
+  }
+}
+
+// Runs `s` and turns "no row changed" into errc::not_found(what): a scoped update or delete of a
+// row that is not in the scope.
+status run_changing_one(connection& c, statement& s, std::string_view what);
 
 }  // namespace brokle::storage::sqlite

@@ -48,28 +48,6 @@ bool is_member_role(std::string_view role) {
   return false;
 }
 
-// Prepares `sql`, binds `keys` in order and collects every row through `read`.
-template <class T, class... Keys>
-result<std::vector<T>> collect(connection& c, std::string_view sql, T (*read)(const statement&), const Keys&... keys) {
-  auto s = c.prepare(sql);
-  if (!s) return s.err();
-  s->bind_all(keys...);
-  std::vector<T> out;
-  for (;;) {
-    auto row = s->step();
-    if (!row) return row.err();
-    if (!*row) return out;
-    out.push_back(read(*s));
-  }
-}
-
-// Runs a write that names one row and reports not_found, with `what`, when it changed none.
-status run_on_one(connection& c, statement& s, std::string_view what) {
-  if (auto st = s.run(); !st) return st;
-  if (c.changes() == 0) return make_error(errc::not_found, std::string(what));
-  return ok_v;
-}
-
 status require_user(connection& c, std::string_view user_id) {
   auto s = c.prepare("SELECT 1 FROM users WHERE id = ?");
   if (!s) return s.err();
@@ -84,7 +62,7 @@ result<std::optional<membership_record>> find_membership(connection& c, std::str
                                                          std::string_view user_id) {
   std::string sql(select_membership);
   sql += "WHERE m.org_id = ? AND m.user_id = ?";
-  auto rows = collect(c, sql, read_membership, org_id, user_id);
+  auto rows = query_all(c, sql, read_membership, org_id, user_id);
   if (!rows) return rows.err();
   if (rows->empty()) return std::optional<membership_record>{};
   return std::optional<membership_record>{std::move(rows->front())};
@@ -117,7 +95,7 @@ status sqlite_organization_store::create(const organization_record& org, std::st
 result<std::vector<membership_record>> sqlite_organization_store::memberships_of_user(std::string_view user_id) {
   std::string sql(select_membership);
   sql += "WHERE m.user_id = ? ORDER BY m.created_at, m.org_id";
-  return db_->read([&](connection& c) { return collect(c, sql, read_membership, user_id); });
+  return db_->read([&](connection& c) { return query_all(c, sql, read_membership, user_id); });
 }
 
 result<std::optional<membership_record>> sqlite_organization_store::membership(std::string_view org_id,
@@ -142,7 +120,7 @@ status sqlite_organization_store::rename(const org_scope& sc, std::string_view n
     auto s = c.prepare("UPDATE organizations SET name = ?, updated_at = ? WHERE id = ?");
     if (!s) return s.err();
     s->bind_all(name, now, sc.org_id());
-    return run_on_one(c, *s, "no such organization");
+    return run_changing_one(c, *s, "no such organization");
   });
 }
 
@@ -151,14 +129,14 @@ status sqlite_organization_store::remove(const org_scope& sc) {
     auto s = c.prepare("DELETE FROM organizations WHERE id = ?");
     if (!s) return s.err();
     s->bind(1, sc.org_id());
-    return run_on_one(c, *s, "no such organization");
+    return run_changing_one(c, *s, "no such organization");
   });
 }
 
 result<std::vector<membership_record>> sqlite_organization_store::members(const org_scope& sc) {
   std::string sql(select_membership);
   sql += "WHERE m.org_id = ? ORDER BY m.created_at, m.user_id";
-  return db_->read([&](connection& c) { return collect(c, sql, read_membership, sc.org_id()); });
+  return db_->read([&](connection& c) { return query_all(c, sql, read_membership, sc.org_id()); });
 }
 
 status sqlite_organization_store::add_member(const org_scope& sc, std::string_view user_id, std::string_view role,
@@ -179,7 +157,7 @@ status sqlite_organization_store::set_role(const org_scope& sc, std::string_view
     auto s = c.prepare("UPDATE memberships SET role = ? WHERE org_id = ? AND user_id = ?");
     if (!s) return s.err();
     s->bind_all(role, sc.org_id(), user_id);
-    return run_on_one(c, *s, "not a member of this organization");
+    return run_changing_one(c, *s, "not a member of this organization");
   });
 }
 
@@ -188,7 +166,7 @@ status sqlite_organization_store::remove_member(const org_scope& sc, std::string
     auto s = c.prepare("DELETE FROM memberships WHERE org_id = ? AND user_id = ?");
     if (!s) return s.err();
     s->bind_all(sc.org_id(), user_id);
-    return run_on_one(c, *s, "not a member of this organization");
+    return run_changing_one(c, *s, "not a member of this organization");
   });
 }
 
@@ -222,7 +200,7 @@ status sqlite_organization_store::create_invitation(const org_scope& sc, const i
 result<std::vector<invitation_record>> sqlite_organization_store::invitations(const org_scope& sc) {
   std::string sql(select_invitation);
   sql += "WHERE org_id = ? ORDER BY created_at DESC, id DESC";
-  return db_->read([&](connection& c) { return collect(c, sql, read_invitation, sc.org_id()); });
+  return db_->read([&](connection& c) { return query_all(c, sql, read_invitation, sc.org_id()); });
 }
 
 status sqlite_organization_store::revoke_invitation(const org_scope& sc, std::string_view invitation_id, int64_t now) {
@@ -232,7 +210,7 @@ status sqlite_organization_store::revoke_invitation(const org_scope& sc, std::st
         " WHERE id = ? AND org_id = ? AND accepted_at IS NULL AND revoked_at IS NULL");
     if (!s) return s.err();
     s->bind_all(now, invitation_id, sc.org_id());
-    return run_on_one(c, *s, "no such pending invitation");
+    return run_changing_one(c, *s, "no such pending invitation");
   });
 }
 
@@ -246,7 +224,7 @@ result<membership_record> sqlite_organization_store::accept_invitation(std::stri
     std::string sql(select_invitation);
     // email compares under the column's NOCASE collation.
     sql += "WHERE token_hash = ? AND email = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?";
-    auto found = collect(c, sql, read_invitation, token_hash, user_email, now);
+    auto found = query_all(c, sql, read_invitation, token_hash, user_email, now);
     if (!found) return found.err();
     if (found->empty()) return make_error(errc::not_found, "no such invitation");
     const invitation_record& inv = found->front();

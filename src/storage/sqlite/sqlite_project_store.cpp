@@ -50,26 +50,6 @@ void bind_opt(statement& s, int idx, const std::optional<T>& v) {
     s.bind_null(idx);
 }
 
-// Prepares `sql`, binds `keys` in order and collects every row through `read`.
-template <class T, class... Keys>
-result<std::vector<T>> collect(connection& c, std::string_view sql, T (*read)(const statement&), const Keys&... keys) {
-  auto s = c.prepare(sql);
-  if (!s) return s.err();
-  s->bind_all(keys...);
-  std::vector<T> out;
-  for (;;) {
-    auto row = s->step();
-    if (!row) return row.err();
-    if (!*row) return out;
-    out.push_back(read(*s));
-  }
-}
-
-status run_on_one(connection& c, statement& s, std::string_view what) {
-  if (auto st = s.run(); !st) return st;
-  if (c.changes() == 0) return make_error(errc::not_found, std::string(what));
-  return ok_v;
-}
 
 }  // namespace
 
@@ -89,14 +69,14 @@ status sqlite_project_store::create(const org_scope& sc, const project_record& p
 result<std::vector<project_record>> sqlite_project_store::list(const org_scope& sc) {
   std::string sql(select_project);
   sql += "WHERE org_id = ? ORDER BY created_at, id";
-  return db_->read([&](connection& c) { return collect(c, sql, read_project, sc.org_id()); });
+  return db_->read([&](connection& c) { return query_all(c, sql, read_project, sc.org_id()); });
 }
 
 result<project_record> sqlite_project_store::get(const org_scope& sc, std::string_view project_id) {
   std::string sql(select_project);
   sql += "WHERE id = ? AND org_id = ?";
   return db_->read([&](connection& c) -> result<project_record> {
-    auto rows = collect(c, sql, read_project, project_id, sc.org_id());
+    auto rows = query_all(c, sql, read_project, project_id, sc.org_id());
     if (!rows) return rows.err();
     if (rows->empty()) return make_error(errc::not_found, "no such project");
     return std::move(rows->front());
@@ -118,7 +98,7 @@ status sqlite_project_store::update(const project_scope& sc, const project_updat
     s->bind(5, now);
     s->bind(6, sc.project_id());
     s->bind(7, sc.org_id());
-    return run_on_one(c, *s, "no such project");
+    return run_changing_one(c, *s, "no such project");
   });
 }
 
@@ -127,7 +107,7 @@ status sqlite_project_store::remove(const project_scope& sc) {
     auto s = c.prepare("DELETE FROM projects WHERE id = ? AND org_id = ?");
     if (!s) return s.err();
     s->bind_all(sc.project_id(), sc.org_id());
-    return run_on_one(c, *s, "no such project");
+    return run_changing_one(c, *s, "no such project");
   });
 }
 
@@ -147,14 +127,14 @@ status sqlite_project_store::create_key(const project_scope& sc, const api_key_r
     s->bind(11, k.updated_at != 0 ? k.updated_at : k.created_at);
     s->bind(12, sc.project_id());
     s->bind(13, sc.org_id());
-    return run_on_one(c, *s, "no such project");
+    return run_changing_one(c, *s, "no such project");
   });
 }
 
 result<std::vector<api_key_record>> sqlite_project_store::list_keys(const project_scope& sc) {
   std::string sql(select_key);
   sql += "WHERE k.project_id = ? AND p.org_id = ? ORDER BY k.created_at, k.id";
-  return db_->read([&](connection& c) { return collect(c, sql, read_key, sc.project_id(), sc.org_id()); });
+  return db_->read([&](connection& c) { return query_all(c, sql, read_key, sc.project_id(), sc.org_id()); });
 }
 
 status sqlite_project_store::revoke_key(const project_scope& sc, std::string_view key_id, int64_t now) {
@@ -167,7 +147,7 @@ status sqlite_project_store::revoke_key(const project_scope& sc, std::string_vie
         " WHERE id = ?2 AND project_id = ?3 AND project_id IN (SELECT id FROM projects WHERE org_id = ?4)");
     if (!s) return s.err();
     s->bind_all(now, key_id, sc.project_id(), sc.org_id());
-    return run_on_one(c, *s, "no such API key");
+    return run_changing_one(c, *s, "no such API key");
   });
 }
 
@@ -175,7 +155,7 @@ result<std::vector<api_key_record>> sqlite_project_store::keys_changed_since(int
   std::string sql(select_key);
   sql += "WHERE k.updated_at > ? ORDER BY k.updated_at, k.id";
   return db_->read([&](connection& c) -> result<std::vector<api_key_record>> {
-    auto live = collect(c, sql, read_key, since);
+    auto live = query_all(c, sql, read_key, since);
     if (!live) return live;
     // Deleted keys come back as revoked records so the index drops them.
     auto gone = c.prepare("SELECT id, project_id, key_hash, deleted_at FROM api_key_tombstones WHERE deleted_at > ?");

@@ -7,7 +7,7 @@
 
 #include "core/ulid.hpp"
 #include "storage/migration_runner.hpp"
-#include "storage/sqlite/sqlite_migrations.hpp"
+#include "storage/sqlite/sqlite_test_support.hpp"
 #include "storage/sqlite/sqlite_user_store.hpp"
 
 namespace brokle::storage {

@@ -1,0 +1,91 @@
+#include "gateway/providers/openai_shapes.hpp"
+
+#include <chrono>
+
+#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace brokle::gateway {
+
+namespace json = boost::json;
+
+int64_t json_int(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  if (it == o.end()) return 0;
+  if (it->value().is_int64()) return it->value().as_int64();
+  if (it->value().is_uint64()) return static_cast<int64_t>(it->value().as_uint64());
+  if (it->value().is_double()) return static_cast<int64_t>(it->value().as_double());
+  return 0;
+}
+
+const json::object* json_object_at(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_object() ? &it->value().as_object() : nullptr;
+}
+
+int64_t unix_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string content_text(const json::value& content) {
+  if (content.is_string()) return std::string(content.as_string());
+  std::string out;
+  if (content.is_array())
+    for (const auto& part : content.as_array())
+      if (part.is_object() && part.as_object().contains("text") && part.at("text").is_string())
+        out += std::string(part.at("text").as_string());
+  return out;
+}
+
+std::optional<data_url> parse_data_url(std::string_view url) {
+  if (url.rfind("data:", 0) != 0) return std::nullopt;
+  auto semi = url.find(';'), comma = url.find(',');
+  if (semi == std::string_view::npos || comma == std::string_view::npos || url.compare(semi, 8, ";base64,") != 0)
+    return std::nullopt;
+  return data_url{std::string(url.substr(5, semi - 5)), std::string(url.substr(comma + 1))};
+}
+
+std::string image_url_of(const json::value& part) {
+  auto it = part.as_object().find("image_url");
+  if (it == part.as_object().end()) return {};
+  const auto& iu = it->value();
+  if (iu.is_string()) return std::string(iu.as_string());
+  if (iu.is_object() && iu.as_object().contains("url") && iu.at("url").is_string()) return std::string(iu.at("url").as_string());
+  return {};
+}
+
+json::object openai_usage(const token_usage& u) {
+  return {{"prompt_tokens", u.input_tokens},
+          {"completion_tokens", u.output_tokens},
+          {"total_tokens", u.input_tokens + u.output_tokens},
+          {"prompt_tokens_details", json::object{{"cached_tokens", u.cached_input_tokens}}},
+          {"completion_tokens_details", json::object{{"reasoning_tokens", u.reasoning_tokens}}}};
+}
+
+std::string openai_error_body(std::string_view message, std::string_view type, std::string_view code) {
+  return json::serialize(json::object{{"error", json::object{{"message", message}, {"type", type}, {"code", code}}}});
+}
+
+void chunk_writer::delta(json::object delta, std::string_view finish_reason, std::string& out) const {
+  json::object chunk{{"id", id_},
+                     {"object", "chat.completion.chunk"},
+                     {"created", created_},
+                     {"model", model_},
+                     {"choices", json::array{json::object{{"index", 0},
+                                                          {"delta", std::move(delta)},
+                                                          {"finish_reason", finish_reason.empty() ? json::value(nullptr)
+                                                                                                  : json::value(finish_reason)}}}}};
+  out += "data: " + json::serialize(chunk) + "\n\n";
+}
+
+void chunk_writer::finish(std::string_view finish_reason, const token_usage& usage, std::string& out) const {
+  delta(json::object{}, finish_reason, out);
+  if (include_usage_) {
+    json::object chunk{{"id", id_},          {"object", "chat.completion.chunk"}, {"created", created_},
+                       {"model", model_},    {"choices", json::array{}},          {"usage", openai_usage(usage)}};
+    out += "data: " + json::serialize(chunk) + "\n\n";
+  }
+  out += "data: [DONE]\n\n";
+}
+
+}  // namespace brokle::gateway

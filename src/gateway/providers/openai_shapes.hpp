@@ -1,0 +1,54 @@
+// The OpenAI-side shapes every provider translator produces — chat.completion.chunk events, the
+// usage object, the error envelope — and the small JSON readers they share, so Anthropic, Gemini
+// and Cohere translation each keep only what is particular to their wire format.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include "gateway/pricing/price_table.hpp"
+
+namespace brokle::gateway {
+
+int64_t json_int(const boost::json::object& o, std::string_view key);  // 0 when absent or not a number
+const boost::json::object* json_object_at(const boost::json::object& o, std::string_view key);
+int64_t unix_seconds();
+
+// The text of an OpenAI message content: a string, or the concatenated text parts.
+std::string content_text(const boost::json::value& content);
+
+struct data_url {
+  std::string media_type;
+  std::string base64;
+};
+// "data:<media type>;base64,<data>"; nullopt for anything else.
+std::optional<data_url> parse_data_url(std::string_view url);
+// The URL of an image_url part (string or {"url": ...}); "" when missing.
+std::string image_url_of(const boost::json::value& part);
+
+boost::json::object openai_usage(const token_usage& u);
+std::string openai_error_body(std::string_view message, std::string_view type, std::string_view code);
+
+// Writes chat.completion.chunk SSE events for one streamed completion.
+class chunk_writer {
+ public:
+  chunk_writer(std::string model, bool include_usage) : model_(std::move(model)), include_usage_(include_usage) {}
+  void set_id(std::string id) { id_ = std::move(id); }
+  void start() { created_ = unix_seconds(); }
+  void delta(boost::json::object delta, std::string_view finish_reason, std::string& out) const;
+  // The closing chunk with its finish reason, the usage chunk when the client asked, [DONE].
+  void finish(std::string_view finish_reason, const token_usage& usage, std::string& out) const;
+
+ private:
+  std::string model_;
+  bool include_usage_;
+  std::string id_ = "chatcmpl-brokle";
+  int64_t created_ = 0;
+};
+
+}  // namespace brokle::gateway
