@@ -48,14 +48,6 @@ result<json::array> blocks_of(const json::value& content) {
 }
 
 // Appends blocks to the last message when it has the same role (Anthropic wants alternation).
-void push_turn(json::array& messages, const char* role, json::array blocks) {
-  if (!messages.empty() && messages.back().at("role").as_string() == role) {
-    auto& existing = messages.back().as_object()["content"].as_array();
-    for (auto& b : blocks) existing.push_back(std::move(b));
-    return;
-  }
-  messages.push_back(json::object{{"role", role}, {"content", std::move(blocks)}});
-}
 
 const char* finish_reason_of(std::string_view stop_reason) {
   if (stop_reason == "max_tokens") return "length";
@@ -94,7 +86,7 @@ result<net::upstream_request> build_anthropic_request(const provider_config& p, 
     } else if (role == "user") {
       auto blocks = blocks_of(content);
       if (!blocks) return blocks.err();
-      push_turn(messages, "user", std::move(*blocks));
+      append_turn(messages, "user", "content", std::move(*blocks));
     } else if (role == "assistant") {
       json::array blocks;
       if (!content.is_null()) {
@@ -105,17 +97,16 @@ result<net::upstream_request> build_anthropic_request(const provider_config& p, 
       if (auto tc = mo.find("tool_calls"); tc != mo.end() && tc->value().is_array()) {
         for (const auto& call : tc->value().as_array()) {
           const auto& fn = call.at("function").as_object();
-          boost::system::error_code ec;
-          auto args = json::parse(fn.contains("arguments") ? fn.at("arguments").as_string() : "{}", ec);
-          if (ec || !args.is_object()) return make_error(errc::invalid_argument, "tool call arguments must be a JSON object");
-          blocks.push_back(json::object{{"type", "tool_use"}, {"id", call.at("id")}, {"name", fn.at("name")}, {"input", args}});
+          auto args = tool_call_arguments(fn);
+          if (!args) return args.err();
+          blocks.push_back(json::object{{"type", "tool_use"}, {"id", call.at("id")}, {"name", fn.at("name")}, {"input", *args}});
         }
       }
       if (blocks.empty()) continue;
-      push_turn(messages, "assistant", std::move(blocks));
+      append_turn(messages, "assistant", "content", std::move(blocks));
     } else if (role == "tool") {
       if (!mo.contains("tool_call_id")) return make_error(errc::invalid_argument, "tool messages need tool_call_id");
-      push_turn(messages, "user",
+      append_turn(messages, "user", "content",
                 json::array{json::object{{"type", "tool_result"}, {"tool_use_id", mo.at("tool_call_id")}, {"content", content_text(content)}}});
     } else {
       return make_error(errc::invalid_argument, "message role '" + role + "' is not supported for Anthropic models");

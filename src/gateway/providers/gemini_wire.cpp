@@ -36,14 +36,6 @@ result<json::array> parts_of(const json::value& content) {
   return parts;
 }
 
-void push_turn(json::array& contents, const char* role, json::array parts) {
-  if (!contents.empty() && contents.back().at("role").as_string() == role) {
-    auto& existing = contents.back().as_object()["parts"].as_array();
-    for (auto& p : parts) existing.push_back(std::move(p));
-    return;
-  }
-  contents.push_back(json::object{{"role", role}, {"parts", std::move(parts)}});
-}
 
 std::string finish_reason_of(std::string_view r) {
   if (r == "MAX_TOKENS") return "length";
@@ -114,7 +106,7 @@ result<net::upstream_request> build_gemini_request(const provider_config& p, con
     } else if (role == "user") {
       auto parts = parts_of(content);
       if (!parts) return parts.err();
-      push_turn(contents, "user", std::move(*parts));
+      append_turn(contents, "user", "parts", std::move(*parts));
     } else if (role == "assistant") {
       json::array parts;
       if (!content.is_null()) {
@@ -125,20 +117,19 @@ result<net::upstream_request> build_gemini_request(const provider_config& p, con
       if (auto tc = mo.find("tool_calls"); tc != mo.end() && tc->value().is_array()) {
         for (const auto& call : tc->value().as_array()) {
           const auto& fn = call.at("function").as_object();
-          boost::system::error_code ec;
-          auto args = json::parse(fn.contains("arguments") ? fn.at("arguments").as_string() : "{}", ec);
-          if (ec || !args.is_object()) return make_error(errc::invalid_argument, "tool call arguments must be a JSON object");
+          auto args = tool_call_arguments(fn);
+          if (!args) return args.err();
           tool_names[std::string(call.at("id").as_string())] = std::string(fn.at("name").as_string());
-          parts.push_back(json::object{{"functionCall", json::object{{"name", fn.at("name")}, {"args", args}}}});
+          parts.push_back(json::object{{"functionCall", json::object{{"name", fn.at("name")}, {"args", *args}}}});
         }
       }
       if (parts.empty()) continue;
-      push_turn(contents, "model", std::move(parts));
+      append_turn(contents, "model", "parts", std::move(parts));
     } else if (role == "tool") {
       std::string id = mo.contains("tool_call_id") ? std::string(mo.at("tool_call_id").as_string()) : "";
       auto name = tool_names.find(id);
       if (name == tool_names.end()) return make_error(errc::invalid_argument, "tool message answers an unknown tool_call_id");
-      push_turn(contents, "user",
+      append_turn(contents, "user", "parts",
                 json::array{json::object{{"functionResponse", json::object{{"name", name->second},
                                                                             {"response", json::object{{"content", content_text(content)}}}}}}});
     } else {

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 namespace brokle::gateway {
@@ -52,6 +53,24 @@ std::string image_url_of(const json::value& part) {
   if (iu.is_string()) return std::string(iu.as_string());
   if (iu.is_object() && iu.as_object().contains("url") && iu.at("url").is_string()) return std::string(iu.at("url").as_string());
   return {};
+}
+
+result<json::object> tool_call_arguments(const json::object& function) {
+  boost::system::error_code ec;
+  auto it = function.find("arguments");
+  std::string_view text = it != function.end() && it->value().is_string() ? std::string_view(it->value().as_string()) : "{}";
+  auto args = json::parse(text, ec);
+  if (ec || !args.is_object()) return make_error(errc::invalid_argument, "tool call arguments must be a JSON object");
+  return std::move(args.as_object());
+}
+
+void append_turn(json::array& turns, std::string_view role, std::string_view items_key, json::array items) {
+  if (!turns.empty() && turns.back().at("role").as_string() == role) {
+    auto& existing = turns.back().as_object()[items_key].as_array();
+    for (auto& item : items) existing.push_back(std::move(item));
+    return;
+  }
+  turns.push_back(json::object{{"role", role}, {items_key, std::move(items)}});
 }
 
 json::object openai_usage(const token_usage& u) {

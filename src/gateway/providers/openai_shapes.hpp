@@ -8,9 +8,11 @@
 #include <string>
 #include <string_view>
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include "core/result.hpp"
 #include "gateway/pricing/price_table.hpp"
 
 namespace brokle::gateway {
@@ -30,6 +32,14 @@ struct data_url {
 std::optional<data_url> parse_data_url(std::string_view url);
 // The URL of an image_url part (string or {"url": ...}); "" when missing.
 std::string image_url_of(const boost::json::value& part);
+
+// The arguments of an OpenAI tool call ({"function":{"arguments":"<JSON text>"}}) as an object;
+// invalid_argument when they are not a JSON object.
+result<boost::json::object> tool_call_arguments(const boost::json::object& function);
+
+// Appends items to the last turn when it has the same role (providers that want alternating
+// turns), else starts a new turn {"role": role, items_key: items}.
+void append_turn(boost::json::array& turns, std::string_view role, std::string_view items_key, boost::json::array items);
 
 boost::json::object openai_usage(const token_usage& u);
 std::string openai_error_body(std::string_view message, std::string_view type, std::string_view code);
