@@ -1,0 +1,68 @@
+// The write side of the telemetry store: one call per batch, one transaction per call. The pipeline's
+// single writer thread is the only caller. Writes are idempotent so that replays (dead-letter queue,
+// SDK retries, Langfuse re-sending a whole batch after a 207) never duplicate anything:
+// - spans: unique on (project, trace_id, span_id); a repeated span is ignored;
+// - logs: unique on (project, id);
+// - traces, observations, scores, events: unique on (project, id); a repeat merges into the stored
+//   row, fields that are set (non-empty strings, non-zero numbers, non-empty tags) overwrite.
+#pragma once
+
+#include <cstddef>
+#include <iterator>
+#include <utility>
+#include <vector>
+
+#include "core/result.hpp"
+#include "storage/telemetry_records.hpp"
+
+namespace brokle::storage {
+
+struct telemetry_batch {
+  std::vector<span_record> spans;
+  std::vector<log_record> logs;
+  std::vector<trace_record> traces;
+  std::vector<observation_record> observations;
+  std::vector<score_record> scores;
+  std::vector<event_record> events;
+
+  size_t size() const noexcept {
+    return spans.size() + logs.size() + traces.size() + observations.size() + scores.size() + events.size();
+  }
+  bool empty() const noexcept { return size() == 0; }
+  void append(telemetry_batch&& other) {
+    move_into(spans, other.spans);
+    move_into(logs, other.logs);
+    move_into(traces, other.traces);
+    move_into(observations, other.observations);
+    move_into(scores, other.scores);
+    move_into(events, other.events);
+  }
+  void clear() {
+    spans.clear();
+    logs.clear();
+    traces.clear();
+    observations.clear();
+    scores.clear();
+    events.clear();
+  }
+
+ private:
+  template <class T>
+  static void move_into(std::vector<T>& to, std::vector<T>& from) {
+    if (to.empty()) {
+      to = std::move(from);
+    } else {
+      to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+    }
+    from.clear();
+  }
+};
+
+class telemetry_writer {
+ public:
+  virtual ~telemetry_writer() = default;
+  // All rows of the batch commit together or not at all. An error leaves nothing written.
+  virtual status write(const telemetry_batch& batch) = 0;
+};
+
+}  // namespace brokle::storage
