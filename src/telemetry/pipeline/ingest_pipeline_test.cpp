@@ -41,7 +41,7 @@ telemetry_batch spans(int n, int first = 0) {
     s.project_id = "p";
     s.trace_id = std::string(32, 'a');
     s.span_id = std::to_string(first + i);
-    s.name = "op";
+    s.name.assign("op", 2);
     b.spans.push_back(std::move(s));
   }
   return b;
