@@ -334,7 +334,7 @@ asio::awaitable<http_response> relay(request_context& ctx, gateway_api& gw, gate
   validate(e, body);
   auto environment = environment_of(ctx);
   bool stream = e != gateway::openai_endpoint::embeddings && optional_bool(body, "stream").value_or(false);
-  auto route = gw.catalog.resolve(model);
+  auto route = gw.directory.resolve(caller.key.scope, model);
   if (!route.provider)
     fail(404, "model_not_found", "The model `" + model + "` does not exist or you do not have access to it.");
 
@@ -449,7 +449,7 @@ boost::json::object model_object(const gateway::model_catalog::listed& m) {
 asio::awaitable<http_response> list_models(request_context& ctx, gateway_api& gw) {
   auto caller = require_api_key(ctx, gw.id);
   boost::json::array data;
-  for (const auto& m : gw.catalog.models()) data.push_back(model_object(m));
+  for (const auto& m : gw.directory.models(caller.key.scope)) data.push_back(model_object(m));
   auto res = json_ok(boost::json::object{{"object", "list"}, {"data", std::move(data)}});
   for (const auto& h : caller.rate_headers) res.headers.set(h.name, h.value);
   co_return res;
@@ -458,7 +458,7 @@ asio::awaitable<http_response> list_models(request_context& ctx, gateway_api& gw
 asio::awaitable<http_response> get_model(request_context& ctx, gateway_api& gw) {
   auto caller = require_api_key(ctx, gw.id);
   std::string id(ctx.param("model"));
-  for (const auto& m : gw.catalog.models())
+  for (const auto& m : gw.directory.models(caller.key.scope))
     if (m.id == id) co_return json_ok(model_object(m));
   fail(404, "model_not_found", "The model `" + id + "` does not exist or you do not have access to it.");
 }

@@ -3,7 +3,7 @@
 
 #include "api/identity_http.hpp"
 #include "gateway/call_recorder.hpp"
-#include "gateway/model_catalog.hpp"
+#include "gateway/provider_directory.hpp"
 #include "gateway/pricing/price_table.hpp"
 #include "gateway/providers/openai_wire.hpp"
 #include "identity/access_policy.hpp"
@@ -15,7 +15,7 @@ namespace brokle::api {
 
 struct gateway_api {
   identity_http& id;
-  gateway::model_catalog& catalog;
+  gateway::provider_directory& directory;  // project providers first, then the TOML ones
   gateway::price_table& prices;
   net::upstream_client& upstream;
   gateway::call_recorder& recorder;

@@ -13,6 +13,8 @@
 #include "api/identity_routes.hpp"
 #include "gateway/call_recorder.hpp"
 #include "gateway/model_catalog.hpp"
+#include "gateway/project_provider_service.hpp"
+#include "api/provider_routes.hpp"
 #include "net/upstream_client.hpp"
 #include "app/identity_module.hpp"
 #include "app/process_metrics.hpp"
@@ -99,6 +101,11 @@ int serve(const resolved_config& rc) {
   gateway::call_recorder recorder(*stores->generations);
   recorder.start();
   id.keys->start(std::chrono::milliseconds(500));
+  gateway::provider_directory directory(catalog, *stores->project_providers, *id.secrets);
+  if (auto s = directory.start(); !s)
+    log::warn("project providers could not be loaded; retrying in the background", {{"error", s.err().message}});
+  gateway::project_provider_service provider_service(*stores->project_providers, *id.policy, *id.secrets, *id.audit,
+                                                     directory, id.clock);
 
   metrics::registry registry;
   register_process_metrics(registry);
@@ -156,9 +163,15 @@ int serve(const resolved_config& rc) {
   api::add_project_routes(routes, identity_routes);
   api::add_account_routes(routes, identity_routes);
   api::add_sdk_auth_routes(routes, identity_routes);
-  api::gateway_api gateway_routes{identity_routes.http, catalog, prices, upstream, recorder, *id.policy,
+  api::gateway_api gateway_routes{identity_routes.http, directory, prices, upstream, recorder, *id.policy,
                                   *stores->generations};
   api::add_gateway_routes(routes, gateway_routes);
+  api::provider_api provider_routes{identity_routes.http, provider_service};
+  api::add_provider_routes(routes, provider_routes);
+  registry.add_callback("brokle_project_providers", "Project-level providers loaded for routing.",
+                        metrics::family_type::gauge, {}, [&directory](auto& out) {
+                          out.push_back({{}, static_cast<double>(directory.project_providers())});
+                        });
   registry.add_callback("brokle_gateway_records_dropped_total",
                         "Gateway call records dropped (queue full or store failing).", metrics::family_type::counter,
                         {}, [&recorder](auto& out) { out.push_back({{}, static_cast<double>(recorder.dropped())}); });
@@ -212,6 +225,7 @@ int serve(const resolved_config& rc) {
   runtime.stop();
   blocking.stop();
   recorder.stop();  // writes every queued call record
+  directory.stop();
   id.keys->stop();
   log::info("stopped", {{"clean", drained ? "true" : "false"}});
   log::shutdown();

@@ -19,14 +19,14 @@ std::string_view provider_type_name(provider_type t) {
   return "openai";
 }
 
-namespace {
-
-std::optional<provider_type> parse_type(std::string_view s) {
+std::optional<provider_type> parse_provider_type(std::string_view s) {
   for (auto t : {provider_type::openai, provider_type::azure_openai, provider_type::anthropic, provider_type::gemini,
                  provider_type::cohere, provider_type::openai_compatible})
     if (provider_type_name(t) == s) return t;
   return std::nullopt;
 }
+
+namespace {
 
 result<std::vector<provider_config>> from_table(const toml::table& doc, std::string_view origin) {
   std::vector<provider_config> out;
@@ -48,7 +48,7 @@ result<std::vector<provider_config>> from_table(const toml::table& doc, std::str
     if (p.name.empty()) return make_error(errc::invalid_argument, where + ": 'name' is required");
     where = std::string(origin) + ": provider '" + p.name + "'";
     if (!names.insert(p.name).second) return make_error(errc::invalid_argument, where + " is declared twice");
-    auto type = parse_type((*t)["type"].value_or(std::string()));
+    auto type = parse_provider_type((*t)["type"].value_or(std::string()));
     if (!type)
       return make_error(errc::invalid_argument,
                         where + ": 'type' must be one of openai, azure-openai, anthropic, gemini, cohere, "

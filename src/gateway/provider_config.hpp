@@ -11,6 +11,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@ namespace brokle::gateway {
 enum class provider_type { openai, azure_openai, anthropic, gemini, cohere, openai_compatible };
 
 std::string_view provider_type_name(provider_type t);
+std::optional<provider_type> parse_provider_type(std::string_view s);
 
 struct provider_config {
   std::string name;

@@ -11,7 +11,7 @@ struct row {
   std::array<bool, 4> allowed;  // viewer, developer, admin, owner (org_role order)
 };
 
-constexpr std::array<row, 12> kMatrix = {{
+constexpr std::array<row, 15> kMatrix = {{
     {permission::org_read, "org.read", {true, true, true, true}},
     {permission::org_update, "org.update", {false, false, true, true}},
     {permission::org_delete, "org.delete", {false, false, false, true}},
@@ -24,6 +24,9 @@ constexpr std::array<row, 12> kMatrix = {{
     {permission::keys_manage, "keys.manage", {false, true, true, true}},
     {permission::audit_read, "audit.read", {false, false, true, true}},
     {permission::telemetry_read, "telemetry.read", {true, true, true, true}},
+    {permission::telemetry_manage, "telemetry.manage", {false, false, true, true}},
+    {permission::providers_read, "providers.read", {true, true, true, true}},
+    {permission::providers_manage, "providers.manage", {false, false, true, true}},
 }};
 }  // namespace
 

@@ -14,6 +14,9 @@
 //   keys.manage             x     x      x
 //   audit.read              x     x
 //   telemetry.read          x     x      x        x
+//   telemetry.manage        x     x                     (retention, purge, vacuum)
+//   providers.read          x     x      x        x     (names, models, key hints; never keys)
+//   providers.manage        x     x                     (add/change/remove provider credentials)
 #pragma once
 
 #include <optional>
@@ -37,6 +40,9 @@ enum class permission {
   keys_manage,
   audit_read,
   telemetry_read,
+  telemetry_manage,
+  providers_read,
+  providers_manage,
 };
 
 bool role_allows(org_role role, permission p) noexcept;

@@ -10,6 +10,7 @@
 #include "storage/generation_store.hpp"
 #include "storage/migration_runner.hpp"
 #include "storage/organization_store.hpp"
+#include "storage/project_provider_store.hpp"
 #include "storage/project_store.hpp"
 #include "storage/session_store.hpp"
 #include "storage/store_health.hpp"
@@ -29,6 +30,7 @@ struct store_set {
   std::unique_ptr<project_store> projects;
   std::unique_ptr<audit_store> audit;
   std::unique_ptr<generation_store> generations;
+  std::unique_ptr<project_provider_store> project_providers;
 
   ~store_set();
   store_set() = default;

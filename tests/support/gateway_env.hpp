@@ -17,6 +17,7 @@ struct gateway_env {
   std::string key;
   std::string project_id;
   std::unique_ptr<brokle_process> server;
+  env_map env;
 
   explicit gateway_env(const std::string& extra_provider_toml = "") {
     std::ofstream(dir.path() / "brokle.toml") << "[[provider]]\n"
@@ -53,7 +54,7 @@ struct gateway_env {
                                                  "api_key = \"co-test\"\n"
                                                  "models = [\"command-r\"]\n"
                                               << extra_provider_toml;
-    env_map env{{"BROKLE_DATA_DIR", (dir.path() / "data").string()}, {"BROKLE_ARGON2_MEMORY", "64KiB"}};
+    env = env_map{{"BROKLE_DATA_DIR", (dir.path() / "data").string()}, {"BROKLE_ARGON2_MEMORY", "64KiB"}};
     auto u = run_brokle({"user", "create", "--email", "gw@example.com", "--password-stdin", "--admin"}, env,
                         "gateway password\n");
     if (u.exit_code != 0) throw std::runtime_error(u.err);
@@ -65,6 +66,9 @@ struct gateway_env {
     server = std::make_unique<brokle_process>(env);
   }
   uint16_t port() const { return server->port(); }
+  // Stops the server gracefully; start() brings it back on the same data directory.
+  void stop() { server->stop(SIGTERM); }
+  void start() { server = std::make_unique<brokle_process>(env); }
   api_reply chat(const boost::json::value& body, std::vector<std::pair<std::string, std::string>> h = {}) {
     h.emplace_back("Authorization", "Bearer " + key);
     return call(port(), "POST", "/v1/chat/completions", body, {}, h);

@@ -3,6 +3,7 @@
 #include "storage/sqlite/sqlite_audit_store.hpp"
 #include "storage/sqlite/sqlite_database.hpp"
 #include "storage/sqlite/sqlite_generation_store.hpp"
+#include "storage/sqlite/sqlite_project_provider_store.hpp"
 #include "storage/sqlite/sqlite_migrations.hpp"
 #include "storage/sqlite/sqlite_organization_store.hpp"
 #include "storage/sqlite/sqlite_project_store.hpp"
@@ -36,6 +37,7 @@ result<store_set> open_sqlite_stores(const sqlite_options& opts) {
   set.projects = std::make_unique<sqlite::sqlite_project_store>(shared);
   set.audit = std::make_unique<sqlite::sqlite_audit_store>(shared);
   set.generations = std::make_unique<sqlite::sqlite_generation_store>(shared);
+  set.project_providers = std::make_unique<sqlite::sqlite_project_provider_store>(shared);
   set.keep_alive = shared;
   return set;
 }

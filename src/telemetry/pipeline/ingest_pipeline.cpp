@@ -158,8 +158,8 @@ void ingest_pipeline::replay_dead_letters() {
       log::warn("dead-letter replay paused: the store still refuses writes", {{"error", s.err().message}});
       return;  // the store is still unhealthy: try again at the next interval
     }
-    rows_replayed_.fetch_add(batch->size());
     dlq_.remove(e);
+    rows_replayed_.fetch_add(batch->size());
     notify_committed(*batch);
     // New submissions keep flowing while a long backlog replays.
     std::unique_lock lock(mu_);

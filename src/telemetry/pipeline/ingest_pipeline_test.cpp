@@ -145,7 +145,8 @@ TEST(ingest_pipeline, a_failing_store_sends_batches_to_the_dead_letter_queue_and
     w.failing = false;  // the disk heals
   }
   p.replay_dead_letters_now();
-  for (int i = 0; i < 200 && p.dead_letters().files() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 500 && (p.dead_letters().files() > 0 || p.rows_replayed() < 8); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_EQ(p.dead_letters().files(), 0u);
   EXPECT_EQ(p.rows_replayed(), 8u);
   std::lock_guard lock(w.mu);
@@ -164,7 +165,8 @@ TEST(ingest_pipeline, dead_letters_left_by_a_previous_process_are_replayed_at_st
   recording_writer w;
   ingest_pipeline p(w, options(d.path));
   ASSERT_TRUE(p.start());
-  for (int i = 0; i < 200 && p.rows_replayed() < 5; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 500 && (p.rows_replayed() < 5 || p.dead_letters().files() > 0); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_EQ(p.rows_replayed(), 5u);
   EXPECT_EQ(p.dead_letters().files(), 0u);
 }
