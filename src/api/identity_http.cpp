@@ -1,5 +1,10 @@
 #include "api/identity_http.hpp"
 
+#include <sodium.h>
+
+#include <algorithm>
+#include <cctype>
+
 #include <cmath>
 
 #include "core/log.hpp"
@@ -96,6 +101,37 @@ sdk_caller require_api_key(net::request_context& ctx, identity_http& id) {
   std::string_view key = ctx.request.header("X-API-Key");
   if (key.empty()) key = bearer_of(ctx.request);
   if (key.empty()) fail(401, "missing_api_key", "send a project API key in X-API-Key or Authorization: Bearer");
+  return admit_api_key(key, id);
+}
+
+sdk_caller require_basic_api_key(net::request_context& ctx, identity_http& id) {
+  std::string_view h = ctx.request.header("Authorization");
+  constexpr std::string_view scheme = "Basic ";
+  if (h.size() <= scheme.size() || !std::equal(scheme.begin(), scheme.end(), h.begin(), [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+      }))
+    fail(401, "missing_credentials",
+         "send Basic auth: the project id as the public key and a project API key as the secret key");
+  auto b64 = h.substr(scheme.size());
+  if (b64.size() > 1024) fail(401, "invalid_credentials", "malformed Basic credentials");
+  std::string decoded(b64.size(), '\0');
+  size_t len = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(decoded.data()), decoded.size(), b64.data(), b64.size(), " \t",
+                        &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
+    fail(401, "invalid_credentials", "malformed Basic credentials");
+  decoded.resize(len);
+  auto colon = decoded.find(':');
+  if (colon == std::string::npos) fail(401, "invalid_credentials", "malformed Basic credentials");
+  std::string_view public_key(decoded.data(), colon);
+  std::string_view secret(decoded.data() + colon + 1, decoded.size() - colon - 1);
+  auto caller = admit_api_key(secret, id);
+  // The public key names the project; it must be the key's own (a key never writes elsewhere).
+  if (public_key != caller.key.scope.project_id())
+    fail(401, "invalid_credentials", "the public key must be the id of the API key's project");
+  return caller;
+}
+
+sdk_caller admit_api_key(std::string_view key, identity_http& id) {
   auto principal = id.keys.validate(key);
   if (!principal) fail(401, "invalid_api_key", principal.err().message);
   sdk_caller out{std::move(*principal), {}};

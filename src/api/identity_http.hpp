@@ -76,6 +76,10 @@ struct sdk_caller {
 // X-API-Key or Authorization: Bearer bk_... -> project principal, then the key's RPM limit and
 // (when set) its tokens-per-minute budget (429 once spent).
 sdk_caller require_api_key(net::request_context& ctx, identity_http& id);
+// Langfuse-style Basic auth: username = the project id, password = a project API key.
+sdk_caller require_basic_api_key(net::request_context& ctx, identity_http& id);
+// Validates a key and applies its request and token limits (429 + headers when over).
+sdk_caller admit_api_key(std::string_view key, identity_http& id);
 // Charges a finished call's tokens to the key's TPM budget (may go negative: the next call waits).
 void record_tokens(identity_http& id, const identity::key_principal& key, int64_t tokens);
 identity::bucket_rule tokens_rule(int64_t tpm_limit);

@@ -49,6 +49,13 @@ void read_usage(const json_fields& f, observation_record& o) {
       o.cached_input_tokens = *n;
     if (auto n = u.integer({"reasoning_tokens", "output_reasoning_tokens", "output_reasoning", "reasoningTokens"}))
       o.reasoning_tokens = *n;
+    // Langfuse puts costs inside `usage` too.
+    if (auto c = u.number({"totalCost", "total_cost"})) {
+      o.cost_usd = *c;
+    } else {
+      auto in = u.number({"inputCost", "input_cost"}), out = u.number({"outputCost", "output_cost"});
+      if (in || out) o.cost_usd = in.value_or(0) + out.value_or(0);
+    }
     if (auto d = u.find("prompt_tokens_details"); d && d->is_object())
       if (auto n = json_fields(d->as_object()).integer({"cached_tokens"})) o.cached_input_tokens = *n;
     if (auto d = u.find("completion_tokens_details"); d && d->is_object())
