@@ -160,6 +160,105 @@ std::vector<setting> make_settings() {
   s.push_back({"otlp.http_port", "BROKLE_OTLP_HTTP_PORT", "otlp-http-port", "OTLP/HTTP port.", "an integer 0-65535",
                false, [](config& c, const std::string& v) { return set_port(c.otlp_http_port, v); },
                [](const config& c) { return std::to_string(c.otlp_http_port); }});
+  s.push_back({"otlp.enabled", "BROKLE_OTLP_ENABLED", "otlp-enabled",
+               "Open the OTLP/gRPC and OTLP/HTTP listeners (the main HTTP port takes OTLP/HTTP either way).",
+               "true or false", false, [](config& c, const std::string& v) { return set_bool(c.otlp_enabled, v); },
+               [](const config& c) { return std::string(c.otlp_enabled ? "true" : "false"); }});
+  s.push_back({"otlp.default_project", "BROKLE_OTLP_DEFAULT_PROJECT", "otlp-default-project",
+               "Project id that OTLP requests without an API key are stored in (for private networks only); empty "
+               "= an API key is required.",
+               "a project id (ULID) or empty", false,
+               [](config& c, const std::string& v) {
+                 if (!v.empty() && v.size() != 26) return false;
+                 c.otlp_default_project = v;
+                 return true;
+               },
+               [](const config& c) { return c.otlp_default_project; }});
+  s.push_back({"otlp.max_decompressed", "BROKLE_OTLP_MAX_DECOMPRESSED", "otlp-max-decompressed",
+               "Largest OTLP request after decompression; larger ones get 413 / RESOURCE_EXHAUSTED.",
+               "a size like 64MiB (1KiB-1GiB)", false,
+               [](config& c, const std::string& v) { return set_size(c.otlp_max_decompressed, v, 1024, 1024 * kMiB); },
+               [](const config& c) { return format_size(c.otlp_max_decompressed); }});
+  s.push_back({"telemetry.queue_rows", "BROKLE_TELEMETRY_QUEUE_ROWS", "telemetry-queue-rows",
+               "Telemetry rows waiting for the writer; past it ingestion answers 503 / UNAVAILABLE with Retry-After.",
+               "an integer 1000-100000000", false,
+               [](config& c, const std::string& v) { return set_count(c.telemetry_queue_rows, v, 1000, 100000000); },
+               [](const config& c) { return std::to_string(c.telemetry_queue_rows); }});
+  s.push_back({"telemetry.batch_rows", "BROKLE_TELEMETRY_BATCH_ROWS", "telemetry-batch-rows",
+               "Most rows written in one store transaction.", "an integer 1-1000000", false,
+               [](config& c, const std::string& v) { return set_count(c.telemetry_batch_rows, v, 1, 1000000); },
+               [](const config& c) { return std::to_string(c.telemetry_batch_rows); }});
+  s.push_back({"telemetry.flush_interval", "BROKLE_TELEMETRY_FLUSH_INTERVAL", "telemetry-flush-interval",
+               "Longest the writer waits for a batch to fill before writing it.", "a duration like 5ms (>= 0ms)", false,
+               [](config& c, const std::string& v) {
+                 return set_duration(c.telemetry_flush_interval, v, std::chrono::milliseconds(0));
+               },
+               [](const config& c) { return format_duration(c.telemetry_flush_interval); }});
+  s.push_back({"telemetry.dlq_max_bytes", "BROKLE_TELEMETRY_DLQ_MAX_BYTES", "telemetry-dlq-max-bytes",
+               "Disk the dead-letter queue (data/dlq) may use; past it failed batches are not acknowledged.",
+               "a size like 1GiB (1MiB-1TiB)", false,
+               [](config& c, const std::string& v) {
+                 return set_size(c.telemetry_dlq_max_bytes, v, kMiB, 1024ull * 1024 * kMiB);
+               },
+               [](const config& c) { return format_size(c.telemetry_dlq_max_bytes); }});
+  s.push_back({"telemetry.dlq_replay_interval", "BROKLE_TELEMETRY_DLQ_REPLAY_INTERVAL", "telemetry-dlq-replay-interval",
+               "How often the dead-letter queue is replayed into the store (also at start-up).",
+               "a duration like 5m (>= 100ms)", false,
+               [](config& c, const std::string& v) {
+                 return set_duration(c.telemetry_dlq_replay_interval, v, std::chrono::milliseconds(100));
+               },
+               [](const config& c) { return format_duration(c.telemetry_dlq_replay_interval); }});
+  s.push_back({"telemetry.retention_days", "BROKLE_TELEMETRY_RETENTION_DAYS", "telemetry-retention-days",
+               "Days telemetry (and gateway call records) are kept; older rows are purged in the background. 0 "
+               "keeps everything.",
+               "an integer 0-36500", false,
+               [](config& c, const std::string& v) {
+                 auto n = parse_int(v);
+                 if (!n || *n < 0 || *n > 36500) return false;
+                 c.telemetry_retention_days = static_cast<int>(*n);
+                 return true;
+               },
+               [](const config& c) { return std::to_string(c.telemetry_retention_days); }});
+  s.push_back({"telemetry.purge_interval", "BROKLE_TELEMETRY_PURGE_INTERVAL", "telemetry-purge-interval",
+               "How often the retention purge runs.", "a duration like 1h (>= 1s)", false,
+               [](config& c, const std::string& v) {
+                 return set_duration(c.telemetry_purge_interval, v, std::chrono::milliseconds(1000));
+               },
+               [](const config& c) { return format_duration(c.telemetry_purge_interval); }});
+  s.push_back({"telemetry.min_log_severity", "BROKLE_TELEMETRY_MIN_LOG_SEVERITY", "telemetry-min-log-severity",
+               "Log records below this severity are dropped at ingest (OTLP severity numbers: 1 trace, 5 debug, 9 "
+               "info, 13 warn, 17 error, 21 fatal).",
+               "trace, debug, info, warn, error, fatal, or a number 0-24", false,
+               [](config& c, const std::string& v) {
+                 static const std::pair<const char*, int> names[] = {{"trace", 1}, {"debug", 5}, {"info", 9},
+                                                                     {"warn", 13}, {"error", 17}, {"fatal", 21}};
+                 for (auto [n, sev] : names)
+                   if (v == n) {
+                     c.telemetry_min_log_severity = sev;
+                     return true;
+                   }
+                 auto n = parse_int(v);
+                 if (!n || *n < 0 || *n > 24) return false;
+                 c.telemetry_min_log_severity = static_cast<int>(*n);
+                 return true;
+               },
+               [](const config& c) { return std::to_string(c.telemetry_min_log_severity); }});
+  s.push_back({"telemetry.allowed_services", "BROKLE_TELEMETRY_ALLOWED_SERVICES", "telemetry-allowed-services",
+               "Only these services' spans and logs are kept (comma-separated; empty = all).",
+               "a comma-separated list of service names", false,
+               [](config& c, const std::string& v) {
+                 c.telemetry_allowed_services = split_list(v);
+                 return true;
+               },
+               [](const config& c) { return join_list(c.telemetry_allowed_services); }});
+  s.push_back({"telemetry.excluded_services", "BROKLE_TELEMETRY_EXCLUDED_SERVICES", "telemetry-excluded-services",
+               "These services' spans and logs are dropped at ingest (comma-separated).",
+               "a comma-separated list of service names", false,
+               [](config& c, const std::string& v) {
+                 c.telemetry_excluded_services = split_list(v);
+                 return true;
+               },
+               [](const config& c) { return join_list(c.telemetry_excluded_services); }});
   s.push_back({"data_dir", "BROKLE_DATA_DIR", "data-dir", "Directory of the embedded store and local state.",
                "a directory path", false,
                [](config& c, const std::string& v) {

@@ -18,8 +18,21 @@ namespace brokle::app {
 struct config {
   net::server_options http;
   size_t io_threads = 0;  // 0 = one per core
+  bool otlp_enabled = true;       // the separate OTLP listeners (the main port always takes OTLP/HTTP)
   uint16_t otlp_grpc_port = 4317;
   uint16_t otlp_http_port = 4318;
+  std::string otlp_default_project;  // project id for unauthenticated OTLP (private networks); empty = off
+  size_t otlp_max_decompressed = 64 * 1024 * 1024;
+  size_t telemetry_queue_rows = 200'000;
+  size_t telemetry_batch_rows = 5'000;
+  std::chrono::milliseconds telemetry_flush_interval{5};
+  size_t telemetry_dlq_max_bytes = 1024ull * 1024 * 1024;
+  std::chrono::milliseconds telemetry_dlq_replay_interval{5 * 60 * 1000};
+  int telemetry_retention_days = 30;  // 0 = keep forever
+  std::chrono::milliseconds telemetry_purge_interval{60 * 60 * 1000};
+  int telemetry_min_log_severity = 0;
+  std::vector<std::string> telemetry_allowed_services;
+  std::vector<std::string> telemetry_excluded_services;
   std::filesystem::path data_dir = "./data";
   std::string config_file;
   log::level log_level = log::level::info;
