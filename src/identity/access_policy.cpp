@@ -42,4 +42,10 @@ result<project_scope> access_policy::authorize_project(std::string_view user_id,
   return project_scope(scope->org_id(), std::string(project_id));
 }
 
+result<project_scope> access_policy::configured_project_scope(std::string_view project_id) {
+  auto org = projects_.owner_of(project_id);
+  if (!org) return org.err();
+  return project_scope(std::move(*org), std::string(project_id));
+}
+
 }  // namespace brokle::identity

@@ -28,6 +28,9 @@ class access_policy {
   static project_scope operator_project_scope(std::string org_id, std::string project_id) {
     return project_scope(std::move(org_id), std::move(project_id));
   }
+  // A project the operator named in the configuration (e.g. otlp.default_project): not_found when
+  // it does not exist. Never call it with an id taken from a request.
+  result<project_scope> configured_project_scope(std::string_view project_id);
 
  private:
   storage::organization_store& orgs_;

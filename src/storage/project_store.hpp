@@ -60,6 +60,9 @@ class project_store {
   // The key index's feed: every key changed after `since` (ms), revoked ones included, with its
   // org and project limits. Not a tenant query: it loads the process-wide in-memory index.
   virtual result<std::vector<api_key_record>> keys_changed_since(int64_t since) = 0;
+  // The organization owning a project, for operator configuration that names a project (the
+  // unauthenticated OTLP default project). Not a tenant query; never fed from request data.
+  virtual result<std::string> owner_of(std::string_view project_id) = 0;
 };
 
 }  // namespace brokle::storage

@@ -177,4 +177,14 @@ result<std::vector<api_key_record>> sqlite_project_store::keys_changed_since(int
   });
 }
 
+result<std::string> sqlite_project_store::owner_of(std::string_view project_id) {
+  auto rows = db_->read([&](connection& c) {
+    return query_all(c, "SELECT org_id FROM projects WHERE id = ?", +[](const statement& s) { return s.column_text(0); },
+                     project_id);
+  });
+  if (!rows) return rows.err();
+  if (rows->empty()) return make_error(errc::not_found, "project not found");
+  return std::move(rows->front());
+}
+
 }  // namespace brokle::storage::sqlite

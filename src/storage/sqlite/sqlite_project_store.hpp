@@ -36,6 +36,7 @@ class sqlite_project_store final : public project_store {
   // small overlap rather than trust `since` = the newest time it saw. Keys removed with their
   // project or organization leave no row and never appear here.
   result<std::vector<api_key_record>> keys_changed_since(int64_t since) override;
+  result<std::string> owner_of(std::string_view project_id) override;
 
  private:
   std::shared_ptr<database> db_;
