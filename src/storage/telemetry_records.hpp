@@ -140,4 +140,29 @@ struct event_record {
   int64_t timestamp_ms = 0;
 };
 
+enum class metric_type : int { gauge = 0, sum = 1, histogram = 2, exponential_histogram = 3, summary = 4 };
+
+// One OpenTelemetry metric data point, reduced to what Brokle counts and charts: gauges and sums
+// keep their value; histograms and summaries keep count and sum (buckets and quantiles are not
+// stored). Times are unix nanoseconds.
+struct metric_point_record {
+  std::string project_id;
+  std::string name;
+  std::string description;
+  std::string unit;
+  metric_type type = metric_type::gauge;
+  std::string service_name;  // as for spans: resource service.name ("unknown_service" when absent)
+  std::string environment;
+  std::string scope_name;
+  int64_t start_time_ns = 0;  // cumulative/delta window start; 0 for gauges that send none
+  int64_t time_ns = 0;
+  double value = 0;          // gauge and sum (integer points converted to double)
+  int64_t count = 0;         // histogram, exponential histogram, summary
+  double sum = 0;            // histogram, exponential histogram, summary (0 when not sent)
+  int aggregation_temporality = 0;  // 0 unspecified, 1 delta, 2 cumulative (sums and histograms)
+  bool is_monotonic = false;        // sums
+  std::string attributes_json = "{}";
+  std::string resource_json = "{}";
+};
+
 }  // namespace brokle::storage
