@@ -2,7 +2,10 @@
 // single writer thread is the only caller. Writes are idempotent so that replays (dead-letter queue,
 // SDK retries, Langfuse re-sending a whole batch after a 207) never duplicate anything:
 // - spans: unique on (project, trace_id, span_id); a repeated span is ignored;
-// - logs: unique on (project, id);
+// - logs: unique on (project, id) (the ingest service derives a log's id from its content, so a
+//   re-sent export does not duplicate it);
+// - metric points: appended (a re-sent export can repeat points; metrics are aggregates, and
+//   exporters send each point once unless a request failed);
 // - traces, observations, scores, events: unique on (project, id); a repeat merges into the stored
 //   row, fields that are set (non-empty strings, non-zero numbers, non-empty tags) overwrite.
 #pragma once
@@ -24,9 +27,11 @@ struct telemetry_batch {
   std::vector<observation_record> observations;
   std::vector<score_record> scores;
   std::vector<event_record> events;
+  std::vector<metric_point_record> metrics;
 
   size_t size() const noexcept {
-    return spans.size() + logs.size() + traces.size() + observations.size() + scores.size() + events.size();
+    return spans.size() + logs.size() + traces.size() + observations.size() + scores.size() + events.size() +
+           metrics.size();
   }
   bool empty() const noexcept { return size() == 0; }
   void append(telemetry_batch&& other) {
@@ -36,6 +41,7 @@ struct telemetry_batch {
     move_into(observations, other.observations);
     move_into(scores, other.scores);
     move_into(events, other.events);
+    move_into(metrics, other.metrics);
   }
   void clear() {
     spans.clear();
@@ -44,6 +50,7 @@ struct telemetry_batch {
     observations.clear();
     scores.clear();
     events.clear();
+    metrics.clear();
   }
 
  private:

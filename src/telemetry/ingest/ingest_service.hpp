@@ -27,6 +27,9 @@ struct ingest_counts {
   size_t filtered = 0;  // rows dropped by the filters (not an error)
 };
 
+// A log record's identity when its producer gave none: a hash of its content (see writer dedupe).
+std::string log_identity(const storage::log_record& l);
+
 class ingest_service {
  public:
   // Cost in USD of an observation's tokens for a model; 0 when the model has no price.

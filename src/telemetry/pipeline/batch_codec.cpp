@@ -230,6 +230,45 @@ void decode(const reader& f, event_record& r) {
   r.timestamp_ms = f.i64("timestamp_ms");
 }
 
+json::object encode(const metric_point_record& r) {
+  return {{"project_id", r.project_id},
+          {"name", r.name},
+          {"description", r.description},
+          {"unit", r.unit},
+          {"type", static_cast<int>(r.type)},
+          {"service_name", r.service_name},
+          {"environment", r.environment},
+          {"scope_name", r.scope_name},
+          {"start_time_ns", r.start_time_ns},
+          {"time_ns", r.time_ns},
+          {"value", r.value},
+          {"count", r.count},
+          {"sum", r.sum},
+          {"aggregation_temporality", r.aggregation_temporality},
+          {"is_monotonic", r.is_monotonic},
+          {"attributes_json", r.attributes_json},
+          {"resource_json", r.resource_json}};
+}
+void decode(const reader& f, metric_point_record& r) {
+  r.project_id = f.str("project_id");
+  r.name = f.str("name");
+  r.description = f.str("description");
+  r.unit = f.str("unit");
+  r.type = static_cast<metric_type>(f.i64("type"));
+  r.service_name = f.str("service_name");
+  r.environment = f.str("environment");
+  r.scope_name = f.str("scope_name");
+  r.start_time_ns = f.i64("start_time_ns");
+  r.time_ns = f.i64("time_ns");
+  r.value = f.num("value");
+  r.count = f.i64("count");
+  r.sum = f.num("sum");
+  r.aggregation_temporality = static_cast<int>(f.i64("aggregation_temporality"));
+  r.is_monotonic = f.flag("is_monotonic");
+  r.attributes_json = f.str("attributes_json");
+  r.resource_json = f.str("resource_json");
+}
+
 template <class T>
 json::array encode_all(const std::vector<T>& rows) {
   json::array a;
@@ -260,7 +299,8 @@ std::string encode_batch(const telemetry_batch& b) {
                     {"traces", encode_all(b.traces)},
                     {"observations", encode_all(b.observations)},
                     {"scores", encode_all(b.scores)},
-                    {"events", encode_all(b.events)}};
+                    {"events", encode_all(b.events)},
+                    {"metrics", encode_all(b.metrics)}};
   return json::serialize(root);
 }
 
@@ -281,6 +321,7 @@ result<telemetry_batch> decode_batch(std::string_view text) {
   decode_all(root, "observations", b.observations);
   decode_all(root, "scores", b.scores);
   decode_all(root, "events", b.events);
+  decode_all(root, "metrics", b.metrics);
   return b;
 }
 

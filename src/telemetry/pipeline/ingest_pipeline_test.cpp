@@ -264,6 +264,12 @@ TEST(batch_codec, round_trips_every_record_kind) {
   e.id = "E";
   e.body_json = R"({"x":1})";
   b.events.push_back(e);
+  storage::metric_point_record m;
+  m.name = "http.server.duration";
+  m.type = storage::metric_type::histogram;
+  m.count = 3;
+  m.sum = 1.5;
+  b.metrics.push_back(m);
 
   auto back = decode_batch(encode_batch(b));
   ASSERT_TRUE(back) << back.err().message;
@@ -280,6 +286,9 @@ TEST(batch_codec, round_trips_every_record_kind) {
   EXPECT_TRUE(back->observations[0].streamed);
   EXPECT_EQ(back->scores[0].string_value, "good");
   EXPECT_EQ(back->events[0].body_json, R"({"x":1})");
+  EXPECT_EQ(back->metrics[0].type, storage::metric_type::histogram);
+  EXPECT_EQ(back->metrics[0].count, 3);
+  EXPECT_DOUBLE_EQ(back->metrics[0].sum, 1.5);
   EXPECT_FALSE(decode_batch("[]"));
   EXPECT_FALSE(decode_batch(R"({"brokle_batch":99})"));
 }
