@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 
 #include "core/result.hpp"
@@ -14,6 +15,9 @@
 #include "storage/project_store.hpp"
 #include "storage/session_store.hpp"
 #include "storage/store_health.hpp"
+#include "storage/telemetry_query_store.hpp"
+#include "storage/telemetry_retention.hpp"
+#include "storage/telemetry_writer.hpp"
 #include "storage/user_store.hpp"
 
 namespace brokle::storage {
@@ -31,6 +35,11 @@ struct store_set {
   std::unique_ptr<audit_store> audit;
   std::unique_ptr<generation_store> generations;
   std::unique_ptr<project_provider_store> project_providers;
+  // The telemetry pipeline's writer thread calls this once and owns the result: the writer gets a
+  // connection of its own (SQLite) so its batches never queue behind control-plane writes.
+  std::function<result<std::unique_ptr<telemetry_writer>>()> open_telemetry_writer;
+  std::unique_ptr<telemetry_query_store> telemetry_queries;
+  std::unique_ptr<telemetry_retention> retention;  // telemetry purge and vacuum (admin API)
 
   ~store_set();
   store_set() = default;

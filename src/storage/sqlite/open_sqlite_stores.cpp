@@ -9,6 +9,9 @@
 #include "storage/sqlite/sqlite_project_store.hpp"
 #include "storage/sqlite/sqlite_session_store.hpp"
 #include "storage/sqlite/sqlite_store_health.hpp"
+#include "storage/sqlite/sqlite_telemetry_query_store.hpp"
+#include "storage/sqlite/sqlite_telemetry_retention.hpp"
+#include "storage/sqlite/sqlite_telemetry_writer.hpp"
 #include "storage/sqlite/sqlite_user_store.hpp"
 #include "storage/store_set.hpp"
 
@@ -38,6 +41,13 @@ result<store_set> open_sqlite_stores(const sqlite_options& opts) {
   set.audit = std::make_unique<sqlite::sqlite_audit_store>(shared);
   set.generations = std::make_unique<sqlite::sqlite_generation_store>(shared);
   set.project_providers = std::make_unique<sqlite::sqlite_project_provider_store>(shared);
+  set.open_telemetry_writer = [file]() -> result<std::unique_ptr<telemetry_writer>> {
+    auto w = sqlite::sqlite_telemetry_writer::open(file);
+    if (!w) return w.err();
+    return std::unique_ptr<telemetry_writer>(std::move(*w));
+  };
+  set.telemetry_queries = std::make_unique<sqlite::sqlite_telemetry_query_store>(shared);
+  set.retention = std::make_unique<sqlite::sqlite_telemetry_retention>(shared);
   set.keep_alive = shared;
   return set;
 }

@@ -1,0 +1,12 @@
+DROP TABLE service_edge_rollups;
+DROP TABLE llm_rollups;
+DROP TABLE log_rollups;
+DROP TABLE span_rollups;
+DROP TABLE telemetry_events;
+DROP TABLE scores;
+DROP TABLE observations;
+DROP TABLE llm_traces;
+DROP TABLE logs_fts;
+DROP TABLE logs;
+DROP TABLE trace_summaries;
+DROP TABLE spans;

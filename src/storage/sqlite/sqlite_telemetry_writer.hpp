@@ -1,0 +1,39 @@
+// telemetry_writer on SQLite: the pipeline's one writer thread owns this object and its private
+// connection (WAL, synchronous=NORMAL, a 64 MiB page cache for the trace-summary B-tree). Each
+// batch is one transaction: rows, trace summaries, service-map edges and per-minute rollups commit
+// together. Statements are prepared once. Not thread-safe: one caller at a time.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include "storage/sqlite/sqlite_connection.hpp"
+#include "storage/telemetry_writer.hpp"
+
+namespace brokle::storage::sqlite {
+
+class sqlite_telemetry_writer final : public telemetry_writer {
+ public:
+  // Opens its own connection to an already migrated database file.
+  static result<std::unique_ptr<sqlite_telemetry_writer>> open(const std::filesystem::path& file);
+  ~sqlite_telemetry_writer() override;
+
+  status write(const telemetry_batch& batch) override;
+
+  // Fault injection for tests: the next write fails just before COMMIT (after every row went in).
+  void fail_next_commit_for_tests() noexcept { fail_next_commit_ = true; }
+
+  struct statements;
+
+ private:
+  sqlite_telemetry_writer() = default;
+  status write_spans(const telemetry_batch& batch);
+  status write_logs(const telemetry_batch& batch);
+  status write_llm_records(const telemetry_batch& batch);
+
+  connection c_;
+  std::unique_ptr<statements> st_;
+  bool fail_next_commit_ = false;
+};
+
+}  // namespace brokle::storage::sqlite

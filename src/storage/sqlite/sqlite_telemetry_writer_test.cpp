@@ -1,0 +1,263 @@
+#include "storage/sqlite/sqlite_telemetry_writer.hpp"
+
+#include <gtest/gtest.h>
+
+#include "storage/sqlite/sqlite_telemetry_test_support.hpp"
+
+namespace brokle::storage::sqlite {
+
+namespace {
+
+using sqlite_telemetry_writer_test = sqlite_telemetry_fixture;
+
+telemetry_batch three_span_trace(const std::string& project) {
+  telemetry_batch b;
+  auto t = trace_hex(1);
+  b.spans.push_back(make_span(project, t, span_hex(1), "", "frontend", t0_ns, 50 * ms_ns, span_kind::server));
+  b.spans.push_back(make_span(project, t, span_hex(2), span_hex(1), "frontend", t0_ns + ms_ns, 40 * ms_ns,
+                              span_kind::client));
+  b.spans.push_back(make_span(project, t, span_hex(3), span_hex(2), "checkout", t0_ns + 2 * ms_ns, 30 * ms_ns,
+                              span_kind::server, span_status::error));
+  b.logs.push_back(make_log(project, "01HLOG0000000000000000001", "frontend", t0_ns, "hello world"));
+  return b;
+}
+
+TEST_F(sqlite_telemetry_writer_test, same_batch_twice_stores_everything_once) {
+  auto b = three_span_trace("proj-alpha");
+  b.observations.push_back(make_generation("proj-alpha", "obs1", trace_hex(1), "gpt-4o", t0_ms, 800));
+  b.scores.push_back({"proj-alpha", "score1", trace_hex(1), "", "accuracy", score_data_type::numeric, 0.9});
+  b.events.push_back({"proj-alpha", "ev1", trace_hex(1), "route", "chosen", "{}", t0_ms});
+  b.traces.push_back({"proj-alpha", trace_hex(1), "checkout flow"});
+  write(b);
+  write(b);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM spans"), 3);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM logs"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM observations"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM scores"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM telemetry_events"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM llm_traces"), 1);
+  EXPECT_EQ(count("SELECT span_count FROM trace_summaries"), 3);
+  EXPECT_EQ(count("SELECT error_count FROM trace_summaries"), 1);
+  EXPECT_EQ(count("SELECT SUM(span_count) FROM span_rollups"), 3);
+  EXPECT_EQ(count("SELECT SUM(log_count) FROM log_rollups"), 1);
+  EXPECT_EQ(count("SELECT SUM(calls) FROM llm_rollups"), 1);
+  EXPECT_EQ(count("SELECT SUM(call_count) FROM service_edge_rollups"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM logs_fts WHERE logs_fts MATCH 'hello'"), 1);
+}
+
+TEST_F(sqlite_telemetry_writer_test, a_span_repeated_inside_one_batch_is_stored_once) {
+  telemetry_batch b;
+  auto s = make_span("proj-alpha", trace_hex(7), span_hex(9), "", "api", t0_ns, ms_ns);
+  b.spans = {s, s};
+  write(b);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM spans"), 1);
+  EXPECT_EQ(count("SELECT span_count FROM trace_summaries"), 1);
+}
+
+TEST_F(sqlite_telemetry_writer_test, non_hex_span_ids_dedupe_exactly) {
+  telemetry_batch b;
+  auto t = std::string("sdk-trace-1");
+  b.spans.push_back(make_span("proj-alpha", t, "step-a", "", "sdk", t0_ns, ms_ns));
+  b.spans.push_back(make_span("proj-alpha", t, "step-b", "step-a", "sdk", t0_ns, ms_ns));
+  write(b);
+  telemetry_batch again;
+  again.spans.push_back(make_span("proj-alpha", t, "step-b", "step-a", "sdk", t0_ns, ms_ns));
+  again.spans.push_back(make_span("proj-alpha", t, "step-c", "step-a", "sdk", t0_ns, ms_ns));
+  write(again);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM spans"), 3);
+  EXPECT_EQ(count("SELECT span_count FROM trace_summaries"), 3);
+}
+
+TEST_F(sqlite_telemetry_writer_test, same_span_id_in_two_projects_is_two_spans) {
+  telemetry_batch b;
+  b.spans.push_back(make_span("proj-alpha", trace_hex(1), span_hex(1), "", "api", t0_ns, ms_ns));
+  b.spans.push_back(make_span("proj-beta", trace_hex(1), span_hex(1), "", "api", t0_ns, ms_ns));
+  write(b);
+  write(b);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM spans"), 2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM trace_summaries"), 2);
+}
+
+TEST_F(sqlite_telemetry_writer_test, summary_follows_spans_arriving_child_first_in_separate_batches) {
+  auto t = trace_hex(2);
+  telemetry_batch child;
+  child.spans.push_back(make_span("proj-alpha", t, span_hex(2), span_hex(1), "db", t0_ns + 5 * ms_ns, 10 * ms_ns));
+  write(child);
+  EXPECT_EQ(count("SELECT root_span_id = '' FROM trace_summaries"), 1);
+  EXPECT_EQ(count("SELECT duration_ns FROM trace_summaries"), 10 * ms_ns);
+  telemetry_batch root;
+  root.spans.push_back(make_span("proj-alpha", t, span_hex(1), "", "api", t0_ns, 100 * ms_ns));
+  write(root);
+  auto d = queries->get_trace(alpha, t);
+  ASSERT_TRUE(d) << d.err().message;
+  EXPECT_EQ(d->summary.root_span_id, span_hex(1));
+  EXPECT_EQ(d->summary.root_service, "api");
+  EXPECT_EQ(d->summary.start_ns, t0_ns);
+  EXPECT_EQ(d->summary.duration_ns, 100 * ms_ns);
+  EXPECT_EQ(d->summary.span_count, 2);
+  EXPECT_EQ(d->summary.services, (std::vector<std::string>{"db", "api"}));
+  EXPECT_EQ(count("SELECT SUM(root_count) FROM span_rollups"), 1);
+}
+
+TEST_F(sqlite_telemetry_writer_test, trace_records_merge_set_fields_and_keep_the_rest) {
+  telemetry_batch first;
+  trace_record t{"proj-alpha", "tr1", "first name", "user-1"};
+  t.tags = {"a", "b"};
+  t.timestamp_ms = t0_ms;
+  first.traces.push_back(t);
+  write(first);
+  telemetry_batch second;
+  trace_record update{"proj-alpha", "tr1"};
+  update.output_json = R"({"answer":42})";
+  update.is_public = true;
+  second.traces.push_back(update);
+  write(second);
+  auto d = queries->get_trace(alpha, "tr1");
+  ASSERT_TRUE(d) << d.err().message;
+  ASSERT_TRUE(d->llm_trace);
+  EXPECT_EQ(d->llm_trace->name, "first name");
+  EXPECT_EQ(d->llm_trace->user_id, "user-1");
+  EXPECT_EQ(d->llm_trace->output_json, R"({"answer":42})");
+  EXPECT_EQ(d->llm_trace->tags, (std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(d->llm_trace->is_public);
+  EXPECT_EQ(d->llm_trace->timestamp_ms, t0_ms);
+}
+
+TEST_F(sqlite_telemetry_writer_test, observation_merge_replaces_its_rollup_contribution) {
+  // Created open (no end, no tokens), then completed: one call with the final numbers.
+  telemetry_batch open;
+  auto o = make_generation("proj-alpha", "gen1", "tr1", "gpt-4o", t0_ms, 0);
+  o.end_time_ms = 0;
+  o.input_tokens = 0;
+  o.output_tokens = 0;
+  o.cost_usd = 0;
+  open.observations.push_back(o);
+  write(open);
+  EXPECT_EQ(count("SELECT SUM(calls) FROM llm_rollups"), 1);
+  EXPECT_EQ(count("SELECT SUM(latency_count) FROM llm_rollups"), 0);
+
+  telemetry_batch done;
+  observation_record completion;
+  completion.project_id = "proj-alpha";
+  completion.id = "gen1";
+  completion.end_time_ms = t0_ms + 1500;
+  completion.completion_start_time_ms = t0_ms + 300;
+  completion.output_tokens = 77;
+  completion.input_tokens = 10;
+  completion.cost_usd = 0.25;
+  done.observations.push_back(completion);
+  write(done);
+  write(done);  // a replay changes nothing
+  EXPECT_EQ(count("SELECT SUM(calls) FROM llm_rollups"), 1);
+  EXPECT_EQ(count("SELECT SUM(output_tokens) FROM llm_rollups"), 77);
+  EXPECT_EQ(count("SELECT SUM(latency_sum_ms) FROM llm_rollups"), 1500);
+  EXPECT_EQ(count("SELECT SUM(ttft_sum_ms) FROM llm_rollups"), 300);
+  auto obs = queries->list_observations(alpha, {all, "tr1"});
+  ASSERT_TRUE(obs) << obs.err().message;
+  ASSERT_EQ(obs->items.size(), 1u);
+  EXPECT_EQ(obs->items[0].model, "gpt-4o");
+  EXPECT_EQ(obs->items[0].type, observation_type::generation);
+  EXPECT_EQ(obs->items[0].output_tokens, 77);
+}
+
+TEST_F(sqlite_telemetry_writer_test, observation_moving_to_another_model_moves_its_rollup) {
+  telemetry_batch b;
+  b.observations.push_back(make_generation("proj-alpha", "gen1", "tr1", "gpt-4o", t0_ms, 100));
+  write(b);
+  telemetry_batch fix;
+  observation_record o;
+  o.project_id = "proj-alpha";
+  o.id = "gen1";
+  o.model = "gpt-4o-mini";
+  fix.observations.push_back(o);
+  write(fix);
+  EXPECT_EQ(count("SELECT SUM(calls) FROM llm_rollups WHERE model = 'gpt-4o'"), 0);
+  EXPECT_EQ(count("SELECT SUM(calls) FROM llm_rollups WHERE model = 'gpt-4o-mini'"), 1);
+}
+
+TEST_F(sqlite_telemetry_writer_test, a_constraint_violation_anywhere_writes_nothing) {
+  auto b = three_span_trace("proj-alpha");
+  b.observations.push_back(make_generation("proj-alpha", "obs1", trace_hex(1), "gpt-4o", t0_ms, 800));
+  b.scores.push_back({"proj-alpha", "", trace_hex(1), "", "bad: empty id"});
+  auto st = writer->write(b);
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.err().code, errc::conflict);
+  for (const char* table : {"spans", "trace_summaries", "logs", "observations", "scores", "span_rollups",
+                            "log_rollups", "llm_rollups", "service_edge_rollups"}) {
+    EXPECT_EQ(count(std::string("SELECT COUNT(*) FROM ") + table), 0) << table;
+  }
+  EXPECT_EQ(count("SELECT COUNT(*) FROM logs_fts WHERE logs_fts MATCH 'hello'"), 0);
+  // The writer is still usable and the good rows go in on their own.
+  b.scores.clear();
+  write(b);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM spans"), 3);
+}
+
+TEST_F(sqlite_telemetry_writer_test, a_failure_before_commit_writes_nothing_and_state_survives) {
+  auto b = three_span_trace("proj-alpha");
+  write(b);
+  telemetry_batch more;
+  more.spans.push_back(make_span("proj-alpha", trace_hex(1), span_hex(4), span_hex(1), "frontend", t0_ns, ms_ns));
+  more.logs.push_back(make_log("proj-alpha", "01HLOG0000000000000000002", "frontend", t0_ns, "second"));
+  writer->fail_next_commit_for_tests();
+  ASSERT_FALSE(writer->write(more));
+  EXPECT_EQ(count("SELECT span_count FROM trace_summaries"), 3);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM spans"), 3);
+  EXPECT_EQ(count("SELECT SUM(span_count) FROM span_rollups"), 3);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM logs"), 1);
+  write(more);  // the retry succeeds and counts once
+  EXPECT_EQ(count("SELECT span_count FROM trace_summaries"), 4);
+  EXPECT_EQ(count("SELECT SUM(span_count) FROM span_rollups"), 4);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM logs"), 2);
+}
+
+TEST_F(sqlite_telemetry_writer_test, service_edge_completes_across_batches_in_either_order) {
+  // Server half first, client half two minutes later in another batch.
+  auto t1 = trace_hex(11);
+  telemetry_batch server_first;
+  server_first.spans.push_back(make_span("proj-alpha", t1, span_hex(2), span_hex(1), "payments", t0_ns + ms_ns,
+                                         20 * ms_ns, span_kind::server, span_status::error));
+  write(server_first);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM service_edge_rollups"), 0);
+  telemetry_batch client_later;
+  client_later.spans.push_back(make_span("proj-alpha", t1, span_hex(1), "", "checkout", t0_ns, 30 * ms_ns,
+                                         span_kind::client));
+  write(client_later);
+
+  // Client first; two consumers of one producer arrive later.
+  auto t2 = trace_hex(12);
+  telemetry_batch producer;
+  producer.spans.push_back(make_span("proj-alpha", t2, span_hex(1), "", "checkout", t0_ns, 10 * ms_ns,
+                                     span_kind::producer));
+  write(producer);
+  telemetry_batch consumers;
+  consumers.spans.push_back(make_span("proj-alpha", t2, span_hex(2), span_hex(1), "mailer", t0_ns + 5 * minute_ns,
+                                      ms_ns, span_kind::consumer));
+  consumers.spans.push_back(make_span("proj-alpha", t2, span_hex(3), span_hex(1), "ledger", t0_ns + 5 * minute_ns,
+                                      ms_ns, span_kind::consumer));
+  // An internal child does not make an edge.
+  consumers.spans.push_back(make_span("proj-alpha", t2, span_hex(4), span_hex(1), "audit", t0_ns, ms_ns));
+  write(consumers);
+  write(consumers);  // replayed: no double count
+
+  auto map = queries->get_service_map(alpha, {all});
+  ASSERT_TRUE(map) << map.err().message;
+  ASSERT_EQ(map->edges.size(), 3u);
+  EXPECT_EQ(map->edges[0].client_service, "checkout");
+  EXPECT_EQ(map->edges[0].server_service, "ledger");
+  EXPECT_EQ(map->edges[1].server_service, "mailer");
+  EXPECT_EQ(map->edges[2].server_service, "payments");
+  EXPECT_EQ(map->edges[2].call_count, 1);
+  EXPECT_EQ(map->edges[2].error_count, 1);
+  EXPECT_EQ(map->edges[2].avg_duration_ns, 30 * ms_ns);
+  EXPECT_EQ(map->nodes.size(), 5u);
+}
+
+TEST_F(sqlite_telemetry_writer_test, empty_batch_is_a_no_op) {
+  EXPECT_TRUE(writer->write({}));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM spans"), 0);
+}
+
+}  // namespace
+
+}  // namespace brokle::storage::sqlite

@@ -1,0 +1,51 @@
+// The per-trace state the SQLite telemetry writer keeps in trace_summaries, in its stored form:
+// - span_refs: which spans the trace already has (the dedupe set) and where they are (spans.seq),
+//   as packed 16-byte entries, so dedupe and trace lookups cost one random-key B-tree access per
+//   trace and batch instead of one per span;
+// - pending_edges: client/producer spans (kept for later children) and server/consumer spans whose
+//   parent has not arrived yet, so a service-map edge completes whichever half comes second.
+// Internal to storage/sqlite.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace brokle::storage::sqlite {
+
+struct span_ref {
+  uint64_t key = 0;  // span_key(span_id).value
+  int64_t seq = 0;   // spans.seq
+};
+
+struct span_key {
+  uint64_t value = 0;
+  bool exact = false;  // the span id is 16 lower-case hex and `value` is its bytes; else a hash
+};
+
+// The 64-bit key of a span id: its bytes for canonical OTLP ids, a FNV-1a hash for any other
+// string (then equal keys must be confirmed against the stored span id).
+span_key span_key_of(std::string_view span_id) noexcept;
+
+std::string encode_span_refs(const std::vector<span_ref>& refs);
+// Ignores a trailing partial entry (a corrupt blob loses at most that entry, never the batch).
+std::vector<span_ref> decode_span_refs(std::string_view blob);
+
+struct edge_half {
+  std::string span_id;
+  std::string parent_span_id;
+  std::string service;
+  int kind = 0;  // span_kind as int
+  int64_t start_ns = 0;
+  int64_t duration_ns = 0;
+  bool error = false;
+};
+
+// Bound on halves kept per trace; past it the oldest are dropped (their edges are not counted).
+inline constexpr size_t max_pending_edge_halves = 512;
+
+std::string encode_edge_halves(const std::vector<edge_half>& halves);
+std::vector<edge_half> decode_edge_halves(std::string_view blob);
+
+}  // namespace brokle::storage::sqlite
