@@ -15,6 +15,10 @@
 #include "gateway/model_catalog.hpp"
 #include "gateway/project_provider_service.hpp"
 #include "api/provider_routes.hpp"
+#include "api/langfuse_routes.hpp"
+#include "api/otlp_routes.hpp"
+#include "api/sdk_telemetry_routes.hpp"
+#include "app/telemetry_module.hpp"
 #include "net/upstream_client.hpp"
 #include "app/identity_module.hpp"
 #include "app/process_metrics.hpp"
@@ -121,6 +125,26 @@ int serve(const resolved_config& rc) {
   net::blocking_pool blocking(cfg.blocking_threads, cfg.blocking_queue, "blocking");
   register_pool_metrics(registry, blocking);
 
+  auto telemetry_started = start_telemetry_module(cfg, *stores, prices, registry);
+  if (!telemetry_started) {
+    log::error("cannot start the telemetry pipeline", {{"error", telemetry_started.err().message}});
+    log::shutdown();
+    return 1;
+  }
+  auto& tm = **telemetry_started;
+  std::optional<project_scope> otlp_default_project;
+  if (!cfg.otlp_default_project.empty()) {
+    auto scope = id.policy->configured_project_scope(cfg.otlp_default_project);
+    if (!scope) {
+      log::error("otlp.default_project names no project", {{"project_id", cfg.otlp_default_project}});
+      log::shutdown();
+      return 1;
+    }
+    otlp_default_project = *scope;
+    log::warn("OTLP accepts requests without an API key into the default project; expose it only on a private network",
+              {{"project_id", cfg.otlp_default_project}});
+  }
+
   auto started_at = std::chrono::steady_clock::now();
   net::io_runtime runtime(cfg.io_threads);
   net::router routes;
@@ -168,6 +192,27 @@ int serve(const resolved_config& rc) {
   api::add_gateway_routes(routes, gateway_routes);
   api::provider_api provider_routes{identity_routes.http, provider_service};
   api::add_provider_routes(routes, provider_routes);
+
+  api::otlp_api otlp_routes{identity_routes.http, *tm.ingest, otlp_default_project, cfg.otlp_max_decompressed};
+  api::add_otlp_routes(routes, otlp_routes, /*with_traces=*/false);  // /v1/traces below: SDK JSON or OTLP
+  auto& trace_store = *stores->telemetry_queries;
+  (void)trace_store;
+  api::sdk_telemetry_api sdk_routes{identity_routes.http, *tm.ingest, {}, {}};
+  auto& retention_store = *stores->retention;
+  sdk_routes.delete_trace = [&retention_store](const project_scope& scope, const std::string& trace_id) {
+    return retention_store.delete_trace(scope, trace_id);
+  };
+  sdk_routes.otlp_traces = [&otlp_routes](net::request_context& ctx) {
+    return api::otlp_export(ctx, otlp_routes, telemetry::otlp::signal::traces);
+  };
+  api::add_sdk_telemetry_routes(routes, sdk_routes);
+  api::langfuse_api langfuse_routes{identity_routes.http, *tm.ingest, {}};
+  langfuse_routes.otlp_traces = [&otlp_routes](net::request_context& ctx, const project_scope& scope) {
+    return api::otlp_export(ctx, otlp_routes, telemetry::otlp::signal::traces, scope);
+  };
+  api::add_langfuse_routes(routes, langfuse_routes);
+  net::router otlp_http_routes;
+  api::add_otlp_routes(otlp_http_routes, otlp_routes, /*with_traces=*/true);
   registry.add_callback("brokle_project_providers", "Project-level providers loaded for routing.",
                         metrics::family_type::gauge, {}, [&directory](auto& out) {
                           out.push_back({{}, static_cast<double>(directory.project_providers())});
@@ -186,6 +231,22 @@ int serve(const resolved_config& rc) {
     log::shutdown();
     return 1;
   }
+  std::unique_ptr<net::http_server> otlp_http;
+  uint16_t otlp_http_port = 0;
+  if (cfg.otlp_enabled) {
+    auto opts = cfg.http;
+    opts.port = cfg.otlp_http_port;
+    opts.access_log = false;  // exporters send steadily; the request metrics still count them
+    opts.body_limit = std::max(opts.body_limit, cfg.otlp_max_decompressed);
+    otlp_http = std::make_unique<net::http_server>("otlp_http", opts, otlp_http_routes, runtime, registry);
+    auto p = otlp_http->listen();
+    if (!p) {
+      log::error("cannot start the OTLP/HTTP listener", {{"error", p.err().message}});
+      log::shutdown();
+      return 1;
+    }
+    otlp_http_port = *p;
+  }
   runtime.start();
   health.start();
 
@@ -193,9 +254,12 @@ int serve(const resolved_config& rc) {
   log::info("gateway", {{"providers", std::to_string(catalog.providers().size())},
                         {"models", std::to_string(catalog.models().size())}});
   log::info("listening", {{"listener", "http"}, {"address", cfg.http.bind_address}, {"port", std::to_string(*port)}});
+  std::string otlp_line;
+  if (otlp_http) otlp_line += "  otlp/http   http://" + host + ":" + std::to_string(otlp_http_port) + "  (/v1/traces, /v1/logs, /v1/metrics)\n";
   std::printf(
       "brokle %s is running\n"
       "  http        http://%s:%u  (health /health, readiness /health/db, metrics /metrics)\n"
+      "%s"
       "  store       %s (%s)\n"
       "  io threads  %zu\n"
       "First steps:\n"
@@ -204,7 +268,7 @@ int serve(const resolved_config& rc) {
       "  or from the shell   brokle user create --email you@example.com --password-stdin --admin\n"
       "                      brokle project create --name my-app   then   brokle key create --project my-app\n"
       "Press Ctrl-C to stop.\n",
-      build::version, host.c_str(), static_cast<unsigned>(*port), stores->location.c_str(), stores->backend.c_str(),
+      build::version, host.c_str(), static_cast<unsigned>(*port), otlp_line.c_str(), stores->location.c_str(), stores->backend.c_str(),
       runtime.size(), host.c_str(), static_cast<unsigned>(*port));
   std::fflush(stdout);
 
@@ -217,13 +281,16 @@ int serve(const resolved_config& rc) {
   // pipelines and stop the threads they use.
   auto deadline = std::chrono::steady_clock::now() + cfg.shutdown_timeout;
   http->begin_shutdown();
+  if (otlp_http) otlp_http->begin_shutdown();
   health.stop();
   bool drained = http->wait_drained(deadline);
+  if (otlp_http) drained = otlp_http->wait_drained(deadline) && drained;
   if (!drained)
     log::warn("shutdown deadline passed with connections open",
               {{"connections", std::to_string(http->active_connections())}});
   runtime.stop();
   blocking.stop();
+  tm.stop();        // writes every queued telemetry row (acknowledged requests are already durable)
   recorder.stop();  // writes every queued call record
   directory.stop();
   id.keys->stop();

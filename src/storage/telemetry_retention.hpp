@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "core/result.hpp"
 #include "core/tenant_scope.hpp"
@@ -38,6 +39,10 @@ class telemetry_retention {
   // Checkpoints the WAL and rebuilds the file (a full VACUUM: it holds the write lock for its whole
   // run, seconds per GB; schedule it, do not put it on a request path).
   virtual status vacuum() = 0;
+  // Deletes one trace: its spans and summary, the LLM trace of that id, its observations and
+  // scores (the SDK's DELETE /v1/traces/{id}). Rollups keep their counts. not_found when the
+  // project has none of these.
+  virtual status delete_trace(const project_scope& s, const std::string& trace_id) = 0;
 };
 
 }  // namespace brokle::storage

@@ -17,6 +17,7 @@ class sqlite_telemetry_retention final : public telemetry_retention {
   result<purge_counts> purge_project_older_than(const project_scope& s, int64_t cutoff_ms) override;
   result<purge_counts> purge_all_older_than(int64_t cutoff_ms, int64_t now_ms) override;
   status vacuum() override;
+  status delete_trace(const project_scope& s, const std::string& trace_id) override;  // trace_delete.cpp
 
  private:
   status purge_project(const std::string& project_id, int64_t cutoff_ms, purge_counts& counts);

@@ -1,0 +1,98 @@
+#include "app/telemetry_module.hpp"
+
+#include "core/log.hpp"
+#include "core/metrics.hpp"
+#include "telemetry/genai/genai_span.hpp"
+
+namespace brokle::app {
+
+retention_job::retention_job(storage::telemetry_retention& retention, int days, std::chrono::milliseconds every)
+    : retention_(retention), days_(days), every_(every) {}
+
+retention_job::~retention_job() { stop(); }
+
+void retention_job::start() {
+  if (days_ <= 0) return;  // keep everything
+  thread_ = std::thread([this] { loop(); });
+}
+
+void retention_job::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void retention_job::loop() {
+  std::unique_lock lock(mu_);
+  // First run shortly after start-up, then every interval.
+  auto next = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!cv_.wait_until(lock, next, [&] { return stopping_; })) {
+    lock.unlock();
+    auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+    auto cutoff = now_ms - static_cast<int64_t>(days_) * 86'400'000;
+    auto r = retention_.purge_all_older_than(cutoff, now_ms);
+    if (!r) {
+      log::warn("retention purge failed", {{"error", r.err().message}});
+    } else if (r->spans + r->logs + r->observations + r->generations + r->sessions > 0) {
+      log::info("retention purge", {{"days", std::to_string(days_)},
+                                    {"spans", std::to_string(r->spans)},
+                                    {"logs", std::to_string(r->logs)},
+                                    {"observations", std::to_string(r->observations)},
+                                    {"generations", std::to_string(r->generations)},
+                                    {"sessions", std::to_string(r->sessions)}});
+    }
+    lock.lock();
+    next = std::chrono::steady_clock::now() + every_;
+  }
+}
+
+void telemetry_module::stop() {
+  if (retention) retention->stop();
+  if (pipeline) pipeline->stop();
+}
+
+result<std::unique_ptr<telemetry_module>> start_telemetry_module(const config& cfg, storage::store_set& stores,
+                                                                 const gateway::price_table& prices,
+                                                                 metrics::registry& registry) {
+  auto m = std::make_unique<telemetry_module>();
+  auto writer = stores.open_telemetry_writer();
+  if (!writer) return writer.err();
+  m->writer = std::move(*writer);
+
+  telemetry::pipeline_options opts;
+  opts.max_queued_rows = cfg.telemetry_queue_rows;
+  opts.batch_rows = cfg.telemetry_batch_rows;
+  opts.linger = cfg.telemetry_flush_interval;
+  opts.dlq_dir = cfg.data_dir / "dlq";
+  opts.dlq_max_bytes = cfg.telemetry_dlq_max_bytes;
+  opts.dlq_replay_interval = cfg.telemetry_dlq_replay_interval;
+  m->pipeline = std::make_unique<telemetry::ingest_pipeline>(*m->writer, opts);
+  m->pipeline->register_metrics(registry);
+  if (auto s = m->pipeline->start(); !s) return s.err();
+  if (m->pipeline->dead_letters().files() > 0)
+    log::warn("replaying the telemetry dead-letter queue",
+              {{"batches", std::to_string(m->pipeline->dead_letters().files())}});
+
+  telemetry::ingest_filters filters;
+  filters.min_log_severity = cfg.telemetry_min_log_severity;
+  filters.allowed_services.insert(cfg.telemetry_allowed_services.begin(), cfg.telemetry_allowed_services.end());
+  filters.excluded_services.insert(cfg.telemetry_excluded_services.begin(), cfg.telemetry_excluded_services.end());
+  auto price = [&prices](const storage::observation_record& o) {
+    return prices.cost(o.model, gateway::token_usage{o.input_tokens, o.output_tokens, o.cached_input_tokens,
+                                                     o.reasoning_tokens});
+  };
+  auto derive = [](const storage::span_record& s) { return telemetry::genai::observation_from_span(s); };
+  m->ingest = std::make_unique<telemetry::ingest_service>(*m->pipeline, std::move(filters), price, derive);
+
+  m->retention = std::make_unique<retention_job>(*stores.retention, cfg.telemetry_retention_days,
+                                                 cfg.telemetry_purge_interval);
+  m->retention->start();
+  return m;
+}
+
+}  // namespace brokle::app
