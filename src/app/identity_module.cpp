@@ -36,7 +36,7 @@ result<std::unique_ptr<identity_module>> make_identity_module(const config& cfg,
       std::chrono::duration_cast<std::chrono::seconds>(cfg.access_token_ttl));
   std::string pepper = derive(*key, 2, "broklkey");
   m->audit = std::make_unique<identity::audit_trail>(*stores.audit, m->clock);
-  m->policy = std::make_unique<identity::access_policy>(*stores.organizations, *stores.projects);
+  m->policy = std::make_unique<identity::access_policy>(*stores.organizations, *stores.projects, *stores.users);
   m->keys = std::make_unique<identity::api_key_index>(
       *stores.projects, [pepper](std::string_view k) { return identity::hash_api_key(k, pepper); }, m->clock);
   if (auto st = m->keys->refresh(); !st) return make_error(st.err().code, "loading API keys: " + st.err().message);

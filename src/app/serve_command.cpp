@@ -18,6 +18,7 @@
 #include "api/langfuse_routes.hpp"
 #include "api/otlp_routes.hpp"
 #include "api/sdk_telemetry_routes.hpp"
+#include "api/telemetry_query_routes.hpp"
 #include "app/telemetry_module.hpp"
 #include "net/upstream_client.hpp"
 #include "app/identity_module.hpp"
@@ -195,8 +196,9 @@ int serve(const resolved_config& rc) {
 
   api::otlp_api otlp_routes{identity_routes.http, *tm.ingest, otlp_default_project, cfg.otlp_max_decompressed};
   api::add_otlp_routes(routes, otlp_routes, /*with_traces=*/false);  // /v1/traces below: SDK JSON or OTLP
-  auto& trace_store = *stores->telemetry_queries;
-  (void)trace_store;
+  telemetry::telemetry_reader telemetry_reader(*id.policy, *stores->telemetry_queries, *stores->retention);
+  api::telemetry_query_api query_routes{identity_routes.http, telemetry_reader};
+  api::add_telemetry_query_routes(routes, query_routes);
   api::sdk_telemetry_api sdk_routes{identity_routes.http, *tm.ingest, {}, {}};
   auto& retention_store = *stores->retention;
   sdk_routes.delete_trace = [&retention_store](const project_scope& scope, const std::string& trace_id) {

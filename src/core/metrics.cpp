@@ -1,5 +1,7 @@
 #include "core/metrics.hpp"
 
+#include <stdexcept>
+
 #include <algorithm>
 #include <cmath>
 
@@ -159,44 +161,43 @@ struct callback_family final : registry::family_base {
 };
 }  // namespace
 
-family<counter>& registry::add_counter(std::string name, std::string help, std::vector<std::string> labels) {
-  auto f = std::unique_ptr<family<counter>>(
-      new family<counter>(*this, [] { return std::make_unique<counter>(); }, default_max_series));
+template <class Metric>
+family<Metric>& registry::add_family(std::string name, std::string help, family_type type,
+                                     std::vector<std::string> labels, std::function<std::unique_ptr<Metric>()> make) {
+  std::lock_guard lock(mu_);
+  // Registering a family twice (two listeners of the same server class) returns the first one, so
+  // the exposition has one HELP/TYPE per name; a clash of type or labels is a programming error.
+  for (auto& existing : families_) {
+    if (existing->name != name) continue;
+    auto* same = dynamic_cast<family<Metric>*>(existing.get());
+    if (!same || existing->type != type || existing->labels != labels)
+      throw std::logic_error("metric family " + name + " registered twice with different types or labels");
+    return *same;
+  }
+  auto f = std::unique_ptr<family<Metric>>(new family<Metric>(*this, std::move(make), default_max_series));
   f->name = std::move(name);
   f->help = std::move(help);
-  f->type = family_type::counter;
+  f->type = type;
   f->labels = std::move(labels);
   auto& ref = *f;
-  std::lock_guard lock(mu_);
   families_.push_back(std::move(f));
   return ref;
 }
 
+family<counter>& registry::add_counter(std::string name, std::string help, std::vector<std::string> labels) {
+  return add_family<counter>(std::move(name), std::move(help), family_type::counter, std::move(labels),
+                             [] { return std::make_unique<counter>(); });
+}
+
 family<gauge>& registry::add_gauge(std::string name, std::string help, std::vector<std::string> labels) {
-  auto f = std::unique_ptr<family<gauge>>(
-      new family<gauge>(*this, [] { return std::make_unique<gauge>(); }, default_max_series));
-  f->name = std::move(name);
-  f->help = std::move(help);
-  f->type = family_type::gauge;
-  f->labels = std::move(labels);
-  auto& ref = *f;
-  std::lock_guard lock(mu_);
-  families_.push_back(std::move(f));
-  return ref;
+  return add_family<gauge>(std::move(name), std::move(help), family_type::gauge, std::move(labels),
+                           [] { return std::make_unique<gauge>(); });
 }
 
 family<histogram>& registry::add_histogram(std::string name, std::string help, std::vector<std::string> labels,
                                            std::vector<double> bounds) {
-  auto f = std::unique_ptr<family<histogram>>(new family<histogram>(
-      *this, [bounds] { return std::make_unique<histogram>(bounds); }, default_max_series));
-  f->name = std::move(name);
-  f->help = std::move(help);
-  f->type = family_type::histogram;
-  f->labels = std::move(labels);
-  auto& ref = *f;
-  std::lock_guard lock(mu_);
-  families_.push_back(std::move(f));
-  return ref;
+  return add_family<histogram>(std::move(name), std::move(help), family_type::histogram, std::move(labels),
+                               [bounds] { return std::make_unique<histogram>(bounds); });
 }
 
 void registry::add_callback(std::string name, std::string help, family_type type, std::vector<std::string> labels,

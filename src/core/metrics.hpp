@@ -88,6 +88,9 @@ class registry {
   struct family_base;
 
  private:
+  template <class Metric>
+  family<Metric>& add_family(std::string name, std::string help, family_type type, std::vector<std::string> labels,
+                             std::function<std::unique_ptr<Metric>()> make);
   mutable std::mutex mu_;
   std::vector<std::unique_ptr<family_base>> families_;
   counter series_dropped_;

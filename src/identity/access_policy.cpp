@@ -48,4 +48,11 @@ result<project_scope> access_policy::configured_project_scope(std::string_view p
   return project_scope(std::move(*org), std::string(project_id));
 }
 
+status access_policy::require_instance_admin(std::string_view user_id) {
+  auto u = users_.find_by_id(user_id);
+  if (!u) return u.err();
+  if (!*u || !(*u)->is_admin) return make_error(errc::permission_denied, "instance administrators only");
+  return ok_v;
+}
+
 }  // namespace brokle::identity

@@ -10,13 +10,14 @@
 #include "identity/permissions.hpp"
 #include "storage/organization_store.hpp"
 #include "storage/project_store.hpp"
+#include "storage/user_store.hpp"
 
 namespace brokle::identity {
 
 class access_policy {
  public:
-  access_policy(storage::organization_store& orgs, storage::project_store& projects)
-      : orgs_(orgs), projects_(projects) {}
+  access_policy(storage::organization_store& orgs, storage::project_store& projects, storage::user_store& users)
+      : orgs_(orgs), projects_(projects), users_(users) {}
 
   result<org_scope> authorize_org(std::string_view user_id, std::string_view org_id, permission p);
   result<project_scope> authorize_project(std::string_view user_id, std::string_view project_id, permission p);
@@ -31,10 +32,14 @@ class access_policy {
   // A project the operator named in the configuration (e.g. otlp.default_project): not_found when
   // it does not exist. Never call it with an id taken from a request.
   result<project_scope> configured_project_scope(std::string_view project_id);
+  // Instance-wide operations (purging every project's telemetry, vacuum): instance administrators
+  // only (users created with --admin). permission_denied otherwise.
+  status require_instance_admin(std::string_view user_id);
 
  private:
   storage::organization_store& orgs_;
   storage::project_store& projects_;
+  storage::user_store& users_;
 };
 
 }  // namespace brokle::identity

@@ -90,18 +90,25 @@ brokle_process::brokle_process(std::map<std::string, std::string> env, std::vect
   env.emplace("BROKLE_HTTP_ADDRESS", "127.0.0.1");
   env.emplace("BROKLE_DATA_DIR", (data_dir_.path() / "data").string());
   env.emplace("BROKLE_HTTP_THREADS", "2");
+  env.emplace("BROKLE_OTLP_HTTP_PORT", "0");
+  env.emplace("BROKLE_OTLP_GRPC_PORT", "0");
   out_file_ = data_dir_.path() / "stdout.log";
   err_file_ = data_dir_.path() / "stderr.log";
   std::vector<std::string> args = {"serve"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   pid_ = spawn(args, env, out_file_, err_file_, {}, data_dir_.path());
-  static const std::regex port_re(R"(http\s+http://[^:]+:(\d+))");
+  static const std::regex port_re(R"((?:^|\n)\s+http\s+http://[^:]+:(\d+))");
+  static const std::regex otlp_http_re(R"(otlp/http\s+http://[^:]+:(\d+))");
+  static const std::regex otlp_grpc_re(R"(otlp/grpc\s+[^\s:]+:(\d+))");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
     std::smatch m;
     std::string out = slurp(out_file_);
-    if (std::regex_search(out, m, port_re)) {
+    // The banner is written in one piece, ending with the Ctrl-C hint.
+    if (out.find("Ctrl-C") != std::string::npos && std::regex_search(out, m, port_re)) {
       port_ = static_cast<uint16_t>(std::stoi(m[1]));
+      if (std::regex_search(out, m, otlp_http_re)) otlp_http_port_ = static_cast<uint16_t>(std::stoi(m[1]));
+      if (std::regex_search(out, m, otlp_grpc_re)) otlp_grpc_port_ = static_cast<uint16_t>(std::stoi(m[1]));
       return;
     }
     int st = 0;

@@ -41,6 +41,8 @@ class brokle_process {
   ~brokle_process();
 
   uint16_t port() const { return port_; }
+  uint16_t otlp_http_port() const { return otlp_http_port_; }  // 0 when the listener is off
+  uint16_t otlp_grpc_port() const { return otlp_grpc_port_; }
   const std::filesystem::path& data_dir() const { return data_dir_.path(); }
   pid_t pid() const { return pid_; }
   bool running();
@@ -53,6 +55,8 @@ class brokle_process {
   temp_dir data_dir_;
   pid_t pid_ = -1;
   uint16_t port_ = 0;
+  uint16_t otlp_http_port_ = 0;
+  uint16_t otlp_grpc_port_ = 0;
   std::filesystem::path out_file_, err_file_;
   int exit_code_ = -1;
 };
