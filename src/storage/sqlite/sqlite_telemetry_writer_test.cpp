@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "storage/sqlite/sqlite_telemetry_test_support.hpp"
+#include "storage/store_set.hpp"
 
 namespace brokle::storage::sqlite {
 
@@ -261,3 +262,33 @@ TEST_F(sqlite_telemetry_writer_test, empty_batch_is_a_no_op) {
 }  // namespace
 
 }  // namespace brokle::storage::sqlite
+
+namespace brokle::storage {
+
+namespace {
+
+TEST(sqlite_telemetry_store_set, writer_factory_and_queries_share_one_file) {
+  auto dir = std::filesystem::temp_directory_path() / ("brokle-telemetry-set-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  {
+    auto set = open_sqlite_stores({dir, 2});
+    ASSERT_TRUE(set) << set.err().message;
+    ASSERT_TRUE(migration_runner(*set->migrations, embedded_migration_files()).up());
+    ASSERT_TRUE(set->open_telemetry_writer && set->telemetry_queries && set->retention);
+    auto w = set->open_telemetry_writer();
+    ASSERT_TRUE(w) << w.err().message;
+    telemetry_batch b;
+    b.spans.push_back(sqlite::make_span("proj-alpha", sqlite::trace_hex(1), sqlite::span_hex(1), "", "api",
+                                        sqlite::t0_ns, sqlite::ms_ns));
+    ASSERT_TRUE((*w)->write(b));
+    auto scope = scope_factory_for_tests::project("org1", "proj-alpha");
+    auto d = set->telemetry_queries->get_trace(scope, sqlite::trace_hex(1));
+    ASSERT_TRUE(d) << d.err().message;
+    EXPECT_EQ(d->spans.size(), 1u);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+
+}  // namespace brokle::storage
