@@ -298,6 +298,7 @@ asio::awaitable<http_response> scores(request_context& ctx, telemetry_query_api&
 boost::json::object purge_view(const st::purge_counts& c) {
   return {{"spans", c.spans},     {"logs", c.logs},           {"llm_traces", c.llm_traces},
           {"observations", c.observations}, {"scores", c.scores}, {"events", c.events},
+          {"metric_points", c.metric_points},
           {"rollup_rows", c.rollup_rows}, {"generations", c.generations}, {"sessions", c.sessions},
           {"key_tombstones", c.key_tombstones}, {"transactions", c.transactions}};
 }

@@ -21,6 +21,7 @@ struct purge_counts {
   int64_t observations = 0;
   int64_t scores = 0;
   int64_t events = 0;
+  int64_t metric_points = 0;
   int64_t rollup_rows = 0;
   int64_t generations = 0;
   int64_t sessions = 0;          // all-projects purge only: sessions expired before `now`

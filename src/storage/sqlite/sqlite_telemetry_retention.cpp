@@ -77,7 +77,8 @@ status delete_logs_in_chunks(database& db, const std::string& project_id, int64_
 // Tables holding project rows, each with an index led by project_id.
 constexpr const char* project_tables[] = {"spans",       "trace_summaries", "logs",         "llm_traces",
                                           "observations", "scores",          "telemetry_events", "span_rollups",
-                                          "log_rollups", "llm_rollups",     "service_edge_rollups", "generations"};
+                                          "log_rollups", "llm_rollups",     "service_edge_rollups", "generations",
+                                          "metric_points"};
 
 }  // namespace
 
@@ -104,6 +105,8 @@ status sqlite_telemetry_retention::purge_project(const std::string& p, int64_t c
     return st;
   if (auto st = delete_in_chunks(db, by_seq("scores", "timestamp_ms"), n.scores, tx, p, cutoff_ms); !st) return st;
   if (auto st = delete_in_chunks(db, by_seq("telemetry_events", "timestamp_ms"), n.events, tx, p, cutoff_ms); !st)
+    return st;
+  if (auto st = delete_in_chunks(db, by_seq("metric_points", "time_ns"), n.metric_points, tx, p, cutoff_ns); !st)
     return st;
   if (auto st = delete_in_chunks(db, rollup("span_rollups", "project_id, minute, service_name"), n.rollup_rows, tx, p,
                                  cutoff_minute);

@@ -44,6 +44,7 @@ std::string bucket_additions() {
 struct merge_column {
   const char* name;
   bool text;
+  bool earliest = false;  // a time that only moves back (a trace's start, whichever update says it)
 };
 std::string merge_upsert_sql(const char* table, std::initializer_list<merge_column> cols) {
   std::string names = "project_id, id";
@@ -54,7 +55,12 @@ std::string merge_upsert_sql(const char* table, std::initializer_list<merge_colu
     marks += ",?";
     if (!sets.empty()) sets += ", ";
     std::string n = c.name;
-    sets += n + " = CASE WHEN excluded." + n + (c.text ? " <> ''" : " <> 0") + " THEN excluded." + n + " ELSE " + n + " END";
+    if (c.earliest)
+      sets += n + " = CASE WHEN excluded." + n + " <> 0 AND (" + n + " = 0 OR excluded." + n + " < " + n +
+              ") THEN excluded." + n + " ELSE " + n + " END";
+    else
+      sets += n + " = CASE WHEN excluded." + n + (c.text ? " <> ''" : " <> 0") + " THEN excluded." + n + " ELSE " +
+              n + " END";
   }
   return std::string("INSERT INTO ") + table + "(" + names + ") VALUES (" + marks +
          ") ON CONFLICT(project_id, id) DO UPDATE SET " + sets;
@@ -96,6 +102,7 @@ struct sqlite_telemetry_writer::statements {
   statement insert_log, insert_log_fts;
   statement upsert_span_rollup, upsert_edge_rollup, upsert_log_rollup, upsert_llm_rollup;
   statement upsert_trace, upsert_observation, upsert_score, upsert_event;
+  statement insert_metric_point;
   statement observation_rollup_fields;
 };
 
@@ -176,7 +183,7 @@ result<std::unique_ptr<sqlite_telemetry_writer>> sqlite_telemetry_writer::open(c
                                                           {"metadata_json", true},
                                                           {"tags_json", true},
                                                           {"is_public", false},
-                                                          {"timestamp_ms", false},
+                                                          {"timestamp_ms", false, true},
                                                           {"updated_at_ms", false}})},
       {&st->upsert_observation, merge_upsert_sql("observations", {{"trace_id", true},
                                                                   {"parent_observation_id", true},
@@ -219,6 +226,10 @@ result<std::unique_ptr<sqlite_telemetry_writer>> sqlite_telemetry_writer::open(c
                                                                 {"name", true},
                                                                 {"body_json", true},
                                                                 {"timestamp_ms", false}})},
+      {&st->insert_metric_point,
+       "INSERT INTO metric_points(project_id, name, description, unit, type, service_name, environment, scope_name,"
+       " start_time_ns, time_ns, value, count, sum, aggregation_temporality, is_monotonic, attributes_json,"
+       " resource_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"},
       {&st->observation_rollup_fields,
        "SELECT type, start_time_ms, end_time_ms, completion_start_time_ms, model, model_requested, provider,"
        " environment, key_id, level, http_status, input_tokens, output_tokens, cached_input_tokens,"
@@ -240,6 +251,15 @@ status sqlite_telemetry_writer::write(const telemetry_batch& batch) {
   if (auto st = write_spans(batch); !st) return st;
   if (auto st = write_logs(batch); !st) return st;
   if (auto st = write_llm_records(batch); !st) return st;
+  for (const auto& m : batch.metrics) {
+    auto& ins = st_->insert_metric_point;
+    ins.reset();
+    ins.bind_all(m.project_id, m.name, m.description, m.unit, int64_t{static_cast<int>(m.type)}, m.service_name,
+                 m.environment, m.scope_name, m.start_time_ns, m.time_ns, m.value, m.count, m.sum,
+                 int64_t{m.aggregation_temporality}, int64_t{m.is_monotonic ? 1 : 0}, m.attributes_json,
+                 m.resource_json);
+    if (auto r = ins.run(); !r) return r;
+  }
   if (fail_next_commit_) {
     fail_next_commit_ = false;
     return make_error(errc::unavailable, "injected failure before commit");
