@@ -164,6 +164,33 @@ TEST(gateway_messages, max_tokens_cuts_show_as_the_max_tokens_stop_reason) {
   }
 }
 
+TEST(gateway_messages, a_matched_stop_sequence_is_reported_when_the_provider_names_it) {
+  gateway_env g;
+  auto body = ask("claude-3-5-haiku", "say hello STOP and more");
+  body["stop_sequences"] = arr{"STOP", "never"};
+  auto r = messages(g, body);
+  ASSERT_EQ(r.status(), 200) << r.raw.body;
+  EXPECT_EQ(r.str("stop_reason"), "stop_sequence") << r.raw.body;
+  EXPECT_EQ(r.str("stop_sequence"), "STOP") << r.raw.body;
+  EXPECT_EQ(std::string(r.json.at("content").as_array()[0].at("text").as_string()).find("and more"), std::string::npos);
+
+  body["stream"] = true;
+  auto s = messages(g, body);
+  auto ev = events_of(s.raw.body);
+  ASSERT_GE(ev.size(), 2u) << s.raw.body;
+  EXPECT_EQ(ev[ev.size() - 2].data.at("delta").at("stop_reason").as_string(), "stop_sequence") << s.raw.body;
+  EXPECT_EQ(ev[ev.size() - 2].data.at("delta").at("stop_sequence").as_string(), "STOP") << s.raw.body;
+
+  // OpenAI's wire format does not say which stop sequence matched: the text ends, as end_turn.
+  body = ask("gpt-4o-mini", "say hello STOP and more");
+  body["stop_sequences"] = arr{"STOP"};
+  auto o = messages(g, body);
+  ASSERT_EQ(o.status(), 200) << o.raw.body;
+  EXPECT_EQ(o.str("stop_reason"), "end_turn");
+  EXPECT_TRUE(o.json.at("stop_sequence").is_null());
+  EXPECT_EQ(std::string(o.json.at("content").as_array()[0].at("text").as_string()).find("and more"), std::string::npos);
+}
+
 TEST(gateway_messages, streams_are_messages_events_from_either_provider) {
   gateway_env g;
   for (std::string model : {"gpt-4o-mini", "claude-3-5-haiku"}) {
