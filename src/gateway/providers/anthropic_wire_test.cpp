@@ -92,7 +92,8 @@ TEST(anthropic_wire, stream_translation_emits_deltas_finish_usage_and_done) {
 
 TEST(anthropic_wire, the_matched_stop_sequence_is_kept_as_the_choice_stop_reason) {
   auto msg = boost::json::parse(R"({"content":[{"type":"text","text":"a"}],"stop_reason":"stop_sequence","stop_sequence":"END"})");
-  const auto& choice = anthropic_to_openai(msg.as_object(), "claude").body.at("choices").as_array()[0];
+  auto t = anthropic_to_openai(msg.as_object(), "claude");
+  const auto& choice = t.body.at("choices").as_array()[0];
   EXPECT_EQ(choice.at("finish_reason").as_string(), "stop");
   EXPECT_EQ(choice.at("stop_reason").as_string(), "END");
   auto plain = boost::json::parse(R"({"content":[{"type":"text","text":"a"}],"stop_reason":"end_turn","stop_sequence":null})");
