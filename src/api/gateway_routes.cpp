@@ -1,6 +1,7 @@
 // The OpenAI-compatible gateway surface: /v1/chat/completions, /v1/completions, /v1/embeddings
 // (streaming relayed chunk by chunk), /v1/models[/{model}], and the dashboard's view of recorded
-// calls. Bad input is refused before any upstream call.
+// calls. Bad input is refused before any upstream call. The relay itself (relay_call_to_provider)
+// is shared with the Anthropic Messages surface (messages_routes.cpp).
 #include "api/gateway_routes.hpp"
 
 #include <boost/json/parse.hpp>

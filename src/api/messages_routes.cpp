@@ -38,8 +38,8 @@ class messages_sink final : public net::body_sink {
   asio::awaitable<bool> write(std::string_view chunk) override {
     if (gone_) co_return false;
     events_.clear();
-    // The relay writes whole events, so little is ever pending; the bound (4 MiB) is the
-    // splitter's. Past it the rest is dropped and finish() reports the stream as cut short.
+    // The relay writes whole events (each already bounded by its own splitter), so nothing stays
+    // pending here and the splitter's 4 MiB bound is never the one that bites.
     splitter_.feed(chunk, events_);
     std::string out;
     for (const auto& ev : events_) translator_.on_data(gateway::sse_data(ev), out);
