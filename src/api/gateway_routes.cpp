@@ -1,6 +1,7 @@
 // The OpenAI-compatible gateway surface: /v1/chat/completions, /v1/completions, /v1/embeddings
 // (streaming relayed chunk by chunk), /v1/models[/{model}], and the dashboard's view of recorded
-// calls. Bad input is refused before any upstream call.
+// calls. Bad input is refused before any upstream call. The relay itself (relay_call_to_provider)
+// is shared with the Anthropic Messages surface (messages_routes.cpp).
 #include "api/gateway_routes.hpp"
 
 #include <boost/json/parse.hpp>
@@ -87,6 +88,8 @@ void validate(gateway::openai_endpoint e, const boost::json::object& body) {
     fail(400, "invalid_field", "'stream' must be a boolean");
 }
 
+}  // namespace
+
 std::string environment_of(const request_context& ctx) {
   std::string env(ctx.request.header("X-Environment").substr(0, 64));
   for (char c : env)
@@ -94,6 +97,8 @@ std::string environment_of(const request_context& ctx) {
       fail(400, "invalid_header", "X-Environment may hold letters, digits, '-', '_' and '.'");
   return env;
 }
+
+namespace {
 
 std::string upstream_error_event(std::string_view message) {
   boost::json::object err{{"message", message}, {"type", "api_error"}, {"code", "upstream_error"}};
@@ -328,15 +333,34 @@ asio::awaitable<http_response> relay_translated(std::shared_ptr<call_state> st, 
 }
 
 asio::awaitable<http_response> relay(request_context& ctx, gateway_api& gw, gateway::openai_endpoint e) {
-  auto caller = require_api_key(ctx, gw.id);
-  auto body = parse_json_object(ctx.request);
-  auto model = required_string(body, "model", 256);
-  validate(e, body);
-  auto environment = environment_of(ctx);
-  bool stream = e != gateway::openai_endpoint::embeddings && optional_bool(body, "stream").value_or(false);
-  auto route = gw.directory.resolve(caller.key.scope, model);
+  relay_call call(require_api_key(ctx, gw.id));
+  call.body = parse_json_object(ctx.request);
+  call.model = required_string(call.body, "model", 256);
+  validate(e, call.body);
+  call.environment = environment_of(ctx);
+  call.endpoint = e;
+  call.recorded_endpoint = std::string(gateway::endpoint_name(e));
+  call.stream = e != gateway::openai_endpoint::embeddings && optional_bool(call.body, "stream").value_or(false);
+  call.route = resolve_model(gw, call.caller.key.scope, call.model);
+  co_return co_await relay_call_to_provider(ctx, gw, std::move(call));
+}
+
+}  // namespace
+
+gateway::model_route resolve_model(gateway_api& gw, const project_scope& scope, const std::string& model) {
+  auto route = gw.directory.resolve(scope, model);
   if (!route.provider)
     fail(404, "model_not_found", "The model `" + model + "` does not exist or you do not have access to it.");
+  return route;
+}
+
+asio::awaitable<http_response> relay_call_to_provider(request_context& ctx, gateway_api& gw, relay_call call) {
+  auto& caller = call.caller;
+  auto& body = call.body;
+  const auto& model = call.model;
+  const auto& route = call.route;
+  auto e = call.endpoint;
+  bool stream = call.stream;
 
   auto st = std::make_shared<call_state>();
   st->gw = &gw;
@@ -347,8 +371,8 @@ asio::awaitable<http_response> relay(request_context& ctx, gateway_api& gw, gate
   rec.org_id = caller.key.scope.org_id();
   rec.project_id = caller.key.scope.project_id();
   rec.key_id = caller.key.key_id;
-  rec.environment = environment;
-  rec.endpoint = std::string(gateway::endpoint_name(e));
+  rec.environment = call.environment;
+  rec.endpoint = call.recorded_endpoint;
   rec.model_requested = model;
   rec.model_used = route.upstream_model;
   rec.provider = route.provider->name;
@@ -442,6 +466,8 @@ asio::awaitable<http_response> relay(request_context& ctx, gateway_api& gw, gate
   co_return res;
 }
 
+namespace {
+
 boost::json::object model_object(const gateway::model_catalog::listed& m) {
   return {{"id", m.id}, {"object", "model"}, {"created", 0}, {"owned_by", m.owned_by}};
 }
@@ -511,6 +537,7 @@ void add_gateway_routes(net::router& r, gateway_api& gw) {
   r.add(http_method::get, "/v1/models/{model}", [&gw](request_context& ctx) { return get_model(ctx, gw); });
   r.add(http_method::get, "/api/v1/projects/{project_id}/generations",
         [&gw](request_context& ctx) { return recent_generations(ctx, gw); });
+  add_messages_routes(r, gw);
 }
 
 }  // namespace brokle::api

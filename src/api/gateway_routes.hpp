@@ -23,6 +23,33 @@ struct gateway_api {
   storage::generation_store& generations;
 };
 
+// Registers the OpenAI surface and, beside it, the Anthropic Messages surface (messages_routes.cpp).
 void add_gateway_routes(net::router& r, gateway_api& gw);
+
+// One call on its way to a provider, prepared by the OpenAI surface or by a surface translated to
+// it (the Anthropic Messages one).
+struct relay_call {
+  explicit relay_call(sdk_caller c) : caller(std::move(c)) {}
+  sdk_caller caller;
+  gateway::model_route route;  // resolve_model()
+  std::string model;           // as the client named it
+  gateway::openai_endpoint endpoint = gateway::openai_endpoint::chat_completions;
+  std::string recorded_endpoint;  // the call record's endpoint name
+  boost::json::object body;       // OpenAI wire format, already validated
+  std::string environment;        // environment_of()
+  bool stream = false;
+};
+
+// The provider serving `model`; 404 model_not_found when none does.
+gateway::model_route resolve_model(gateway_api& gw, const project_scope& scope, const std::string& model);
+// The X-Environment header the call is recorded under; 400 when it holds odd characters.
+std::string environment_of(const net::request_context& ctx);
+// Sends the call to its provider (translated for Anthropic, Gemini and Cohere ones), answers in
+// OpenAI's wire format — a body, or a producer streaming chat.completion.chunk events — and
+// records the call. Aborts with a request_error (502) when the provider cannot be reached.
+boost::asio::awaitable<net::http_response> relay_call_to_provider(net::request_context& ctx, gateway_api& gw,
+                                                                  relay_call call);
+
+void add_messages_routes(net::router& r, gateway_api& gw);
 
 }  // namespace brokle::api

@@ -41,6 +41,10 @@ std::string_view read_messages(const boost::json::object& body, conversation& pr
   prompt.ends_with_user_turn = string_member(last, "role") == "user" && !has_tool_result;
   if (last_user != nullptr) append_content_text(prompt.last_user_text, last_user->if_contains("content"));
 
+  if (const auto* stops = body.if_contains("stop_sequences"); stops != nullptr && stops->is_array()) {
+    for (const auto& stop : stops->get_array())
+      if (stop.is_string()) prompt.stop_sequences.push_back(stop.get_string());
+  }
   if (const auto* tools = body.if_contains("tools"); tools != nullptr && tools->is_array() && !tools->get_array().empty()) {
     if (const auto* tool = tools->get_array().front().if_object()) {
       prompt.tool_name = string_member(*tool, "name");
@@ -56,7 +60,13 @@ std::string_view read_messages(const boost::json::object& body, conversation& pr
 
 std::string_view stop_reason(const reply_plan& plan) {
   if (plan.use_tool) return "tool_use";
-  return plan.truncated ? "max_tokens" : "end_turn";
+  if (plan.truncated) return "max_tokens";
+  return plan.stop_sequence.empty() ? "end_turn" : "stop_sequence";
+}
+
+boost::json::value matched_stop(const reply_plan& plan, const boost::json::storage_ptr& sp) {
+  if (plan.stop_sequence.empty() || plan.truncated || plan.use_tool) return nullptr;
+  return boost::json::value(plan.stop_sequence, sp);
 }
 
 // Anthropic reports cache reads separately: input_tokens counts only the uncached part.
@@ -81,13 +91,14 @@ void answer_anthropic_messages(route_call& call) {
   const std::string tool_id = plan.use_tool ? next_id("toolu_mock_") : std::string();
   const auto& sp = call.storage;
   const auto message_object = [&](boost::json::value content, boost::json::value reason, boost::json::value usage) {
+    boost::json::value stop_sequence = reason.is_null() ? boost::json::value(nullptr) : matched_stop(plan, sp);
     return boost::json::value({{"id", id},
                                {"type", "message"},
                                {"role", "assistant"},
                                {"model", prompt.model},
                                {"content", std::move(content)},
                                {"stop_reason", std::move(reason)},
-                               {"stop_sequence", nullptr},
+                               {"stop_sequence", std::move(stop_sequence)},
                                {"usage", std::move(usage)}},
                               sp);
   };
@@ -135,7 +146,7 @@ void answer_anthropic_messages(route_call& call) {
   add_sse_event(response, "content_block_stop", boost::json::value({{"type", "content_block_stop"}, {"index", 0}}, sp));
   add_sse_event(response, "message_delta",
                 boost::json::value({{"type", "message_delta"},
-                                    {"delta", {{"stop_reason", stop_reason(plan)}, {"stop_sequence", nullptr}}},
+                                    {"delta", {{"stop_reason", stop_reason(plan)}, {"stop_sequence", matched_stop(plan, sp)}}},
                                     {"usage", {{"output_tokens", plan.completion_tokens}}}},
                                    sp));
   add_sse_event(response, "message_stop", boost::json::value({{"type", "message_stop"}}, sp));

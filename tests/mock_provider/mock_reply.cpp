@@ -37,6 +37,15 @@ reply_plan plan_reply(const conversation& prompt, const fault_plan& faults) {
     plan.text.reserve(reply_prefix.size() + quoted.size());
     plan.text.append(reply_prefix).append(quoted);
   }
+  std::size_t cut = std::string::npos;
+  for (const auto stop : prompt.stop_sequences) {
+    const std::size_t at = stop.empty() ? std::string::npos : plan.text.find(stop);
+    if (at < cut) {
+      cut = at;
+      plan.stop_sequence.assign(stop);
+    }
+  }
+  if (cut != std::string::npos) plan.text.resize(cut);
   if (prompt.max_output_tokens && *prompt.max_output_tokens > 0 &&
       estimate_tokens(plan.text.size()) > *prompt.max_output_tokens) {
     const auto limit = static_cast<std::size_t>(*prompt.max_output_tokens) * chars_per_token;

@@ -24,6 +24,7 @@ struct conversation {
   std::string_view tool_name;      // first declared tool; empty when the request declares none
   std::string_view tool_argument;  // first property of that tool's parameters, or "input"
   std::optional<std::int64_t> max_output_tokens;
+  std::vector<std::string_view> stop_sequences;  // the reply ends before the first one it contains
 };
 
 struct reply_plan {
@@ -31,6 +32,7 @@ struct reply_plan {
   std::string text;            // the reply, when !use_tool
   std::string tool_arguments;  // JSON object text, when use_tool
   bool truncated = false;      // cut by max_output_tokens (finish reason "length" and kin)
+  std::string stop_sequence;   // the stop sequence that cut the reply, if one did
   std::int64_t prompt_tokens = 1;
   std::int64_t completion_tokens = 1;
   std::int64_t cached_tokens = 0;

@@ -71,6 +71,12 @@ std::string_view read_chat(const boost::json::object& body, conversation& prompt
     }
   }
   if (string_member(body, "tool_choice") == "none") prompt.tool_name = {};
+  if (const auto* stop = body.if_contains("stop"); stop != nullptr && stop->is_string()) {
+    prompt.stop_sequences.push_back(stop->get_string());
+  } else if (stop != nullptr && stop->is_array()) {
+    for (const auto& s : stop->get_array())
+      if (s.is_string()) prompt.stop_sequences.push_back(s.get_string());
+  }
   prompt.max_output_tokens = integer_member(body, "max_completion_tokens");
   if (!prompt.max_output_tokens) prompt.max_output_tokens = integer_member(body, "max_tokens");
   return {};

@@ -177,11 +177,15 @@ translated_response anthropic_to_openai(const json::object& msg, std::string_vie
   if (auto u = msg.find("usage"); u != msg.end() && u->value().is_object()) read_usage(u->value().as_object(), t.usage);
   json::object message{{"role", "assistant"}, {"content", text.empty() && !tool_calls.empty() ? json::value(nullptr) : json::value(text)}};
   if (!tool_calls.empty()) message["tool_calls"] = std::move(tool_calls);
+  json::object choice{{"index", 0}, {"message", std::move(message)}, {"finish_reason", finish_reason_of(stop)}};
+  // OpenAI cannot say which stop sequence matched; vLLM's choice.stop_reason can, so we use it.
+  if (stop == "stop_sequence" && msg.contains("stop_sequence") && msg.at("stop_sequence").is_string())
+    choice["stop_reason"] = msg.at("stop_sequence");
   t.body = {{"id", msg.contains("id") ? msg.at("id") : json::value("chatcmpl-brokle")},
             {"object", "chat.completion"},
             {"created", unix_seconds()},
             {"model", model},
-            {"choices", json::array{json::object{{"index", 0}, {"message", std::move(message)}, {"finish_reason", finish_reason_of(stop)}}}},
+            {"choices", json::array{std::move(choice)}},
             {"usage", openai_usage(t.usage)}};
   return t;
 }
@@ -237,9 +241,11 @@ void anthropic_stream_translator::on_event(std::string_view name, const json::ob
     if (auto d = data.find("delta"); d != data.end() && d->value().is_object() && d->value().as_object().contains("stop_reason") &&
                                      d->value().at("stop_reason").is_string())
       stop_reason_ = std::string(d->value().at("stop_reason").as_string());
+    if (const auto* d = json_object_at(data, "delta"); d && d->contains("stop_sequence") && d->at("stop_sequence").is_string())
+      stop_sequence_ = std::string(d->at("stop_sequence").as_string());
     if (auto u = data.find("usage"); u != data.end() && u->value().is_object()) read_usage(u->value().as_object(), usage_);
   } else if (name == "message_stop") {
-    chunks_.finish(finish_reason_of(stop_reason_), usage_, out);
+    chunks_.finish(finish_reason_of(stop_reason_), usage_, out, stop_reason_ == "stop_sequence" ? stop_sequence_ : "");
     finished_ = true;
   } else if (name == "error") {
     std::string message = "provider stream error";

@@ -47,6 +47,7 @@ class anthropic_stream_translator {
   chunk_writer chunks_;
   token_usage usage_;
   std::string stop_reason_;
+  std::string stop_sequence_;  // the one that matched, when stop_reason_ is stop_sequence
   std::vector<int> tool_index_by_block_;  // Anthropic content-block index -> OpenAI tool_calls index
   int tools_seen_ = 0;
   bool finished_ = false;

@@ -90,6 +90,23 @@ TEST(anthropic_wire, stream_translation_emits_deltas_finish_usage_and_done) {
   EXPECT_EQ(tr.usage().input_tokens, 3);
 }
 
+TEST(anthropic_wire, the_matched_stop_sequence_is_kept_as_the_choice_stop_reason) {
+  auto msg = boost::json::parse(R"({"content":[{"type":"text","text":"a"}],"stop_reason":"stop_sequence","stop_sequence":"END"})");
+  auto t = anthropic_to_openai(msg.as_object(), "claude");
+  const auto& choice = t.body.at("choices").as_array()[0];
+  EXPECT_EQ(choice.at("finish_reason").as_string(), "stop");
+  EXPECT_EQ(choice.at("stop_reason").as_string(), "END");
+  auto plain = boost::json::parse(R"({"content":[{"type":"text","text":"a"}],"stop_reason":"end_turn","stop_sequence":null})");
+  EXPECT_FALSE(anthropic_to_openai(plain.as_object(), "claude").body.at("choices").as_array()[0].as_object().contains("stop_reason"));
+
+  anthropic_stream_translator tr("claude", false);
+  std::string out;
+  tr.on_event("message_start", boost::json::parse(R"({"message":{"id":"m1"}})").as_object(), out);
+  tr.on_event("message_delta", boost::json::parse(R"({"delta":{"stop_reason":"stop_sequence","stop_sequence":"END"}})").as_object(), out);
+  tr.on_event("message_stop", boost::json::object{}, out);
+  EXPECT_NE(out.find("\"finish_reason\":\"stop\",\"stop_reason\":\"END\""), std::string::npos) << out;
+}
+
 TEST(anthropic_wire, errors_become_openai_shaped) {
   auto e = boost::json::parse(anthropic_error_to_openai(R"({"type":"error","error":{"type":"overloaded_error","message":"busy"}})", 529));
   EXPECT_EQ(e.at("error").at("message").as_string(), "busy");

@@ -85,20 +85,28 @@ std::string openai_error_body(std::string_view message, std::string_view type, s
   return json::serialize(json::object{{"error", json::object{{"message", message}, {"type", type}, {"code", code}}}});
 }
 
+namespace {
+json::object chunk_of(const std::string& id, int64_t created, const std::string& model, json::object choice) {
+  return {{"id", id},
+          {"object", "chat.completion.chunk"},
+          {"created", created},
+          {"model", model},
+          {"choices", json::array{std::move(choice)}}};
+}
+}  // namespace
+
 void chunk_writer::delta(json::object delta, std::string_view finish_reason, std::string& out) const {
-  json::object chunk{{"id", id_},
-                     {"object", "chat.completion.chunk"},
-                     {"created", created_},
-                     {"model", model_},
-                     {"choices", json::array{json::object{{"index", 0},
-                                                          {"delta", std::move(delta)},
-                                                          {"finish_reason", finish_reason.empty() ? json::value(nullptr)
-                                                                                                  : json::value(finish_reason)}}}}};
-  out += "data: " + json::serialize(chunk) + "\n\n";
+  json::object choice{{"index", 0},
+                      {"delta", std::move(delta)},
+                      {"finish_reason", finish_reason.empty() ? json::value(nullptr) : json::value(finish_reason)}};
+  out += "data: " + json::serialize(chunk_of(id_, created_, model_, std::move(choice))) + "\n\n";
 }
 
-void chunk_writer::finish(std::string_view finish_reason, const token_usage& usage, std::string& out) const {
-  delta(json::object{}, finish_reason, out);
+void chunk_writer::finish(std::string_view finish_reason, const token_usage& usage, std::string& out,
+                          std::string_view matched_stop) const {
+  json::object choice{{"index", 0}, {"delta", json::object{}}, {"finish_reason", finish_reason.empty() ? json::value(nullptr) : json::value(finish_reason)}};
+  if (!matched_stop.empty()) choice["stop_reason"] = matched_stop;
+  out += "data: " + json::serialize(chunk_of(id_, created_, model_, std::move(choice))) + "\n\n";
   if (include_usage_) {
     json::object chunk{{"id", id_},          {"object", "chat.completion.chunk"}, {"created", created_},
                        {"model", model_},    {"choices", json::array{}},          {"usage", openai_usage(usage)}};

@@ -52,7 +52,10 @@ class chunk_writer {
   void start() { created_ = unix_seconds(); }
   void delta(boost::json::object delta, std::string_view finish_reason, std::string& out) const;
   // The closing chunk with its finish reason, the usage chunk when the client asked, [DONE].
-  void finish(std::string_view finish_reason, const token_usage& usage, std::string& out) const;
+  // matched_stop: the stop sequence that ended the text, when known (sent as the choice's
+  // stop_reason, as vLLM does).
+  void finish(std::string_view finish_reason, const token_usage& usage, std::string& out,
+              std::string_view matched_stop = {}) const;
 
  private:
   std::string model_;

@@ -1,0 +1,143 @@
+// The Anthropic-compatible surface: POST /v1/messages in the Messages API's wire format, served by
+// whichever provider owns the model through the same relay (and call record) as chat completions.
+// The request is translated to a chat-completions body, the relay's answer or stream back to the
+// Messages shapes. Everything this surface answers is Messages-shaped, errors included
+// ({"type":"error","error":{...}}), and bad input is refused before any upstream call.
+#include <functional>
+#include <optional>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "api/gateway_routes.hpp"
+#include "core/log.hpp"
+#include "core/ulid.hpp"
+#include "gateway/surfaces/anthropic_messages_request.hpp"
+#include "gateway/surfaces/anthropic_messages_response.hpp"
+#include "gateway/surfaces/anthropic_messages_stream.hpp"
+#include "net/body_sink.hpp"
+
+namespace brokle::api {
+
+namespace asio = boost::asio;
+using net::http_response;
+using net::request_context;
+
+namespace {
+
+using relay_producer = std::function<asio::awaitable<void>(net::body_sink&)>;
+
+// Stands between the relay's stream producer and the client: the relay writes OpenAI SSE events
+// here, the client receives Messages events. Backpressure passes through (each write awaits the
+// client's), and a client that left is reported back to the relay, which cancels the upstream.
+class messages_sink final : public net::body_sink {
+ public:
+  messages_sink(net::body_sink& client, gateway::messages_stream_translator& translator)
+      : client_(client), translator_(translator) {}
+
+  asio::awaitable<bool> write(std::string_view chunk) override {
+    if (gone_) co_return false;
+    events_.clear();
+    // The relay writes whole events (each already bounded by its own splitter), so nothing stays
+    // pending here and the splitter's 4 MiB bound is never the one that bites.
+    splitter_.feed(chunk, events_);
+    std::string out;
+    for (const auto& ev : events_) translator_.on_data(gateway::sse_data(ev), out);
+    if (out.empty()) co_return true;
+    if (!co_await client_.write(out)) gone_ = true;
+    co_return !gone_;
+  }
+
+  // After the relay returns: whatever the stream still owes the client (or the error event).
+  asio::awaitable<void> close() {
+    if (gone_) co_return;
+    std::string out;
+    translator_.finish(out);
+    if (!out.empty()) co_await client_.write(out);
+  }
+
+ private:
+  net::body_sink& client_;
+  gateway::messages_stream_translator& translator_;
+  gateway::sse_splitter splitter_;
+  std::vector<std::string> events_;
+  bool gone_ = false;
+};
+
+asio::awaitable<void> stream_messages(relay_producer relay, std::string id, std::string model, net::body_sink& client) {
+  gateway::messages_stream_translator translator(std::move(id), std::move(model));
+  messages_sink sink(client, translator);
+  co_await relay(sink);
+  co_await sink.close();
+}
+
+http_response error_reply(unsigned status, std::string_view message, std::string_view request_id) {
+  return net::json_response(
+      status, gateway::messages_error_body(gateway::messages_error_type(status), message, request_id));
+}
+
+asio::awaitable<http_response> relay_message(request_context& ctx, gateway_api& gw) {
+  relay_call call(require_api_key(ctx, gw.id));
+  auto request = parse_json_object(ctx.request);
+  call.model = required_string(request, "model", 256);
+  call.environment = environment_of(ctx);
+  call.route = resolve_model(gw, call.caller.key.scope, call.model);
+  gateway::messages_request_options options;
+  options.use_max_completion_tokens = call.route.provider->type == gateway::provider_type::openai;
+  auto body = gateway::messages_to_chat(request, options);
+  if (!body) fail(400, "invalid_request", body.err().message);
+  call.body = std::move(*body);
+  call.stream = optional_bool(call.body, "stream").value_or(false);
+  call.endpoint = gateway::openai_endpoint::chat_completions;
+  call.recorded_endpoint = "messages";
+  std::string id = "msg_" + new_ulid();
+  std::string model = call.model;
+
+  auto res = co_await relay_call_to_provider(ctx, gw, std::move(call));
+  res.headers.set("request-id", ctx.request_id);
+  if (res.producer) {
+    res.producer = [relay = std::move(res.producer), id, model](net::body_sink& client) {
+      return stream_messages(relay, id, model, client);
+    };
+    co_return res;
+  }
+  if (res.status >= 400) {
+    res.body = gateway::chat_error_to_messages(res.body, res.status, ctx.request_id);
+    res.headers.set("Content-Type", "application/json");
+    co_return res;
+  }
+  boost::system::error_code ec;
+  auto completion = boost::json::parse(res.body, ec);
+  std::optional<result<boost::json::object>> message;
+  if (!ec && completion.is_object()) message.emplace(gateway::chat_to_message(completion.as_object(), id, model));
+  if (!message || !*message) fail(502, "upstream_error", "the provider sent a response that is not a chat completion");
+  res.body = boost::json::serialize(**message);
+  res.headers.set("Content-Type", "application/json");
+  co_return res;
+}
+
+asio::awaitable<http_response> create_message(request_context& ctx, gateway_api& gw) {
+  std::optional<net::request_error> failure;
+  try {
+    co_return co_await relay_message(ctx, gw);
+  } catch (const net::request_error& e) {
+    failure = e;
+  } catch (const std::exception& e) {
+    log::error("messages handler failed", {{"request_id", ctx.request_id}, {"error", e.what()}});
+    failure = net::request_error{500, "internal_error", "internal server error (request id " + ctx.request_id + ")", ""};
+  }
+  // Every failure, ours or the relay's, answered in the Messages error shape with its headers
+  // (Retry-After, x-ratelimit-*).
+  auto res = error_reply(failure->status, failure->message, ctx.request_id);
+  for (const auto& h : failure->headers) res.headers.set(h.name, h.value);
+  res.headers.set("request-id", ctx.request_id);
+  co_return res;
+}
+
+}  // namespace
+
+void add_messages_routes(net::router& r, gateway_api& gw) {
+  r.add(net::http_method::post, "/v1/messages", [&gw](request_context& ctx) { return create_message(ctx, gw); });
+}
+
+}  // namespace brokle::api

@@ -1,0 +1,127 @@
+#include "gateway/surfaces/anthropic_messages_response.hpp"
+
+#include <array>
+
+#include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "gateway/providers/openai_shapes.hpp"
+#include "gateway/providers/openai_wire.hpp"
+
+namespace brokle::gateway {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string string_at(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
+}
+
+}  // namespace
+
+std::string_view stop_reason_of(std::string_view finish_reason, bool stop_sequence_matched) {
+  if (finish_reason == "length") return "max_tokens";
+  if (finish_reason == "tool_calls" || finish_reason == "function_call") return "tool_use";
+  if (finish_reason == "content_filter") return "refusal";
+  if (stop_sequence_matched) return "stop_sequence";
+  return "end_turn";
+}
+
+json::object messages_usage(const token_usage& u) {
+  return {{"input_tokens", std::max<int64_t>(0, u.input_tokens - u.cached_input_tokens)},
+          {"output_tokens", u.output_tokens},
+          {"cache_creation_input_tokens", 0},
+          {"cache_read_input_tokens", u.cached_input_tokens}};
+}
+
+result<json::object> chat_to_message(const json::object& completion, std::string_view id, std::string_view model) {
+  const json::object* choice = nullptr;
+  if (auto it = completion.find("choices"); it != completion.end() && it->value().is_array() &&
+                                            !it->value().as_array().empty() && it->value().as_array()[0].is_object())
+    choice = &it->value().as_array()[0].as_object();
+  const json::object* message = choice ? json_object_at(*choice, "message") : nullptr;
+  if (!message) return make_error(errc::invalid_argument, "the completion has no choices[0].message");
+
+  json::array content;
+  std::string finish = string_at(*choice, "finish_reason");
+  std::string text;
+  if (auto it = message->find("content"); it != message->end()) text = content_text(it->value());
+  if (text.empty()) {
+    // A refusal is the model's answer too; it is the text the client gets.
+    text = string_at(*message, "refusal");
+    if (!text.empty() && finish == "stop") finish = "content_filter";
+  }
+  if (!text.empty()) content.push_back(json::object{{"type", "text"}, {"text", text}});
+  if (auto it = message->find("tool_calls"); it != message->end() && it->value().is_array()) {
+    for (const auto& call : it->value().as_array()) {
+      if (!call.is_object()) continue;
+      const auto* fn = json_object_at(call.as_object(), "function");
+      if (!fn) continue;
+      auto input = tool_call_arguments(*fn);
+      // A model can emit arguments that are not a JSON object; the block still needs an object.
+      content.push_back(json::object{{"type", "tool_use"},
+                                     {"id", string_at(call.as_object(), "id")},
+                                     {"name", string_at(*fn, "name")},
+                                     {"input", input ? json::value(std::move(*input)) : json::value(json::object{})}});
+    }
+  }
+  // vLLM, and our Anthropic translation, name the stop string that ended the text.
+  std::string matched = string_at(*choice, "stop_reason");
+  token_usage usage;
+  if (auto u = usage_of(completion)) usage = *u;
+  return json::object{{"id", id},
+                      {"type", "message"},
+                      {"role", "assistant"},
+                      {"model", model},
+                      {"content", std::move(content)},
+                      {"stop_reason", stop_reason_of(finish, !matched.empty())},
+                      {"stop_sequence", matched.empty() ? json::value(nullptr) : json::value(matched)},
+                      {"usage", messages_usage(usage)}};
+}
+
+std::string_view messages_error_type(unsigned status) {
+  switch (status) {
+    case 401: return "authentication_error";
+    case 403: return "permission_error";
+    case 404: return "not_found_error";
+    case 413: return "request_too_large";
+    case 429: return "rate_limit_error";
+    case 503:
+    case 529: return "overloaded_error";
+    default: break;
+  }
+  return status >= 500 ? "api_error" : "invalid_request_error";
+}
+
+std::string messages_error_body(std::string_view type, std::string_view message, std::string_view request_id) {
+  json::object body{{"type", "error"}, {"error", json::object{{"type", type}, {"message", message}}}};
+  if (!request_id.empty()) body["request_id"] = request_id;
+  return json::serialize(body);
+}
+
+std::string chat_error_to_messages(std::string_view body, unsigned status, std::string_view request_id) {
+  static constexpr std::array<std::string_view, 9> kMessagesTypes = {
+      "invalid_request_error", "authentication_error", "billing_error", "permission_error", "not_found_error",
+      "request_too_large",     "rate_limit_error",     "api_error",     "overloaded_error"};
+  std::string message = "the provider answered " + std::to_string(status);
+  std::string_view type = messages_error_type(status);
+  boost::system::error_code ec;
+  auto v = json::parse(body, ec);
+  if (!ec && v.is_object()) {
+    if (const auto* e = json_object_at(v.as_object(), "error")) {
+      if (auto m = string_at(*e, "message"); !m.empty()) message = std::move(m);
+      // The status decides, unless it only says "some 4xx/5xx" and the upstream named a Messages
+      // type (an Anthropic provider's overloaded_error or billing_error).
+      auto t = string_at(*e, "type");
+      if (type == "api_error" || type == "invalid_request_error")
+        for (auto known : kMessagesTypes)
+          if (t == known) type = known;
+    }
+  }
+  return messages_error_body(type, message, request_id);
+}
+
+}  // namespace brokle::gateway

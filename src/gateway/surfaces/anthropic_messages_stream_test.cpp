@@ -1,0 +1,179 @@
+#include "gateway/surfaces/anthropic_messages_stream.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+namespace brokle::gateway {
+
+namespace {
+
+struct event {
+  std::string name;
+  boost::json::object data;
+};
+
+// Splits the translator's SSE text back into events, checking each has an `event:` line whose
+// name matches the data's type (what the Anthropic SDK relies on).
+std::vector<event> events_of(const std::string& text) {
+  std::vector<event> out;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find("\n\n", pos);
+    EXPECT_NE(end, std::string::npos) << "every event ends with a blank line";
+    if (end == std::string::npos) break;
+    std::string block = text.substr(pos, end - pos);
+    pos = end + 2;
+    EXPECT_EQ(block.rfind("event: ", 0), 0u) << block;
+    size_t nl = block.find('\n');
+    event e{block.substr(7, nl - 7), {}};
+    EXPECT_EQ(block.compare(nl + 1, 6, "data: "), 0) << block;
+    e.data = boost::json::parse(block.substr(nl + 7)).as_object();
+    EXPECT_EQ(e.data.at("type").as_string(), e.name);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::vector<std::string> names_of(const std::vector<event>& events) {
+  std::vector<std::string> out;
+  for (const auto& e : events) out.push_back(e.name);
+  return out;
+}
+
+std::string chunk(std::string_view choice) {
+  return R"({"id":"chatcmpl-1","object":"chat.completion.chunk","model":"up","choices":[)" + std::string(choice) + "]}";
+}
+
+}  // namespace
+
+TEST(anthropic_messages_stream, text_stream_becomes_the_messages_event_sequence) {
+  messages_stream_translator t("msg_1", "claude-asked");
+  std::string out;
+  t.on_data(chunk(R"({"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null})"), out);
+  t.on_data(chunk(R"({"index":0,"delta":{"content":"Hel"},"finish_reason":null})"), out);
+  t.on_data(chunk(R"({"index":0,"delta":{"content":"lo"},"finish_reason":null})"), out);
+  t.on_data(chunk(R"({"index":0,"delta":{},"finish_reason":"stop"})"), out);
+  EXPECT_FALSE(t.finished()) << "usage comes after the finish";
+  t.on_data(R"({"id":"chatcmpl-1","choices":[],"usage":{"prompt_tokens":10,"completion_tokens":2,"prompt_tokens_details":{"cached_tokens":3}}})", out);
+  t.on_data("[DONE]", out);
+  EXPECT_TRUE(t.finished());
+  EXPECT_FALSE(t.failed());
+
+  auto ev = events_of(out);
+  EXPECT_EQ(names_of(ev), (std::vector<std::string>{"message_start", "content_block_start", "content_block_delta",
+                                                     "content_block_delta", "content_block_stop", "message_delta",
+                                                     "message_stop"}));
+  const auto& msg = ev[0].data.at("message");
+  EXPECT_EQ(msg.at("id").as_string(), "msg_1");
+  EXPECT_EQ(msg.at("model").as_string(), "claude-asked");
+  EXPECT_EQ(msg.at("role").as_string(), "assistant");
+  EXPECT_TRUE(msg.at("content").as_array().empty());
+  EXPECT_TRUE(msg.at("stop_reason").is_null());
+  EXPECT_EQ(ev[1].data.at("index").as_int64(), 0);
+  EXPECT_EQ(ev[1].data.at("content_block").at("type").as_string(), "text");
+  EXPECT_EQ(ev[2].data.at("delta").at("type").as_string(), "text_delta");
+  EXPECT_EQ(ev[2].data.at("delta").at("text").as_string(), "Hel");
+  EXPECT_EQ(ev[3].data.at("delta").at("text").as_string(), "lo");
+  EXPECT_EQ(ev[5].data.at("delta").at("stop_reason").as_string(), "end_turn");
+  EXPECT_TRUE(ev[5].data.at("delta").at("stop_sequence").is_null());
+  EXPECT_EQ(ev[5].data.at("usage").at("output_tokens").as_int64(), 2);
+  EXPECT_EQ(ev[5].data.at("usage").at("input_tokens").as_int64(), 7);
+  EXPECT_EQ(ev[5].data.at("usage").at("cache_read_input_tokens").as_int64(), 3);
+  EXPECT_EQ(t.usage().input_tokens, 10);
+
+  std::string after;
+  t.on_data(chunk(R"({"index":0,"delta":{"content":"late"}})"), after);
+  t.finish(after);
+  EXPECT_TRUE(after.empty()) << "nothing after message_stop";
+}
+
+TEST(anthropic_messages_stream, tool_call_deltas_become_tool_use_blocks_with_input_json_deltas) {
+  messages_stream_translator t("msg_2", "m");
+  std::string out;
+  t.on_data(chunk(R"({"index":0,"delta":{"role":"assistant","content":"Let me look."}})"), out);
+  t.on_data(chunk(R"({"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_a","type":"function","function":{"name":"get_weather","arguments":""}}]}})"), out);
+  t.on_data(chunk(R"({"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"city\":"}}]}})"), out);
+  t.on_data(chunk(R"({"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"\"Paris\"}"}}]}})"), out);
+  t.on_data(chunk(R"({"index":0,"delta":{"tool_calls":[{"index":1,"id":"call_b","function":{"name":"get_time","arguments":"{}"}}]}})"), out);
+  t.on_data(chunk(R"({"index":0,"delta":{},"finish_reason":"tool_calls"})"), out);
+  t.on_data("[DONE]", out);
+
+  auto ev = events_of(out);
+  EXPECT_EQ(names_of(ev), (std::vector<std::string>{
+                              "message_start", "content_block_start", "content_block_delta", "content_block_stop",
+                              "content_block_start", "content_block_delta", "content_block_delta", "content_block_stop",
+                              "content_block_start", "content_block_delta", "content_block_stop", "message_delta",
+                              "message_stop"}));
+  EXPECT_EQ(ev[4].data.at("index").as_int64(), 1);
+  const auto& block = ev[4].data.at("content_block");
+  EXPECT_EQ(block.at("type").as_string(), "tool_use");
+  EXPECT_EQ(block.at("id").as_string(), "call_a");
+  EXPECT_EQ(block.at("name").as_string(), "get_weather");
+  EXPECT_TRUE(block.at("input").as_object().empty());
+  EXPECT_EQ(ev[5].data.at("delta").at("type").as_string(), "input_json_delta");
+  std::string json = std::string(ev[5].data.at("delta").at("partial_json").as_string()) +
+                     std::string(ev[6].data.at("delta").at("partial_json").as_string());
+  EXPECT_EQ(boost::json::parse(json).at("city").as_string(), "Paris");
+  EXPECT_EQ(ev[8].data.at("index").as_int64(), 2);
+  EXPECT_EQ(ev[8].data.at("content_block").at("name").as_string(), "get_time");
+  EXPECT_EQ(ev[9].data.at("index").as_int64(), 2);
+  EXPECT_EQ(ev[11].data.at("delta").at("stop_reason").as_string(), "tool_use");
+}
+
+TEST(anthropic_messages_stream, stop_reasons_from_the_finish_chunk) {
+  auto last_delta = [](std::string_view finish_choice) {
+    messages_stream_translator t("msg", "m");
+    std::string out;
+    t.on_data(chunk(R"({"index":0,"delta":{"content":"abc"}})"), out);
+    t.on_data(chunk(finish_choice), out);
+    t.on_data("[DONE]", out);
+    auto ev = events_of(out);
+    return ev.at(ev.size() - 2).data.at("delta").as_object();
+  };
+  EXPECT_EQ(last_delta(R"({"index":0,"delta":{},"finish_reason":"length"})").at("stop_reason").as_string(), "max_tokens");
+  auto seq = last_delta(R"({"index":0,"delta":{},"finish_reason":"stop","stop_reason":"END"})");
+  EXPECT_EQ(seq.at("stop_reason").as_string(), "stop_sequence");
+  EXPECT_EQ(seq.at("stop_sequence").as_string(), "END");
+}
+
+TEST(anthropic_messages_stream, an_error_mid_stream_becomes_an_error_event) {
+  messages_stream_translator t("msg_3", "m");
+  std::string out;
+  t.on_data(chunk(R"({"index":0,"delta":{"content":"partial"}})"), out);
+  t.on_data(R"({"error":{"message":"upstream went away","type":"api_error","code":"upstream_error"}})", out);
+  EXPECT_TRUE(t.finished());
+  EXPECT_TRUE(t.failed());
+  auto ev = events_of(out);
+  ASSERT_FALSE(ev.empty());
+  EXPECT_EQ(ev.back().name, "error");
+  EXPECT_EQ(ev.back().data.at("error").at("type").as_string(), "api_error");
+  EXPECT_EQ(ev.back().data.at("error").at("message").as_string(), "upstream went away");
+  for (const auto& e : ev) EXPECT_NE(e.name, "message_stop") << "never a silent success";
+}
+
+TEST(anthropic_messages_stream, a_stream_that_just_stops_is_an_error_unless_its_finish_arrived) {
+  messages_stream_translator cut("msg", "m");
+  std::string out;
+  cut.on_data(chunk(R"({"index":0,"delta":{"content":"half"}})"), out);
+  cut.finish(out);
+  EXPECT_TRUE(cut.failed());
+  EXPECT_EQ(events_of(out).back().name, "error");
+
+  messages_stream_translator no_done("msg", "m");
+  std::string out2;
+  no_done.on_data(chunk(R"({"index":0,"delta":{"content":"whole"},"finish_reason":"stop"})"), out2);
+  no_done.finish(out2);
+  EXPECT_FALSE(no_done.failed());
+  auto ev = events_of(out2);
+  EXPECT_EQ(ev.back().name, "message_stop");
+  EXPECT_EQ(ev[ev.size() - 2].data.at("delta").at("stop_reason").as_string(), "end_turn");
+
+  messages_stream_translator empty("msg", "m");
+  std::string out3;
+  empty.finish(out3);
+  EXPECT_TRUE(empty.failed());
+  EXPECT_EQ(events_of(out3).size(), 1u);
+}
+
+}  // namespace brokle::gateway

@@ -1,0 +1,333 @@
+// The Anthropic-compatible surface (POST /v1/messages) against the real binary and the mock
+// provider: the same Messages request served by an OpenAI-type and an Anthropic-type provider,
+// plain and streamed, with tool use, stop reasons, usage and the call record; upstream failures
+// and bad input answered in the Messages error shape (bad input before any upstream call).
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "support/api_client.hpp"
+#include "support/gateway_env.hpp"
+
+namespace brokle::testing {
+
+namespace {
+
+using obj = boost::json::object;
+using arr = boost::json::array;
+
+obj ask(std::string model, std::string text, int64_t max_tokens = 256) {
+  return obj{{"model", model}, {"max_tokens", max_tokens}, {"messages", arr{obj{{"role", "user"}, {"content", text}}}}};
+}
+
+obj weather_tool() {
+  return obj{{"name", "get_weather"},
+             {"description", "current weather"},
+             {"input_schema", obj{{"type", "object"}, {"properties", obj{{"city", obj{{"type", "string"}}}}}}}};
+}
+
+// What the Anthropic SDK sends: x-api-key and anthropic-version.
+api_reply messages(gateway_env& g, const boost::json::value& body, std::string key = "") {
+  return call(g.port(), "POST", "/v1/messages", body, {},
+              {{"x-api-key", key.empty() ? g.key : key}, {"anthropic-version", "2023-06-01"}});
+}
+
+struct sse_event {
+  std::string name;
+  boost::json::object data;
+};
+
+std::vector<sse_event> events_of(const std::string& body) {
+  std::vector<sse_event> out;
+  size_t pos = 0;
+  while (pos < body.size()) {
+    size_t end = body.find("\n\n", pos);
+    if (end == std::string::npos) break;
+    std::string block = body.substr(pos, end - pos);
+    pos = end + 2;
+    sse_event e;
+    size_t nl = block.find('\n');
+    if (block.rfind("event: ", 0) == 0 && nl != std::string::npos) e.name = block.substr(7, nl - 7);
+    auto data = block.find("data: ");
+    if (data != std::string::npos) e.data = boost::json::parse(block.substr(data + 6)).as_object();
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::string streamed_text(const std::vector<sse_event>& events) {
+  std::string text;
+  for (const auto& e : events)
+    if (e.name == "content_block_delta" && e.data.at("delta").at("type") == "text_delta")
+      text += std::string(e.data.at("delta").at("text").as_string());
+  return text;
+}
+
+std::vector<std::string> names_of(const std::vector<sse_event>& events) {
+  std::vector<std::string> out;
+  for (const auto& e : events) out.push_back(e.name);
+  return out;
+}
+
+void expect_messages_error(const api_reply& r, int status, std::string_view type, const std::string& what) {
+  EXPECT_EQ(r.status(), status) << what << " -> " << r.raw.body;
+  ASSERT_TRUE(r.json.is_object()) << what << " -> " << r.raw.body;
+  EXPECT_EQ(r.str("type"), "error") << what << " -> " << r.raw.body;
+  ASSERT_TRUE(r.json.as_object().contains("error")) << r.raw.body;
+  EXPECT_EQ(r.json.at("error").at("type").as_string(), type) << what << " -> " << r.raw.body;
+  EXPECT_FALSE(r.json.at("error").at("message").as_string().empty()) << what;
+}
+
+boost::json::object wait_for_record(gateway_env& g, size_t count = 1) {
+  api_reply gens;
+  for (int i = 0; i < 50; ++i) {
+    gens = g.generations();
+    if (gens.status() == 200 && gens.json.at("data").as_array().size() >= count) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_GE(gens.json.at("data").as_array().size(), count) << gens.raw.body;
+  return gens.json.at("data").as_array()[0].as_object();  // newest first
+}
+
+boost::json::value last_upstream_request(gateway_env& g) {
+  return call(g.mock.port(), "GET", "/mock/stats").json.at("last_request");
+}
+
+}  // namespace
+
+TEST(gateway_messages, an_openai_provider_serves_a_messages_request_and_the_call_is_recorded) {
+  gateway_env g;
+  auto body = ask("gpt-4o-mini", "hello messages", 64);
+  body["system"] = "be terse";
+  body["stop_sequences"] = arr{"END"};
+  body["metadata"] = obj{{"user_id", "user-42"}};
+  auto r = messages(g, body);
+  ASSERT_EQ(r.status(), 200) << r.raw.body;
+  EXPECT_EQ(r.str("type"), "message");
+  EXPECT_EQ(r.str("role"), "assistant");
+  EXPECT_EQ(r.str("model"), "gpt-4o-mini");
+  EXPECT_EQ(r.str("id").rfind("msg_", 0), 0u) << r.raw.body;
+  EXPECT_EQ(r.json.at("content").as_array()[0].at("type").as_string(), "text");
+  EXPECT_NE(std::string(r.json.at("content").as_array()[0].at("text").as_string()).find("hello messages"),
+            std::string::npos);
+  EXPECT_EQ(r.str("stop_reason"), "end_turn");
+  EXPECT_GT(r.json.at("usage").at("input_tokens").as_int64(), 0);
+  EXPECT_GT(r.json.at("usage").at("output_tokens").as_int64(), 0);
+  EXPECT_FALSE(r.raw.header("request-id").empty());
+
+  auto last = last_upstream_request(g);
+  EXPECT_EQ(last.at("path").as_string(), "/v1/chat/completions");
+  EXPECT_EQ(last.at("headers").at("authorization").as_string(), "Bearer sk-test-upstream");
+  auto sent = boost::json::parse(last.at("body").as_string());
+  EXPECT_EQ(sent.at("max_completion_tokens").as_int64(), 64);
+  EXPECT_EQ(sent.at("messages").as_array()[0].at("role").as_string(), "system");
+  EXPECT_EQ(sent.at("messages").as_array()[0].at("content").as_string(), "be terse");
+  EXPECT_EQ(sent.at("stop").as_array()[0].as_string(), "END");
+  EXPECT_EQ(sent.at("user").as_string(), "user-42");
+
+  auto row = wait_for_record(g);
+  EXPECT_EQ(row.at("endpoint").as_string(), "messages");
+  EXPECT_EQ(row.at("provider").as_string(), "mock");
+  EXPECT_EQ(row.at("status").as_int64(), 200);
+  EXPECT_EQ(row.at("streamed"), false);
+  EXPECT_GT(row.at("input_tokens").as_int64(), 0);
+  EXPECT_GT(row.at("output_tokens").as_int64(), 0);
+  EXPECT_EQ(row.at("request_id").as_string(), r.raw.header("request-id"));
+}
+
+TEST(gateway_messages, an_anthropic_provider_serves_the_same_request) {
+  gateway_env g;
+  auto body = ask("claude-3-5-haiku", "hello claude messages", 200);
+  body["system"] = arr{obj{{"type", "text"}, {"text", "be terse"}}};
+  auto r = messages(g, body);
+  ASSERT_EQ(r.status(), 200) << r.raw.body;
+  EXPECT_EQ(r.str("model"), "claude-3-5-haiku");
+  EXPECT_NE(std::string(r.json.at("content").as_array()[0].at("text").as_string()).find("hello claude messages"),
+            std::string::npos);
+  EXPECT_EQ(r.str("stop_reason"), "end_turn");
+  EXPECT_GT(r.json.at("usage").at("input_tokens").as_int64(), 0);
+  auto last = last_upstream_request(g);
+  EXPECT_EQ(last.at("path").as_string(), "/v1/messages");
+  EXPECT_EQ(last.at("headers").at("x-api-key").as_string(), "sk-ant-test");
+  auto sent = boost::json::parse(last.at("body").as_string());
+  EXPECT_EQ(sent.at("system").as_string(), "be terse");
+  EXPECT_EQ(sent.at("max_tokens").as_int64(), 200);
+  EXPECT_EQ(wait_for_record(g).at("endpoint").as_string(), "messages");
+}
+
+TEST(gateway_messages, max_tokens_cuts_show_as_the_max_tokens_stop_reason) {
+  gateway_env g;
+  for (std::string model : {"gpt-4o-mini", "claude-3-5-haiku", "gemini-2.0-flash"}) {
+    auto r = messages(g, ask(model, "a prompt long enough to be cut short by two tokens", 2));
+    ASSERT_EQ(r.status(), 200) << model << ": " << r.raw.body;
+    EXPECT_EQ(r.str("stop_reason"), "max_tokens") << model << ": " << r.raw.body;
+  }
+}
+
+TEST(gateway_messages, a_matched_stop_sequence_is_reported_when_the_provider_names_it) {
+  gateway_env g;
+  auto body = ask("claude-3-5-haiku", "say hello STOP and more");
+  body["stop_sequences"] = arr{"STOP", "never"};
+  auto r = messages(g, body);
+  ASSERT_EQ(r.status(), 200) << r.raw.body;
+  EXPECT_EQ(r.str("stop_reason"), "stop_sequence") << r.raw.body;
+  EXPECT_EQ(r.str("stop_sequence"), "STOP") << r.raw.body;
+  EXPECT_EQ(std::string(r.json.at("content").as_array()[0].at("text").as_string()).find("and more"), std::string::npos);
+
+  body["stream"] = true;
+  auto s = messages(g, body);
+  auto ev = events_of(s.raw.body);
+  ASSERT_GE(ev.size(), 2u) << s.raw.body;
+  EXPECT_EQ(ev[ev.size() - 2].data.at("delta").at("stop_reason").as_string(), "stop_sequence") << s.raw.body;
+  EXPECT_EQ(ev[ev.size() - 2].data.at("delta").at("stop_sequence").as_string(), "STOP") << s.raw.body;
+
+  // OpenAI's wire format does not say which stop sequence matched: the text ends, as end_turn.
+  body = ask("gpt-4o-mini", "say hello STOP and more");
+  body["stop_sequences"] = arr{"STOP"};
+  auto o = messages(g, body);
+  ASSERT_EQ(o.status(), 200) << o.raw.body;
+  EXPECT_EQ(o.str("stop_reason"), "end_turn");
+  EXPECT_TRUE(o.json.at("stop_sequence").is_null());
+  EXPECT_EQ(std::string(o.json.at("content").as_array()[0].at("text").as_string()).find("and more"), std::string::npos);
+}
+
+TEST(gateway_messages, streams_are_messages_events_from_either_provider) {
+  gateway_env g;
+  for (std::string model : {"gpt-4o-mini", "claude-3-5-haiku"}) {
+    auto body = ask(model, "stream these messages");
+    body["stream"] = true;
+    auto r = messages(g, body);
+    ASSERT_EQ(r.status(), 200) << model << ": " << r.raw.body;
+    EXPECT_NE(r.raw.header("Content-Type").find("text/event-stream"), std::string::npos);
+    EXPECT_EQ(r.raw.body.find("chat.completion.chunk"), std::string::npos) << "no OpenAI chunks leak through";
+    EXPECT_EQ(r.raw.body.find("[DONE]"), std::string::npos);
+    auto ev = events_of(r.raw.body);
+    auto names = names_of(ev);
+    ASSERT_GE(names.size(), 6u) << r.raw.body;
+    EXPECT_EQ(names.front(), "message_start");
+    EXPECT_EQ(names[1], "content_block_start");
+    EXPECT_EQ(names[names.size() - 3], "content_block_stop");
+    EXPECT_EQ(names[names.size() - 2], "message_delta");
+    EXPECT_EQ(names.back(), "message_stop");
+    for (const auto& e : ev) EXPECT_EQ(e.data.at("type").as_string(), e.name) << r.raw.body;
+    EXPECT_EQ(ev[0].data.at("message").at("model").as_string(), model);
+    EXPECT_NE(streamed_text(ev).find("stream these messages"), std::string::npos) << r.raw.body;
+    const auto& delta = ev[ev.size() - 2].data;
+    EXPECT_EQ(delta.at("delta").at("stop_reason").as_string(), "end_turn");
+    EXPECT_GT(delta.at("usage").at("output_tokens").as_int64(), 0) << r.raw.body;
+    EXPECT_GT(delta.at("usage").at("input_tokens").as_int64(), 0) << r.raw.body;
+  }
+  auto row = wait_for_record(g, 2);
+  EXPECT_EQ(row.at("endpoint").as_string(), "messages");
+  EXPECT_EQ(row.at("streamed"), true);
+  EXPECT_EQ(row.at("status").as_int64(), 200);
+  EXPECT_GT(row.at("output_tokens").as_int64(), 0);
+}
+
+TEST(gateway_messages, tool_use_round_trip_plain_and_streamed_on_both_providers) {
+  gateway_env g;
+  for (std::string model : {"gpt-4o-mini", "claude-3-5-haiku"}) {
+    auto body = ask(model, "use tool please: Paris");
+    body["tools"] = arr{weather_tool()};
+    auto r = messages(g, body);
+    ASSERT_EQ(r.status(), 200) << model << ": " << r.raw.body;
+    EXPECT_EQ(r.str("stop_reason"), "tool_use") << r.raw.body;
+    boost::json::object tool_use;
+    for (const auto& b : r.json.at("content").as_array())
+      if (b.at("type") == "tool_use") tool_use = b.as_object();
+    ASSERT_FALSE(tool_use.empty()) << r.raw.body;
+    EXPECT_EQ(tool_use.at("name").as_string(), "get_weather");
+    EXPECT_TRUE(tool_use.at("input").at("city").is_string()) << r.raw.body;
+    EXPECT_FALSE(tool_use.at("id").as_string().empty());
+
+    // The client answers with the tool result; the model replies in text.
+    auto next = body;
+    next["messages"].as_array().push_back(obj{{"role", "assistant"}, {"content", r.json.at("content")}});
+    next["messages"].as_array().push_back(
+        obj{{"role", "user"},
+            {"content", arr{obj{{"type", "tool_result"}, {"tool_use_id", tool_use.at("id")}, {"content", "18C and sunny"}}}}});
+    auto answer = messages(g, next);
+    ASSERT_EQ(answer.status(), 200) << model << ": " << answer.raw.body;
+    EXPECT_EQ(answer.str("stop_reason"), "end_turn") << answer.raw.body;
+    EXPECT_EQ(answer.json.at("content").as_array()[0].at("type").as_string(), "text");
+
+    body["stream"] = true;
+    auto s = messages(g, body);
+    ASSERT_EQ(s.status(), 200) << s.raw.body;
+    auto ev = events_of(s.raw.body);
+    std::string name, json;
+    for (const auto& e : ev) {
+      if (e.name == "content_block_start" && e.data.at("content_block").at("type") == "tool_use")
+        name = std::string(e.data.at("content_block").at("name").as_string());
+      if (e.name == "content_block_delta" && e.data.at("delta").at("type") == "input_json_delta")
+        json += std::string(e.data.at("delta").at("partial_json").as_string());
+    }
+    EXPECT_EQ(name, "get_weather") << s.raw.body;
+    EXPECT_TRUE(boost::json::parse(json).at("city").is_string()) << json;
+    EXPECT_EQ(ev[ev.size() - 2].data.at("delta").at("stop_reason").as_string(), "tool_use");
+  }
+}
+
+TEST(gateway_messages, upstream_errors_are_messages_shaped_with_their_status) {
+  gateway_env g;
+  for (std::string model : {"gpt-4o-mini", "claude-3-5-haiku"}) {
+    auto r429 = messages(g, ask(model, "mock-fault:status=429"));
+    expect_messages_error(r429, 429, "rate_limit_error", model);
+    EXPECT_FALSE(r429.raw.header("Retry-After").empty());
+    auto body = ask(model, "mock-fault:status=503");
+    body["stream"] = true;
+    expect_messages_error(messages(g, body), 503, "overloaded_error", model);
+    expect_messages_error(messages(g, ask(model, "mock-fault:status=500")), 500, "api_error", model);
+  }
+}
+
+TEST(gateway_messages, an_upstream_dying_mid_stream_ends_with_an_error_event) {
+  gateway_env g;
+  for (std::string model : {"gpt-4o-mini", "claude-3-5-haiku"}) {
+    auto body = ask(model, "mock-fault:disconnect=2");
+    body["stream"] = true;
+    auto r = messages(g, body);
+    EXPECT_EQ(r.status(), 200);
+    auto ev = events_of(r.raw.body);
+    ASSERT_FALSE(ev.empty()) << r.raw.body;
+    EXPECT_EQ(ev.back().name, "error") << r.raw.body;
+    EXPECT_FALSE(ev.back().data.at("error").at("message").as_string().empty());
+    for (const auto& e : ev) EXPECT_NE(e.name, "message_stop") << "never a silent success: " << r.raw.body;
+  }
+}
+
+TEST(gateway_messages, bad_input_is_refused_in_the_messages_shape_before_any_upstream_call) {
+  gateway_env g;
+  auto before = g.upstream_requests();
+  struct bad {
+    std::string body;
+    int status;
+    std::string type;
+  };
+  for (const auto& b : std::vector<bad>{
+           {"{not json", 400, "invalid_request_error"},
+           {R"([1,2])", 400, "invalid_request_error"},
+           {R"({"max_tokens":10,"messages":[{"role":"user","content":"x"}]})", 400, "invalid_request_error"},
+           {R"({"model":"gpt-4o-mini","messages":[{"role":"user","content":"x"}]})", 400, "invalid_request_error"},
+           {R"({"model":"gpt-4o-mini","max_tokens":"ten","messages":[{"role":"user","content":"x"}]})", 400, "invalid_request_error"},
+           {R"({"model":"gpt-4o-mini","max_tokens":10})", 400, "invalid_request_error"},
+           {R"({"model":"gpt-4o-mini","max_tokens":10,"messages":[]})", 400, "invalid_request_error"},
+           {R"({"model":"gpt-4o-mini","max_tokens":10,"messages":"hi"})", 400, "invalid_request_error"},
+           {R"({"model":"gpt-4o-mini","max_tokens":10,"messages":[{"role":"system","content":"x"}]})", 400, "invalid_request_error"},
+           {R"({"model":"gpt-4o-mini","max_tokens":10,"messages":[{"role":"user","content":42}]})", 400, "invalid_request_error"},
+           {R"({"model":"gpt-4o-mini","max_tokens":10,"stream":"yes","messages":[{"role":"user","content":"x"}]})", 400, "invalid_request_error"},
+           {R"({"model":42,"max_tokens":10,"messages":[{"role":"user","content":"x"}]})", 400, "invalid_request_error"},
+           {R"({"model":"no-such-model","max_tokens":10,"messages":[{"role":"user","content":"x"}]})", 404, "not_found_error"},
+       }) {
+    auto r = call_raw(g.port(), "POST", "/v1/messages", b.body, {}, {{"x-api-key", g.key}});
+    expect_messages_error(r, b.status, b.type, b.body);
+  }
+  expect_messages_error(messages(g, ask("gpt-4o-mini", "x"), "bk_proj_invalid"), 401, "authentication_error", "bad key");
+  expect_messages_error(call(g.port(), "POST", "/v1/messages", ask("gpt-4o-mini", "x")), 401, "authentication_error",
+                        "no key");
+  // Authorization: Bearer works on this surface too.
+  EXPECT_EQ(call(g.port(), "POST", "/v1/messages", ask("gpt-4o-mini", "x"), g.key).status(), 200);
+  EXPECT_EQ(g.upstream_requests(), before + 1) << "only the good request went upstream";
+}
+
+}  // namespace brokle::testing
