@@ -38,6 +38,8 @@ struct call_state {
   std::unique_ptr<net::upstream_stream> upstream;
   gateway_api* gw = nullptr;
   std::optional<identity::key_principal> key;  // for the tokens-per-minute budget
+  std::string trace_id;        // the caller's W3C trace (traceparent), or the call's own id
+  std::string parent_span_id;  // the caller's span, when it sent a traceparent
 
   void finish(int status, std::string error = {}) {
     rec.status = status;
@@ -50,9 +52,67 @@ struct call_state {
     rec.latency_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
     if (key) record_tokens(gw->id, *key, usage.input_tokens + usage.output_tokens);
+    if (gw->telemetry && key) record_trace();
     gw->recorder.push(std::move(rec));
   }
+
+  // The call as an LLM trace + generation. A full ingest queue drops it (counted by the pipeline
+  // as rejected rows); the call record above is kept either way.
+  void record_trace() {
+    storage::telemetry_batch b;
+    int64_t end_ms = rec.started_at + rec.latency_ms;
+    if (parent_span_id.empty()) {
+      storage::trace_record t;
+      t.id = trace_id.empty() ? rec.id : trace_id;
+      t.name = "gateway " + rec.endpoint;
+      t.environment = rec.environment;
+      t.timestamp_ms = rec.started_at;
+      t.updated_at_ms = end_ms;
+      t.metadata_json = boost::json::serialize(boost::json::object{{"request_id", rec.request_id}, {"gateway", true}});
+      b.traces.push_back(std::move(t));
+    }
+    storage::observation_record o;
+    o.id = rec.id;
+    o.trace_id = trace_id.empty() ? rec.id : trace_id;
+    o.parent_observation_id = parent_span_id;
+    o.type = storage::observation_type::generation;
+    o.name = rec.endpoint;
+    o.level = rec.status >= 400 ? "ERROR" : "DEFAULT";
+    o.status_message = rec.error;
+    o.environment = rec.environment;
+    o.start_time_ms = rec.started_at;
+    o.end_time_ms = end_ms;
+    if (rec.time_to_first_token_ms > 0) o.completion_start_time_ms = rec.started_at + rec.time_to_first_token_ms;
+    o.model = rec.model_used;
+    o.model_requested = rec.model_requested;
+    o.provider = rec.provider;
+    o.key_id = rec.key_id;
+    o.input_tokens = rec.input_tokens;
+    o.output_tokens = rec.output_tokens;
+    o.cached_input_tokens = rec.cached_input_tokens;
+    o.reasoning_tokens = rec.reasoning_tokens;
+    o.cost_usd = rec.cost_usd;
+    o.http_status = rec.status;
+    o.streamed = rec.streamed;
+    b.observations.push_back(std::move(o));
+    (void)gw->telemetry->submit(key->scope, std::move(b), nullptr);
+  }
 };
+
+// W3C trace context: "00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>".
+bool parse_traceparent(std::string_view h, std::string& trace_id, std::string& span_id) {
+  auto hex = [](std::string_view s) {
+    for (char c : s)
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    return s.find_first_not_of('0') != std::string_view::npos;  // all-zero ids are invalid
+  };
+  if (h.size() < 55 || h[2] != '-' || h[35] != '-' || h[52] != '-') return false;
+  auto t = h.substr(3, 32), s = h.substr(36, 16);
+  if (!hex(t) || !hex(s) || h.substr(0, 2) == "ff") return false;
+  trace_id = std::string(t);
+  span_id = std::string(s);
+  return true;
+}
 
 void require_array(const boost::json::object& body, std::string_view key, bool non_empty) {
   auto it = body.find(key);
@@ -368,6 +428,7 @@ asio::awaitable<http_response> relay_call_to_provider(request_context& ctx, gate
   auto& rec = st->rec;
   rec.id = new_ulid();
   rec.request_id = ctx.request_id;
+  parse_traceparent(ctx.request.header("traceparent"), st->trace_id, st->parent_span_id);
   rec.org_id = caller.key.scope.org_id();
   rec.project_id = caller.key.scope.project_id();
   rec.key_id = caller.key.key_id;

@@ -4,6 +4,7 @@
 
 #include "api/identity_routes.hpp"
 #include "api/json_body.hpp"
+#include "api/gateway_routes.hpp"
 #include "api/telemetry_http.hpp"
 #include "telemetry/ingest/langfuse_batch.hpp"
 
@@ -23,7 +24,7 @@ int64_t now_ms() {
 
 asio::awaitable<http_response> ingestion(request_context& ctx, langfuse_api& api) {
   auto caller = require_basic_api_key(ctx, api.id);
-  auto decoded = telemetry::decode_langfuse_batch(ctx.request.body, now_ms(), environment_header(ctx));
+  auto decoded = telemetry::decode_langfuse_batch(ctx.request.body, now_ms(), environment_of(ctx));
   if (!decoded) fail_with(decoded.err());
   auto& d = *decoded;
   // Acknowledged only once durable; a refusal fails the whole request (503), and the SDK's retry

@@ -4,6 +4,7 @@
 
 #include "api/identity_routes.hpp"
 #include "api/json_body.hpp"
+#include "api/gateway_routes.hpp"
 #include "api/telemetry_http.hpp"
 #include "telemetry/ingest/llm_payloads.hpp"
 
@@ -23,7 +24,7 @@ int64_t now_ms() {
 }
 
 telemetry::decode_context context_of(const request_context& ctx, bool update = false) {
-  return telemetry::decode_context{now_ms(), environment_header(ctx), update};
+  return telemetry::decode_context{now_ms(), environment_of(ctx), update};
 }
 
 template <class T>

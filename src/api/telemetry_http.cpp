@@ -5,7 +5,6 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "api/identity_http.hpp"
-#include "api/json_body.hpp"
 
 namespace brokle::api {
 
@@ -36,12 +35,5 @@ asio::awaitable<telemetry::ingest_counts> ingest_durably(telemetry::ingest_servi
   co_return *r;
 }
 
-std::string environment_header(const net::request_context& ctx) {
-  std::string env(ctx.request.header("X-Environment").substr(0, 64));
-  for (char c : env)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
-      fail(400, "invalid_header", "X-Environment may hold letters, digits, '-', '_' and '.'");
-  return env;
-}
 
 }  // namespace brokle::api

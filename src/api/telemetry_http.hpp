@@ -21,7 +21,4 @@ boost::asio::awaitable<result<telemetry::ingest_counts>> try_ingest_durably(tele
                                                                             const project_scope& scope,
                                                                             storage::telemetry_batch batch);
 
-// The X-Environment header (at most 64 bytes of letters, digits, '-', '_', '.'; 400 otherwise) or "".
-std::string environment_header(const net::request_context& ctx);
-
 }  // namespace brokle::api

@@ -225,6 +225,14 @@ std::vector<setting> make_settings() {
                  return set_duration(c.telemetry_purge_interval, v, std::chrono::milliseconds(1000));
                },
                [](const config& c) { return format_duration(c.telemetry_purge_interval); }});
+  s.push_back({"telemetry.store_busy_timeout", "BROKLE_TELEMETRY_STORE_BUSY_TIMEOUT", "telemetry-store-busy-timeout",
+               "How long a telemetry write waits for a store lock held elsewhere before the batch goes to the "
+               "dead-letter queue.",
+               "a duration like 5s (>= 10ms)", false,
+               [](config& c, const std::string& v) {
+                 return set_duration(c.telemetry_store_busy_timeout, v, std::chrono::milliseconds(10));
+               },
+               [](const config& c) { return format_duration(c.telemetry_store_busy_timeout); }});
   s.push_back({"telemetry.min_log_severity", "BROKLE_TELEMETRY_MIN_LOG_SEVERITY", "telemetry-min-log-severity",
                "Log records below this severity are dropped at ingest (OTLP severity numbers: 1 trace, 5 debug, 9 "
                "info, 13 warn, 17 error, 21 fatal).",

@@ -63,7 +63,8 @@ int serve(const resolved_config& rc) {
   log::init(cfg.log_level, cfg.log_format);
   log::info("starting brokle", {{"version", build::version}, {"commit", build::commit}});
 
-  auto stores = storage::open_sqlite_stores({cfg.data_dir, cfg.sqlite_readers});
+  auto stores = storage::open_sqlite_stores(
+      {cfg.data_dir, cfg.sqlite_readers, static_cast<int>(cfg.telemetry_store_busy_timeout.count())});
   if (!stores) {
     log::error("cannot open the store", {{"error", stores.err().message}});
     log::shutdown();
@@ -189,7 +190,7 @@ int serve(const resolved_config& rc) {
   api::add_account_routes(routes, identity_routes);
   api::add_sdk_auth_routes(routes, identity_routes);
   api::gateway_api gateway_routes{identity_routes.http, directory, prices, upstream, recorder, *id.policy,
-                                  *stores->generations};
+                                  *stores->generations, tm.ingest.get()};
   api::add_gateway_routes(routes, gateway_routes);
   api::provider_api provider_routes{identity_routes.http, provider_service};
   api::add_provider_routes(routes, provider_routes);

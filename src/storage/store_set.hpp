@@ -50,6 +50,9 @@ struct store_set {
 struct sqlite_options {
   std::filesystem::path data_dir;
   size_t readers = 4;
+  // How long the telemetry writer waits for a lock held by another connection or process before
+  // its write fails (and the batch goes to the dead-letter queue).
+  int telemetry_busy_timeout_ms = 5000;
 };
 
 // Opens (creating the directory and file if needed) the embedded store at data_dir/brokle.db.

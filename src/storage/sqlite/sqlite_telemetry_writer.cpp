@@ -106,14 +106,17 @@ struct sqlite_telemetry_writer::statements {
   statement observation_rollup_fields;
 };
 
-result<std::unique_ptr<sqlite_telemetry_writer>> sqlite_telemetry_writer::open(const std::filesystem::path& file) {
+result<std::unique_ptr<sqlite_telemetry_writer>> sqlite_telemetry_writer::open(const std::filesystem::path& file,
+                                                                            int busy_timeout_ms) {
   auto c = connection::open(file.string(), false);
   if (!c) return c.err();
   std::unique_ptr<sqlite_telemetry_writer> w(new sqlite_telemetry_writer());
   w->c_ = std::move(*c);
   // The trace-summary index is the one random-key B-tree the writer touches; a larger cache keeps
   // more of it in memory.
-  if (auto st = w->c_.exec("PRAGMA cache_size=-65536"); !st) return st.err();
+  if (auto st = w->c_.exec("PRAGMA cache_size=-65536; PRAGMA busy_timeout=" + std::to_string(busy_timeout_ms));
+      !st)
+    return st.err();
   auto st = std::make_unique<statements>();
   auto prep = [&](statement& s, const std::string& sql) -> status {
     auto p = w->c_.prepare(sql);

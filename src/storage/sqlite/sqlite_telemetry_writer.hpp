@@ -15,7 +15,8 @@ namespace brokle::storage::sqlite {
 class sqlite_telemetry_writer final : public telemetry_writer {
  public:
   // Opens its own connection to an already migrated database file.
-  static result<std::unique_ptr<sqlite_telemetry_writer>> open(const std::filesystem::path& file);
+  static result<std::unique_ptr<sqlite_telemetry_writer>> open(const std::filesystem::path& file,
+                                                               int busy_timeout_ms = 5000);
   ~sqlite_telemetry_writer() override;
 
   status write(const telemetry_batch& batch) override;
