@@ -19,7 +19,7 @@ struct gateway_env {
   std::unique_ptr<brokle_process> server;
   env_map env;
 
-  explicit gateway_env(const std::string& extra_provider_toml = "") {
+  explicit gateway_env(const std::string& extra_provider_toml = "", const env_map& extra_env = {}) {
     std::ofstream(dir.path() / "brokle.toml") << "[[provider]]\n"
                                                  "name = \"mock\"\n"
                                                  "type = \"openai\"\n"
@@ -63,6 +63,7 @@ struct gateway_env {
     auto k = run_brokle({"key", "create", "--project", "gw"}, env);
     key = k.out.substr(0, k.out.size() - 1);
     env["BROKLE_CONFIG"] = (dir.path() / "brokle.toml").string();
+    for (const auto& [k, v] : extra_env) env[k] = v;
     server = std::make_unique<brokle_process>(env);
   }
   uint16_t port() const { return server->port(); }
@@ -76,6 +77,11 @@ struct gateway_env {
   int64_t upstream_requests() {
     auto s = call(mock.port(), "GET", "/mock/stats");
     return s.json.at("requests").to_number<int64_t>();
+  }
+  std::string login() {
+    auto r = call(port(), "POST", "/api/v1/auth/login",
+                  boost::json::object{{"email", "gw@example.com"}, {"password", "gateway password"}});
+    return r.str("access_token");
   }
   api_reply generations() {
     auto login = call(port(), "POST", "/api/v1/auth/login", boost::json::object{{"email", "gw@example.com"}, {"password", "gateway password"}});

@@ -82,7 +82,16 @@ result<langfuse_decoded> decode_langfuse_batch(std::string_view text, int64_t no
     // The envelope's timestamp stands in for a body without one.
     if (auto* ts = e.if_contains("timestamp"); ts && ts->is_string())
       if (auto ns = parse_rfc3339_ns(ts->as_string())) ctx.now_ms = *ns / 1'000'000;
-    if (auto s = add_event(type->as_string(), body->as_object(), ctx, out.batch); !s) {
+    // A create without a body id takes the envelope's: the SDK re-sends a batch with the same
+    // envelope ids, so the record keeps one identity and is never stored twice.
+    const boost::json::object* b = &body->as_object();
+    boost::json::object with_id;
+    if (!b->contains("id") && type->as_string().ends_with("-create")) {
+      with_id = *b;
+      with_id["id"] = id;
+      b = &with_id;
+    }
+    if (auto s = add_event(type->as_string(), *b, ctx, out.batch); !s) {
       out.errors.push_back({id, 400, s.err().message});
       continue;
     }
