@@ -21,9 +21,11 @@ mkdir -p "$build/crashes"
 status=0
 for t in "${targets[@]}"; do
   mkdir -p "$build/corpus/$t"
+  dict=()
+  [[ -f "$root/tests/fuzz/$t.dict" ]] && dict=(-dict="$root/tests/fuzz/$t.dict")
   echo "== $t: ${seconds}s"
   # -rss_limit_mb: the decoders' memory is bounded by the input; 2 GB means something is wrong.
-  if ! "$build/tests/fuzz/$t" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+  if ! "$build/tests/fuzz/$t" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 "${dict[@]}" \
        -artifact_prefix="$build/crashes/$t-" "$build/corpus/$t" "$root/tests/fuzz/corpus/$t"; then
     echo "!! $t found a failure; see $build/crashes/" >&2
     status=1
