@@ -10,6 +10,7 @@ PACKAGES=(
   libsqlite3-dev sqlite3
   libsodium-dev libjwt-dev liboath-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
+  protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libgrpc++-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev
   wrk prometheus curl procps

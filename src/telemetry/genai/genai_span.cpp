@@ -62,7 +62,9 @@ bool has_genai_attributes(const boost::json::object& attributes) {
 
 std::optional<storage::observation_record> observation_from_span(const storage::span_record& span) {
   boost::system::error_code ec;
-  const boost::json::value attrs = boost::json::parse(span.attributes_json, ec);
+  boost::json::parse_options opts;
+  opts.max_depth = 256;  // decoded attributes nest up to otlp::max_nesting_depth; keep headroom
+  const boost::json::value attrs = boost::json::parse(span.attributes_json, ec, {}, opts);
   if (ec || !attrs.is_object()) return std::nullopt;
   return observation_from_span(span, attrs.get_object());
 }

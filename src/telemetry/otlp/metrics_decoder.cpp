@@ -39,7 +39,7 @@ class metric_reader {
       if ((p.flags() & no_recorded_value) != 0) continue;
       metric_point_record* r = start(p);
       if (r == nullptr) continue;
-      r->count = unix_nanos(p.count());  // same saturation to int64
+      r->count = saturating_int64(p.count());
       if constexpr (std::is_same_v<Point, metrics_pb::SummaryDataPoint>) {
         r->sum = p.sum();
       } else {

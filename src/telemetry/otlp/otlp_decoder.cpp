@@ -59,9 +59,9 @@ std::string short_text(std::string_view s, size_t max_bytes) {
   return std::string(s.substr(0, n)) + "...";
 }
 
-int64_t unix_nanos(uint64_t t) noexcept {
+int64_t saturating_int64(uint64_t v) noexcept {
   constexpr auto max = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
-  return static_cast<int64_t>(t > max ? max : t);
+  return static_cast<int64_t>(v > max ? max : v);
 }
 
 }  // namespace brokle::telemetry::otlp

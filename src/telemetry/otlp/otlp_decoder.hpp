@@ -65,7 +65,9 @@ status parse_body(std::string_view body, body_encoding encoding, google::protobu
 // messages stay short and valid UTF-8 whatever the producer sent.
 std::string short_text(std::string_view s, size_t max_bytes = 64);
 
-// OTLP fixed64 nanosecond times as Brokle's int64; a time past year 2262 saturates.
-int64_t unix_nanos(uint64_t t) noexcept;
+// OTLP's unsigned 64-bit values (fixed64 times, counts) as Brokle's int64: values past INT64_MAX
+// (a time past year 2262) saturate.
+int64_t saturating_int64(uint64_t v) noexcept;
+inline int64_t unix_nanos(uint64_t t) noexcept { return saturating_int64(t); }
 
 }  // namespace brokle::telemetry::otlp

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <google/protobuf/stubs/logging.h>
+
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 
 namespace brokle::telemetry::otlp {
@@ -153,6 +155,20 @@ TEST(otlp_trace_decoder, truncated_or_garbage_protobuf_fails_the_whole_request) 
     ASSERT_FALSE(r.ok()) << garbage;
     EXPECT_EQ(r.err().code, errc::invalid_argument);
   }
+}
+
+TEST(otlp_trace_decoder, invalid_utf8_in_a_protobuf_string_fails_the_whole_request) {
+  // proto3 strings must be UTF-8; libprotobuf refuses the parse (and logs, silenced here), so
+  // nothing that is not UTF-8 can reach the stored JSON.
+  auto* previous = google::protobuf::SetLogHandler(nullptr);
+  ExportTraceServiceRequest req;
+  set_string_attr(add_span(req, "utf8")->add_attributes(), "k", "bad \xff byte");
+  std::string wire;
+  req.SerializeToString(&wire);
+  auto r = decode_traces(wire, body_encoding::protobuf);
+  google::protobuf::SetLogHandler(previous);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.err().code, errc::invalid_argument);
 }
 
 TEST(otlp_trace_decoder, empty_body_is_an_empty_request) {
