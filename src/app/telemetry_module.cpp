@@ -86,7 +86,12 @@ result<std::unique_ptr<telemetry_module>> start_telemetry_module(const config& c
     return prices.cost(o.model, gateway::token_usage{o.input_tokens, o.output_tokens, o.cached_input_tokens,
                                                      o.reasoning_tokens});
   };
-  auto derive = [](const storage::span_record& s) { return telemetry::genai::observation_from_span(s); };
+  auto derive = [](const storage::span_record& s) -> std::optional<storage::observation_record> {
+    // Most spans carry no GenAI attributes: a substring check spares them a JSON parse.
+    const auto& a = s.attributes_json;
+    if (a.find("\"gen_ai.") == std::string::npos && a.find("\"llm.") == std::string::npos) return std::nullopt;
+    return telemetry::genai::observation_from_span(s);
+  };
   m->ingest = std::make_unique<telemetry::ingest_service>(*m->pipeline, std::move(filters), price, derive);
 
   m->retention = std::make_unique<retention_job>(*stores.retention, cfg.telemetry_retention_days,

@@ -13,7 +13,7 @@ ingest_service::ingest_service(ingest_pipeline& pipeline, ingest_filters filters
 std::string log_identity(const storage::log_record& l) {
   // A content hash, so an exporter re-sending a batch after a lost response stores nothing twice.
   crypto_generichash_state st;
-  crypto_generichash_init(&st, nullptr, 0, 16);
+  crypto_generichash_init(&st, nullptr, 0, 8);
   auto add = [&](std::string_view s) {
     uint64_t n = s.size();
     crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(&n), sizeof n);
@@ -30,13 +30,17 @@ std::string log_identity(const storage::log_record& l) {
   add(l.scope_name);
   add(l.attributes_json);
   add(l.resource_json);
-  unsigned char out[16];
+  unsigned char out[8];
   crypto_generichash_final(&st, out, sizeof out);
+  // The time leads, so ids of a stream of logs arrive in key order and the unique index grows at
+  // its end instead of taking random B-tree inserts (measured: 27k -> see bench/RESULTS.md).
   static constexpr char hex[] = "0123456789abcdef";
   std::string id(32, '0');
-  for (size_t i = 0; i < 16; ++i) {
-    id[2 * i] = hex[out[i] >> 4];
-    id[2 * i + 1] = hex[out[i] & 15];
+  auto t = static_cast<uint64_t>(l.time_ns);
+  for (int i = 15; i >= 0; --i, t >>= 4) id[static_cast<size_t>(i)] = hex[t & 15];
+  for (size_t i = 0; i < 8; ++i) {
+    id[16 + 2 * i] = hex[out[i] >> 4];
+    id[16 + 2 * i + 1] = hex[out[i] & 15];
   }
   return id;
 }
