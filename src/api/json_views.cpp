@@ -62,6 +62,7 @@ boost::json::object project_view(const storage::project_record& p) {
           {"description", p.description},
           {"rpm_limit", p.rpm_limit},
           {"tpm_limit", p.tpm_limit},
+          {"retention_days", p.retention_days},
           {"created_at", iso_time(p.created_at)}};
 }
 

@@ -58,6 +58,7 @@ asio::awaitable<http_response> update_project(request_context& ctx, identity_api
   u.description = optional_string(body, "description", 2000);
   u.rpm_limit = optional_int(body, "rpm_limit", 0, 10'000'000);
   u.tpm_limit = optional_int(body, "tpm_limit", 0, 10'000'000'000);
+  u.retention_days = optional_int(body, "retention_days", 0, 36500);
   auto actor = actor_of(who, ctx);
   auto& projects = api.projects;
   auto p = co_await call_blocking(api.http.blocking, [&] { return projects.update(actor, id, u); });

@@ -12,7 +12,8 @@ retention_job::retention_job(storage::telemetry_retention& retention, int days, 
 retention_job::~retention_job() { stop(); }
 
 void retention_job::start() {
-  if (days_ <= 0) return;  // keep everything
+  // Runs even when the default keeps everything: projects may set their own retention, and expired
+  // sessions and old key tombstones are purged by the same pass.
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -34,8 +35,7 @@ void retention_job::loop() {
     auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::system_clock::now().time_since_epoch())
                       .count();
-    auto cutoff = now_ms - static_cast<int64_t>(days_) * 86'400'000;
-    auto r = retention_.purge_all_older_than(cutoff, now_ms);
+    auto r = retention_.purge_by_retention(days_, now_ms);
     if (!r) {
       log::warn("retention purge failed", {{"error", r.err().message}});
     } else if (r->spans + r->logs + r->observations + r->generations + r->sessions > 0) {

@@ -19,6 +19,7 @@ struct project_record {
   int64_t rpm_limit = 0;
   int64_t tpm_limit = 0;
   int64_t created_at = 0;
+  int64_t retention_days = 0;  // telemetry kept this many days; 0 = the instance default
 };
 
 struct api_key_record {
@@ -42,6 +43,7 @@ struct project_update {
   std::optional<std::string> description;
   std::optional<int64_t> rpm_limit;
   std::optional<int64_t> tpm_limit;
+  std::optional<int64_t> retention_days;
 };
 
 class project_store {

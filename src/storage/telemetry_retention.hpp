@@ -37,6 +37,9 @@ class telemetry_retention {
   // Every project's telemetry older than cutoff_ms, plus sessions expired before now_ms and API-key
   // tombstones deleted more than a day before now_ms. Instance administrators only.
   virtual result<purge_counts> purge_all_older_than(int64_t cutoff_ms, int64_t now_ms) = 0;
+  // The background job: each project keeps its own retention_days, or `default_days` when it has
+  // none (0 = keep forever); sessions and tombstones as above.
+  virtual result<purge_counts> purge_by_retention(int default_days, int64_t now_ms) = 0;
   // Checkpoints the WAL and rebuilds the file (a full VACUUM: it holds the write lock for its whole
   // run, seconds per GB; schedule it, do not put it on a request path).
   virtual status vacuum() = 0;

@@ -5,7 +5,7 @@ namespace brokle::storage::sqlite {
 namespace {
 
 constexpr std::string_view select_project =
-    "SELECT id, org_id, name, description, rpm_limit, tpm_limit, created_at FROM projects ";
+    "SELECT id, org_id, name, description, rpm_limit, tpm_limit, created_at, retention_days FROM projects ";
 
 // Keys joined to their project, so the org is filled and scope checks can filter on p.org_id.
 constexpr std::string_view select_key =
@@ -21,6 +21,7 @@ project_record read_project(const statement& s) {
   p.rpm_limit = s.column_int(4);
   p.tpm_limit = s.column_int(5);
   p.created_at = s.column_int(6);
+  p.retention_days = s.column_int(7);
   return p;
 }
 
@@ -88,16 +89,18 @@ status sqlite_project_store::update(const project_scope& sc, const project_updat
     // An unset field binds NULL and keeps the column as it is.
     auto s = c.prepare(
         "UPDATE projects SET name = coalesce(?, name), description = coalesce(?, description),"
-        " rpm_limit = coalesce(?, rpm_limit), tpm_limit = coalesce(?, tpm_limit), updated_at = ?"
+        " rpm_limit = coalesce(?, rpm_limit), tpm_limit = coalesce(?, tpm_limit),"
+        " retention_days = coalesce(?, retention_days), updated_at = ?"
         " WHERE id = ? AND org_id = ?");
     if (!s) return s.err();
     bind_opt(*s, 1, u.name);
     bind_opt(*s, 2, u.description);
     bind_opt(*s, 3, u.rpm_limit);
     bind_opt(*s, 4, u.tpm_limit);
-    s->bind(5, now);
-    s->bind(6, sc.project_id());
-    s->bind(7, sc.org_id());
+    bind_opt(*s, 5, u.retention_days);
+    s->bind(6, now);
+    s->bind(7, sc.project_id());
+    s->bind(8, sc.org_id());
     return run_changing_one(c, *s, "no such project");
   });
 }

@@ -1,5 +1,7 @@
 #include "storage/sqlite/sqlite_telemetry_retention.hpp"
 
+#include <functional>
+#include <map>
 #include <set>
 #include <string>
 
@@ -139,6 +141,27 @@ result<purge_counts> sqlite_telemetry_retention::purge_project_older_than(const 
 }
 
 result<purge_counts> sqlite_telemetry_retention::purge_all_older_than(int64_t cutoff_ms, int64_t now_ms) {
+  return purge_all([cutoff_ms](const std::string&) { return cutoff_ms; }, now_ms);
+}
+
+result<purge_counts> sqlite_telemetry_retention::purge_by_retention(int default_days, int64_t now_ms) {
+  auto overrides = db_->read([&](connection& c) {
+    return query_all(c, "SELECT id, retention_days FROM projects WHERE retention_days > 0",
+                     +[](const statement& s) { return std::pair{s.column_text(0), s.column_int(1)}; });
+  });
+  if (!overrides) return overrides.err();
+  std::map<std::string, int64_t> days(overrides->begin(), overrides->end());
+  return purge_all(
+      [&](const std::string& project) -> int64_t {
+        auto it = days.find(project);
+        int64_t d = it != days.end() ? it->second : default_days;
+        return d > 0 ? now_ms - d * ms_per_day : 0;  // 0: keep everything
+      },
+      now_ms);
+}
+
+result<purge_counts> sqlite_telemetry_retention::purge_all(const std::function<int64_t(const std::string&)>& cutoff_of,
+                                                          int64_t now_ms) {
   // Every project with rows, found by seeking each table's project-led index from one id to the next.
   auto projects = db_->read([&](connection& c) -> result<std::set<std::string>> {
     std::set<std::string> out;
@@ -162,6 +185,8 @@ result<purge_counts> sqlite_telemetry_retention::purge_all_older_than(int64_t cu
   if (!projects) return projects.err();
   purge_counts n;
   for (const auto& p : *projects) {
+    int64_t cutoff_ms = cutoff_of(p);
+    if (cutoff_ms <= 0) continue;
     if (auto st = purge_project(p, cutoff_ms, n); !st) return st.err();
   }
   if (auto st = delete_in_chunks(*db_,

@@ -38,6 +38,28 @@ struct sqlite_telemetry_retention_test : sqlite_telemetry_fixture {
   }
 };
 
+TEST_F(sqlite_telemetry_retention_test, the_background_purge_honours_each_projects_retention_days) {
+  const int64_t day = 24 * 60 * minute_ns;
+  // Projects rows so retention_days has somewhere to live (the ids the fixture writes under).
+  auto seeded = db->write([](connection& c) {
+    return c.exec(
+        "INSERT INTO organizations(id, name, created_by, created_at, updated_at) VALUES ('org', 'o', '', 0, 0);"
+        "INSERT INTO projects(id, org_id, name, created_at, updated_at, retention_days) VALUES"
+        " ('proj-alpha', 'org', 'a', 0, 0, 1), ('proj-beta', 'org', 'b', 0, 0, 0);");
+  });
+  ASSERT_TRUE(seeded) << seeded.err().message;
+  fill("proj-alpha", 10, t0_ns - 3 * day, "a-old");
+  fill("proj-beta", 10, t0_ns - 3 * day, "b-old");
+  // Instance default 0 (keep forever): only alpha, which keeps 1 day, loses its old rows.
+  auto n = retention->purge_by_retention(0, t0_ns / ms_ns);
+  ASSERT_TRUE(n) << n.err().message;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM spans WHERE project_id = 'proj-alpha'"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM spans WHERE project_id = 'proj-beta'"), 10);
+  // Instance default 2 days: beta goes too.
+  ASSERT_TRUE(retention->purge_by_retention(2, t0_ns / ms_ns));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM spans WHERE project_id = 'proj-beta'"), 0);
+}
+
 TEST_F(sqlite_telemetry_retention_test, purges_one_project_in_chunks_and_keeps_newer_rows) {
   const int64_t day = 24 * 60 * minute_ns;
   fill("proj-alpha", 12'000, t0_ns - 2 * day, "old");
