@@ -165,6 +165,18 @@ std::string upstream_error_event(std::string_view message) {
   return "data: " + boost::json::serialize(boost::json::object{{"error", std::move(err)}}) + "\n\n";
 }
 
+// True when a chunk's "usage" holds an object. With include_usage every chunk carries
+// "usage": null until the last; those are relayed without a JSON parse.
+bool carries_usage(std::string_view data) {
+  size_t pos = 0;
+  while ((pos = data.find("\"usage\"", pos)) != std::string_view::npos) {
+    pos += 7;
+    size_t v = data.find_first_not_of(" \t\r\n:", pos);
+    if (v != std::string_view::npos && data[v] == '{') return true;
+  }
+  return false;
+}
+
 asio::awaitable<void> relay_stream(std::shared_ptr<call_state> st, net::body_sink& sink) {
   gateway::sse_splitter splitter;
   std::vector<std::string> events;
@@ -194,7 +206,7 @@ asio::awaitable<void> relay_stream(std::shared_ptr<call_state> st, net::body_sin
     for (auto& ev : events) {
       std::string data = gateway::sse_data(ev);
       // Only chunks that carry usage need parsing; content deltas are relayed untouched.
-      if (!data.empty() && data != "[DONE]" && data.find("\"usage\"") != std::string::npos) {
+      if (!data.empty() && data != "[DONE]" && carries_usage(data)) {
         boost::system::error_code ec;
         auto v = boost::json::parse(data, ec);
         if (!ec && v.is_object()) {
