@@ -29,11 +29,12 @@ const ingestion_calls = (secret) =>
 
 const q = await brokle_query.login(baseUrl, projectId, email, password);
 const user = unique_word('user');
-const t0 = Date.now();
+// Explicit times lie in the past, so an end() stamped with the current time comes after them.
+const t0 = Date.now() - 5000;
 const sent = {};
 
 check('the SDK sends a trace, span, generations, event and scores; every item is accepted (207, no errors)', async () => {
-  const langfuse = new Langfuse({ publicKey: projectId, secretKey: apiKey, ...sdk_options });
+  const langfuse = new Langfuse({ publicKey: projectId, secretKey: apiKey, environment: 'compat', ...sdk_options });
   const sdk_errors = [];
   langfuse.on('error', (e) => sdk_errors.push(String(e)));
   const trace = langfuse.trace({
@@ -113,7 +114,7 @@ check('/analytics/traces lists the trace with its user, session, tags, metadata,
   assert.deepEqual(t.metadata, { feature: 'compat', attempt: 1 });
   assert.deepEqual(t.input, { question: 'what is brokle?' });
   assert.deepEqual(t.output, { answer: 'an AI control plane' }, 'the trace update kept');
-  assert.equal(t.environment, 'default');
+  assert.equal(t.environment, 'compat');
   const bySession = await q.get('/analytics/traces', { session_id: `session-${user}` });
   assert.deepEqual(bySession.data.map((x) => x.id), [sent.traceId]);
 });
@@ -129,6 +130,7 @@ check('/traces/{id} has the observations (merged create + update + end) and the 
   assert.equal(span.type, 'SPAN');
   assert.equal(span.name, 'retrieve');
   assert.equal(span.parent_observation_id, '');
+  assert.equal(span.environment, 'compat');
   assert.deepEqual(span.input, { query: 'brokle' });
   assert.deepEqual(span.output, { documents: 3 });
   assert.equal(span.start_time, new Date(t0).toISOString());
@@ -168,6 +170,7 @@ check('/traces/{id} has the observations (merged create + update + end) and the 
   assert.equal(scores.quality.data_type, 'NUMERIC');
   assert.equal(scores.quality.comment, 'good answer');
   assert.equal(scores.quality.observation_id, '');
+  assert.equal(scores.quality.environment, 'compat');
   assert.equal(scores.helpful.data_type, 'BOOLEAN');
   assert.equal(scores.helpful.value, 1);
   assert.equal(scores.helpful.observation_id, sent.genId);

@@ -192,7 +192,7 @@ async function send_logs(v, sent) {
   const results = [];
   const lp = new LoggerProvider({
     resource: resourceFromAttributes({ 'service.name': sent.frontend }),
-    processors: [new BatchLogRecordProcessor(recording(new exporters[v.encoding].logs(exporter_options(v, 'logs')), results))],
+    processors: [new BatchLogRecordProcessor({ exporter: recording(new exporters[v.encoding].logs(exporter_options(v, 'logs')), results) })],
   });
   const logger = lp.getLogger('compat-logger', '7.8.9');
   const time = sent.t0 + 500;
@@ -361,12 +361,14 @@ check(`${mode}: a wrong API key fails the export (unauthenticated) and stores no
   });
   const t0 = Date.now();
   p.getTracer('compat').startSpan('refused', { kind: SpanKind.SERVER }, ROOT_CONTEXT).end();
-  await p.forceFlush();
+  // The batch processor's forceFlush rejects with the failed export's error.
+  const flushed = await p.forceFlush().then(() => null, (e) => e);
   await p.shutdown();
+  assert.ok(flushed, 'forceFlush should have rejected');
   assert.equal(results.length, 1, JSON.stringify(results));
   assert.equal(results[0].code, 1, 'the export should have failed');
   // HTTP exporters report the HTTP status, gRPC ones the gRPC status (16 = UNAUTHENTICATED).
-  assert.equal(results[0].error?.code, v.encoding === 'grpc' ? 16 : 401, String(results[0].error));
+  assert.equal(results[0].error?.code, v.encoding === 'grpc' ? 16 : 401, `${results[0].error} code=${results[0].error?.code} data=${results[0].error?.data}`);
   const l = await q.get('/traces', { ...range(t0), service_name: service });
   assert.equal(l.data.length, 0, JSON.stringify(l));
   diagnostics.length = quiet; // the refusal was expected to be reported

@@ -41,8 +41,8 @@ result<store_set> open_sqlite_stores(const sqlite_options& opts) {
   set.audit = std::make_unique<sqlite::sqlite_audit_store>(shared);
   set.generations = std::make_unique<sqlite::sqlite_generation_store>(shared);
   set.project_providers = std::make_unique<sqlite::sqlite_project_provider_store>(shared);
-  set.open_telemetry_writer = [file]() -> result<std::unique_ptr<telemetry_writer>> {
-    auto w = sqlite::sqlite_telemetry_writer::open(file);
+  set.open_telemetry_writer = [file](generation_pricer price) -> result<std::unique_ptr<telemetry_writer>> {
+    auto w = sqlite::sqlite_telemetry_writer::open(file, std::move(price));
     if (!w) return w.err();
     return std::unique_ptr<telemetry_writer>(std::move(*w));
   };

@@ -14,8 +14,12 @@ namespace brokle::storage::sqlite {
 
 class sqlite_telemetry_writer final : public telemetry_writer {
  public:
-  // Opens its own connection to an already migrated database file.
-  static result<std::unique_ptr<sqlite_telemetry_writer>> open(const std::filesystem::path& file);
+  // Opens its own connection to an already migrated database file. A generation stored without a
+  // cost is priced with `price` once the merged row has a model and tokens: Langfuse-style
+  // producers send the model on the create and the usage on a later update, so neither event
+  // alone can be priced.
+  static result<std::unique_ptr<sqlite_telemetry_writer>> open(const std::filesystem::path& file,
+                                                               generation_pricer price = {});
   ~sqlite_telemetry_writer() override;
 
   status write(const telemetry_batch& batch) override;
@@ -33,6 +37,7 @@ class sqlite_telemetry_writer final : public telemetry_writer {
 
   connection c_;
   std::unique_ptr<statements> st_;
+  generation_pricer price_;
   bool fail_next_commit_ = false;
 };
 
