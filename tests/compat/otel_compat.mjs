@@ -361,7 +361,7 @@ check(`${mode}: a wrong API key fails the export (unauthenticated) and stores no
   });
   const t0 = Date.now();
   p.getTracer('compat').startSpan('refused', { kind: SpanKind.SERVER }, ROOT_CONTEXT).end();
-  // The batch processor's forceFlush rejects with the failed export's error.
+  // The batch processor's forceFlush rejects when an export failed.
   const flushed = await p.forceFlush().then(() => null, (e) => e);
   await p.shutdown();
   assert.ok(flushed, 'forceFlush should have rejected');
