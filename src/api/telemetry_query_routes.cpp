@@ -37,10 +37,7 @@ std::optional<std::string> param(const request_context& ctx, std::string_view na
 int64_t time_param(const request_context& ctx, std::string_view name, int64_t fallback) {
   auto v = param(ctx, name);
   if (!v) return fallback;
-  if (auto ns = parse_rfc3339_ns(*v)) return *ns;
-  char* end = nullptr;
-  double d = std::strtod(v->c_str(), &end);
-  if (end && *end == '\0' && d > 0) return unix_number_to_ns(d);
+  if (auto ns = parse_query_time_ns(*v)) return *ns;
   fail(400, "invalid_parameter", "query parameter '" + std::string(name) + "' must be RFC 3339 or a unix time");
 }
 

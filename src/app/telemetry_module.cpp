@@ -60,7 +60,11 @@ result<std::unique_ptr<telemetry_module>> start_telemetry_module(const config& c
                                                                  const gateway::price_table& prices,
                                                                  metrics::registry& registry) {
   auto m = std::make_unique<telemetry_module>();
-  auto writer = stores.open_telemetry_writer();
+  auto price = [&prices](const storage::observation_record& o) {
+    return prices.cost(o.model, gateway::token_usage{o.input_tokens, o.output_tokens, o.cached_input_tokens,
+                                                     o.reasoning_tokens});
+  };
+  auto writer = stores.open_telemetry_writer(price);
   if (!writer) return writer.err();
   m->writer = std::move(*writer);
 
@@ -82,17 +86,13 @@ result<std::unique_ptr<telemetry_module>> start_telemetry_module(const config& c
   filters.min_log_severity = cfg.telemetry_min_log_severity;
   filters.allowed_services.insert(cfg.telemetry_allowed_services.begin(), cfg.telemetry_allowed_services.end());
   filters.excluded_services.insert(cfg.telemetry_excluded_services.begin(), cfg.telemetry_excluded_services.end());
-  auto price = [&prices](const storage::observation_record& o) {
-    return prices.cost(o.model, gateway::token_usage{o.input_tokens, o.output_tokens, o.cached_input_tokens,
-                                                     o.reasoning_tokens});
-  };
   auto derive = [](const storage::span_record& s) -> std::optional<storage::observation_record> {
     // Most spans carry no GenAI attributes: a substring check spares them a JSON parse.
     const auto& a = s.attributes_json;
     if (a.find("\"gen_ai.") == std::string::npos && a.find("\"llm.") == std::string::npos) return std::nullopt;
     return telemetry::genai::observation_from_span(s);
   };
-  m->ingest = std::make_unique<telemetry::ingest_service>(*m->pipeline, std::move(filters), price, derive);
+  m->ingest = std::make_unique<telemetry::ingest_service>(*m->pipeline, std::move(filters), derive);
 
   m->retention = std::make_unique<retention_job>(*stores.retention, cfg.telemetry_retention_days,
                                                  cfg.telemetry_purge_interval);

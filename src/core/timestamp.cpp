@@ -1,6 +1,8 @@
 #include "core/timestamp.hpp"
 
 #include <cmath>
+#include <cstdlib>
+#include <string>
 
 namespace brokle {
 
@@ -90,6 +92,23 @@ int64_t unix_number_to_ns(double v) {
   double whole = std::floor(v);
   // Integral part in integer arithmetic (a double cannot hold ns since 1970 exactly).
   return static_cast<int64_t>(whole) * scale + static_cast<int64_t>(std::llround((v - whole) * static_cast<double>(scale)));
+}
+
+std::optional<int64_t> parse_query_time_ns(std::string_view text) {
+  if (auto ns = parse_rfc3339_ns(text)) return ns;
+  // Position 10 may hold RFC 3339's own space separator; an offset's sign comes after the time.
+  if (auto sp = text.find(' ', 11); sp != std::string_view::npos) {
+    std::string repaired(text);
+    repaired[sp] = '+';
+    if (auto ns = parse_rfc3339_ns(repaired)) return ns;
+  }
+  std::string number(text);
+  char* end = nullptr;
+  double d = std::strtod(number.c_str(), &end);
+  if (number.empty() || !end || *end != '\0' || !(d > 0)) return std::nullopt;
+  int64_t ns = unix_number_to_ns(d);
+  if (ns == 0) return std::nullopt;
+  return ns;
 }
 
 }  // namespace brokle

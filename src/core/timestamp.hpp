@@ -13,5 +13,8 @@ namespace brokle {
 std::optional<int64_t> parse_rfc3339_ns(std::string_view text);
 // A number whose unit is guessed from its magnitude (years 1973..5138 in any of s/ms/µs/ns).
 int64_t unix_number_to_ns(double v);
+// A time given in a URL query (already form-decoded): RFC 3339 or a unix number. A '+' offset
+// typed into the URL unescaped ("...T12:00:00+02:00") was decoded to a space; it is read as '+'.
+std::optional<int64_t> parse_query_time_ns(std::string_view text);
 
 }  // namespace brokle

@@ -30,4 +30,18 @@ TEST(timestamp, numbers_are_read_by_magnitude) {
   EXPECT_EQ(unix_number_to_ns(-5), 0);
 }
 
+TEST(timestamp, query_times_accept_what_clients_put_in_urls) {
+  constexpr int64_t noon = 1714564800LL * 1'000'000'000;
+  EXPECT_EQ(parse_query_time_ns("2024-05-01T12:00:00.000Z"), noon);  // Date.toISOString()
+  EXPECT_EQ(parse_query_time_ns("2024-05-01T14:00:00+02:00"), noon);  // escaped '+' (%2B)
+  EXPECT_EQ(parse_query_time_ns("2024-05-01T14:00:00 02:00"), noon);  // '+' typed unescaped, form-decoded
+  EXPECT_EQ(parse_query_time_ns("2024-05-01 14:00:00 02:00"), noon);
+  EXPECT_EQ(parse_query_time_ns("2024-05-01 12:00:00"), noon);
+  EXPECT_EQ(parse_query_time_ns("1714564800"), noon);
+  EXPECT_EQ(parse_query_time_ns("1714564800.5"), noon + 500'000'000);
+  EXPECT_EQ(parse_query_time_ns("1714564800000"), noon);
+  for (auto bad : {"", "0", "-5", "soon", "1714564800x", "2024-05-01T14:00:00 2", "nan"})
+    EXPECT_FALSE(parse_query_time_ns(bad).has_value()) << bad;
+}
+
 }  // namespace brokle

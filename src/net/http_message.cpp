@@ -73,9 +73,12 @@ void header_map::erase(std::string_view name) {
 bool http_request::query_param(std::string_view name, std::string& out) const {
   auto params = boost::urls::parse_query(query);
   if (!params) return false;
+  // Form encoding, as browsers, fetch's URLSearchParams and most HTTP libraries write queries:
+  // percent escapes, and '+' for a space.
+  const boost::urls::encoding_opts form(/*space_as_plus=*/true);
   for (auto p : *params) {
-    if (p.key == name) {
-      out = p.has_value ? std::string(p.value) : std::string();
+    if (p.key.decode(form) == name) {
+      out = p.has_value ? p.value.decode(form) : std::string();
       return true;
     }
   }

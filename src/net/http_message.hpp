@@ -53,7 +53,8 @@ struct http_request {
   std::string remote_address;
 
   std::string_view header(std::string_view name) const noexcept { return headers.get(name); }
-  // Value of one query parameter (percent-decoded), or nullopt-like empty + found=false.
+  // The first value of one query parameter, decoded as a form would be ("%3A" -> ':', '+' -> ' ');
+  // false when absent.
   bool query_param(std::string_view name, std::string& out) const;
 };
 

@@ -37,7 +37,8 @@ struct store_set {
   std::unique_ptr<project_provider_store> project_providers;
   // The telemetry pipeline's writer thread calls this once and owns the result: the writer gets a
   // connection of its own (SQLite) so its batches never queue behind control-plane writes.
-  std::function<result<std::unique_ptr<telemetry_writer>>()> open_telemetry_writer;
+  // The writer prices generations (see sqlite_telemetry_writer::open) with `price`, when given.
+  std::function<result<std::unique_ptr<telemetry_writer>>(generation_pricer price)> open_telemetry_writer;
   std::unique_ptr<telemetry_query_store> telemetry_queries;
   std::unique_ptr<telemetry_retention> retention;  // telemetry purge and vacuum (admin API)
 

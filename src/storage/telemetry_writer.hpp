@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <iterator>
 #include <utility>
 #include <vector>
@@ -64,6 +65,9 @@ struct telemetry_batch {
     from.clear();
   }
 };
+
+// Cost in USD of a generation's tokens for its model; 0 when the model has no price.
+using generation_pricer = std::function<double(const observation_record&)>;
 
 class telemetry_writer {
  public:

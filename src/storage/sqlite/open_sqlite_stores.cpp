@@ -41,8 +41,9 @@ result<store_set> open_sqlite_stores(const sqlite_options& opts) {
   set.audit = std::make_unique<sqlite::sqlite_audit_store>(shared);
   set.generations = std::make_unique<sqlite::sqlite_generation_store>(shared);
   set.project_providers = std::make_unique<sqlite::sqlite_project_provider_store>(shared);
-  set.open_telemetry_writer = [file, busy = opts.telemetry_busy_timeout_ms]() -> result<std::unique_ptr<telemetry_writer>> {
-    auto w = sqlite::sqlite_telemetry_writer::open(file, busy);
+  set.open_telemetry_writer = [file, busy = opts.telemetry_busy_timeout_ms](
+                                  generation_pricer price) -> result<std::unique_ptr<telemetry_writer>> {
+    auto w = sqlite::sqlite_telemetry_writer::open(file, std::move(price), busy);
     if (!w) return w.err();
     return std::unique_ptr<telemetry_writer>(std::move(*w));
   };

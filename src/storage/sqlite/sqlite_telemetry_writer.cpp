@@ -103,15 +103,17 @@ struct sqlite_telemetry_writer::statements {
   statement upsert_span_rollup, upsert_edge_rollup, upsert_log_rollup, upsert_llm_rollup;
   statement upsert_trace, upsert_observation, upsert_score, upsert_event;
   statement insert_metric_point;
-  statement observation_rollup_fields;
+  statement observation_rollup_fields, set_observation_cost;
 };
 
 result<std::unique_ptr<sqlite_telemetry_writer>> sqlite_telemetry_writer::open(const std::filesystem::path& file,
-                                                                            int busy_timeout_ms) {
+                                                                           generation_pricer price,
+                                                                           int busy_timeout_ms) {
   auto c = connection::open(file.string(), false);
   if (!c) return c.err();
   std::unique_ptr<sqlite_telemetry_writer> w(new sqlite_telemetry_writer());
   w->c_ = std::move(*c);
+  w->price_ = std::move(price);
   // The trace-summary index is the one random-key B-tree the writer touches; a larger cache keeps
   // more of it in memory.
   if (auto st = w->c_.exec("PRAGMA cache_size=-65536; PRAGMA busy_timeout=" + std::to_string(busy_timeout_ms));
@@ -237,6 +239,7 @@ result<std::unique_ptr<sqlite_telemetry_writer>> sqlite_telemetry_writer::open(c
        "SELECT type, start_time_ms, end_time_ms, completion_start_time_ms, model, model_requested, provider,"
        " environment, key_id, level, http_status, input_tokens, output_tokens, cached_input_tokens,"
        " reasoning_tokens, cost_usd FROM observations WHERE project_id = ? AND id = ?"},
+      {&st->set_observation_cost, "UPDATE observations SET cost_usd = ? WHERE project_id = ? AND id = ?"},
   };
   for (const auto& [s, sql] : sqls) {
     if (auto r = prep(*s, sql); !r) return r.err();
@@ -575,6 +578,26 @@ status sqlite_telemetry_writer::write_llm_records(const telemetry_batch& batch) 
     q.reset();
     return g;
   };
+  // A generation without a cost gets one once the merged row has a model and tokens, whichever
+  // events brought them; a cost the producer sent is never replaced.
+  auto price_merged = [&](const observation_record& o, generation_contribution& g) -> status {
+    const std::string& model = std::get<2>(g.key);
+    if (!price_ || g.values.cost != 0 || model.empty() || (g.values.input <= 0 && g.values.output <= 0)) return ok_v;
+    observation_record merged;
+    merged.model = model;
+    merged.input_tokens = g.values.input;
+    merged.output_tokens = g.values.output;
+    merged.cached_input_tokens = g.values.cached;
+    merged.reasoning_tokens = g.values.reasoning;
+    double cost = price_(merged);
+    if (!(cost > 0)) return ok_v;
+    auto& u = st.set_observation_cost;
+    u.reset();
+    u.bind_all(cost, o.project_id, o.id);
+    if (auto r = u.run(); !r) return r;
+    g.values.cost = cost;
+    return ok_v;
+  };
   for (const auto& o : batch.observations) {
     auto before = read_contribution(o);
     if (!before) return before.err();
@@ -589,6 +612,9 @@ status sqlite_telemetry_writer::write_llm_records(const telemetry_batch& batch) 
     if (auto r = u.run(); !r) return r;
     auto after = read_contribution(o);
     if (!after) return after.err();
+    if (*after) {
+      if (auto st = price_merged(o, **after); !st) return st;
+    }
     if (*before) add_into(deltas[(*before)->key], (*before)->values, -1);
     if (*after) add_into(deltas[(*after)->key], (*after)->values, +1);
   }

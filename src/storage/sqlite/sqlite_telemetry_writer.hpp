@@ -14,8 +14,12 @@ namespace brokle::storage::sqlite {
 
 class sqlite_telemetry_writer final : public telemetry_writer {
  public:
-  // Opens its own connection to an already migrated database file.
+  // Opens its own connection to an already migrated database file. A generation stored without a
+  // cost is priced with `price` once the merged row has a model and tokens: Langfuse-style
+  // producers send the model on the create and the usage on a later update, so neither event
+  // alone can be priced. `busy_timeout_ms`: how long a write waits for a lock held elsewhere.
   static result<std::unique_ptr<sqlite_telemetry_writer>> open(const std::filesystem::path& file,
+                                                               generation_pricer price = {},
                                                                int busy_timeout_ms = 5000);
   ~sqlite_telemetry_writer() override;
 
@@ -34,6 +38,7 @@ class sqlite_telemetry_writer final : public telemetry_writer {
 
   connection c_;
   std::unique_ptr<statements> st_;
+  generation_pricer price_;
   bool fail_next_commit_ = false;
 };
 

@@ -161,6 +161,47 @@ TEST_F(sqlite_telemetry_writer_test, observation_merge_replaces_its_rollup_contr
   EXPECT_EQ(obs->items[0].output_tokens, 77);
 }
 
+TEST_F(sqlite_telemetry_writer_test, a_generation_is_priced_once_merging_brings_model_and_tokens_together) {
+  // Langfuse's SDKs send the model on generation-create and the usage on generation-update.
+  auto w = sqlite_telemetry_writer::open(dir / "t.db", [](const observation_record& o) {
+    return o.model == "gpt-4o-mini" ? o.input_tokens * 0.001 + o.output_tokens * 0.002 : 0.0;
+  });
+  ASSERT_TRUE(w) << w.err().message;
+  writer = std::move(*w);
+  auto cost_millis = [&](const char* id) {
+    return count(std::string("SELECT CAST(ROUND(cost_usd * 1000) AS INTEGER) FROM observations WHERE id = '") + id + "'");
+  };
+  auto batch_of = [](std::vector<observation_record> v) {
+    telemetry_batch b;
+    b.observations = std::move(v);
+    return b;
+  };
+  auto create = make_generation("proj-alpha", "gen1", "tr1", "gpt-4o-mini", t0_ms, 0);
+  create.input_tokens = create.output_tokens = 0;
+  create.cost_usd = 0;
+  auto unpriced = make_generation("proj-alpha", "gen2", "tr1", "no-such-model", t0_ms, 10);
+  unpriced.cost_usd = 0;
+  auto sent = make_generation("proj-alpha", "gen3", "tr1", "gpt-4o-mini", t0_ms, 10);  // cost 0.5 as sent
+  write(batch_of({create, unpriced, sent}));
+  EXPECT_EQ(cost_millis("gen1"), 0);
+  EXPECT_EQ(cost_millis("gen2"), 0);
+  EXPECT_EQ(cost_millis("gen3"), 500);
+
+  observation_record update;
+  update.project_id = "proj-alpha";
+  update.id = "gen1";
+  update.trace_id = "tr1";
+  update.end_time_ms = t0_ms + 900;
+  update.input_tokens = 100;
+  update.output_tokens = 20;
+  write(batch_of({update}));
+  write(batch_of({update}));  // a replay changes nothing
+  EXPECT_EQ(cost_millis("gen1"), 140);
+  EXPECT_EQ(cost_millis("gen3"), 500);
+  EXPECT_EQ(count("SELECT CAST(ROUND(SUM(cost_usd) * 1000) AS INTEGER) FROM llm_rollups WHERE model = 'gpt-4o-mini'"), 640);
+  EXPECT_EQ(count("SELECT SUM(calls) FROM llm_rollups WHERE model = 'gpt-4o-mini'"), 2);
+}
+
 TEST_F(sqlite_telemetry_writer_test, observation_moving_to_another_model_moves_its_rollup) {
   telemetry_batch b;
   b.observations.push_back(make_generation("proj-alpha", "gen1", "tr1", "gpt-4o", t0_ms, 100));
@@ -275,7 +316,7 @@ TEST(sqlite_telemetry_store_set, writer_factory_and_queries_share_one_file) {
     ASSERT_TRUE(set) << set.err().message;
     ASSERT_TRUE(migration_runner(*set->migrations, embedded_migration_files()).up());
     ASSERT_TRUE(set->open_telemetry_writer && set->telemetry_queries && set->retention);
-    auto w = set->open_telemetry_writer();
+    auto w = set->open_telemetry_writer({});
     ASSERT_TRUE(w) << w.err().message;
     telemetry_batch b;
     b.spans.push_back(sqlite::make_span("proj-alpha", sqlite::trace_hex(1), sqlite::span_hex(1), "", "api",

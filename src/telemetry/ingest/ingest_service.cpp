@@ -6,9 +6,8 @@
 
 namespace brokle::telemetry {
 
-ingest_service::ingest_service(ingest_pipeline& pipeline, ingest_filters filters, pricer price,
-                               generation_deriver derive)
-    : pipeline_(pipeline), filters_(std::move(filters)), price_(std::move(price)), derive_(std::move(derive)) {}
+ingest_service::ingest_service(ingest_pipeline& pipeline, ingest_filters filters, generation_deriver derive)
+    : pipeline_(pipeline), filters_(std::move(filters)), derive_(std::move(derive)) {}
 
 std::string log_identity(const storage::log_record& l) {
   // A content hash, so an exporter re-sending a batch after a lost response stores nothing twice.
@@ -72,11 +71,8 @@ result<ingest_counts> ingest_service::submit(const project_scope& scope, storage
   for (auto& s : b.spans) s.project_id = project;
   for (auto& l : b.logs) l.project_id = project;
   for (auto& t : b.traces) t.project_id = project;
-  for (auto& o : b.observations) {
-    o.project_id = project;
-    if (o.cost_usd == 0 && price_ && !o.model.empty() && (o.input_tokens > 0 || o.output_tokens > 0))
-      o.cost_usd = price_(o);
-  }
+  // Generations are priced by the writer, on the merged row (see storage::generation_pricer).
+  for (auto& o : b.observations) o.project_id = project;
   for (auto& s : b.scores) s.project_id = project;
   for (auto& e : b.events) e.project_id = project;
   std::erase_if(b.metrics, [&](const storage::metric_point_record& m) { return !service_allowed(m.service_name); });

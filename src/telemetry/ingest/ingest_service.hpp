@@ -32,12 +32,10 @@ std::string log_identity(const storage::log_record& l);
 
 class ingest_service {
  public:
-  // Cost in USD of an observation's tokens for a model; 0 when the model has no price.
-  using pricer = std::function<double(const storage::observation_record&)>;
   // Turns a span into an LLM generation when it carries GenAI attributes.
   using generation_deriver = std::function<std::optional<storage::observation_record>(const storage::span_record&)>;
 
-  ingest_service(ingest_pipeline& pipeline, ingest_filters filters, pricer price, generation_deriver derive);
+  ingest_service(ingest_pipeline& pipeline, ingest_filters filters, generation_deriver derive);
 
   // Submits the batch for `scope`. An error means nothing was queued (full, stopped: errc::unavailable
   // with a retry hint). A batch the filters empty completely is acknowledged at once.
@@ -51,7 +49,6 @@ class ingest_service {
 
   ingest_pipeline& pipeline_;
   ingest_filters filters_;
-  pricer price_;
   generation_deriver derive_;
 };
 
