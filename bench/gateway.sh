@@ -31,7 +31,7 @@ export BROKLE_DATA_DIR=$WORK/data BROKLE_ARGON2_MEMORY=64KiB
 echo 'benchmark password' | "$BIN" user create --email bench@example.com --password-stdin --admin >/dev/null
 "$BIN" project create --name bench >/dev/null
 KEY=$("$BIN" key create --project bench)
-BROKLE_CONFIG=$WORK/brokle.toml BROKLE_HTTP_PORT=0 BROKLE_HTTP_ADDRESS=127.0.0.1 BROKLE_HTTP_THREADS=1 \
+BROKLE_CONFIG=$WORK/brokle.toml BROKLE_OTLP_ENABLED=false BROKLE_HTTP_PORT=0 BROKLE_HTTP_ADDRESS=127.0.0.1 BROKLE_HTTP_THREADS=1 \
   "$BIN" serve >"$WORK/brokle.out" 2>"$WORK/brokle.log" &
 BPID=$!
 for _ in $(seq 100); do grep -q 'http://' "$WORK/brokle.out" 2>/dev/null && break; sleep 0.1; done

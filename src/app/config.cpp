@@ -233,6 +233,12 @@ std::vector<setting> make_settings() {
                  return set_duration(c.telemetry_store_busy_timeout, v, std::chrono::milliseconds(10));
                },
                [](const config& c) { return format_duration(c.telemetry_store_busy_timeout); }});
+  s.push_back({"gateway.record_traces", "BROKLE_GATEWAY_RECORD_TRACES", "gateway-record-traces",
+               "Also store every gateway call as an LLM trace with a generation observation (the call log in "
+               "/api/v1/projects/{id}/generations is kept either way).",
+               "true or false", false,
+               [](config& c, const std::string& v) { return set_bool(c.gateway_record_traces, v); },
+               [](const config& c) { return std::string(c.gateway_record_traces ? "true" : "false"); }});
   s.push_back({"telemetry.min_log_severity", "BROKLE_TELEMETRY_MIN_LOG_SEVERITY", "telemetry-min-log-severity",
                "Log records below this severity are dropped at ingest (OTLP severity numbers: 1 trace, 5 debug, 9 "
                "info, 13 warn, 17 error, 21 fatal).",

@@ -31,6 +31,7 @@ struct config {
   int telemetry_retention_days = 30;  // 0 = keep forever
   std::chrono::milliseconds telemetry_purge_interval{60 * 60 * 1000};
   std::chrono::milliseconds telemetry_store_busy_timeout{5000};
+  bool gateway_record_traces = true;  // each gateway call also becomes an LLM trace + generation
   int telemetry_min_log_severity = 0;
   std::vector<std::string> telemetry_allowed_services;
   std::vector<std::string> telemetry_excluded_services;

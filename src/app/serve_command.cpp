@@ -190,7 +190,7 @@ int serve(const resolved_config& rc) {
   api::add_account_routes(routes, identity_routes);
   api::add_sdk_auth_routes(routes, identity_routes);
   api::gateway_api gateway_routes{identity_routes.http, directory, prices, upstream, recorder, *id.policy,
-                                  *stores->generations, tm.ingest.get()};
+                                  *stores->generations, cfg.gateway_record_traces ? tm.ingest.get() : nullptr};
   api::add_gateway_routes(routes, gateway_routes);
   api::provider_api provider_routes{identity_routes.http, provider_service};
   api::add_provider_routes(routes, provider_routes);
