@@ -6,14 +6,16 @@
 //        -> ingest_service::submit -> ... writer thread commits -> reply OK (+ partial_success)
 //
 // Status codes follow the OTLP specification: OK with partial_success when some items were
-// rejected; UNAUTHENTICATED for a missing or unknown key; RESOURCE_EXHAUSTED for a message over
-// max_message_bytes (gRPC itself refuses it before decoding); UNAVAILABLE with a google.rpc.RetryInfo
-// detail when the pipeline refuses (queue full, store and dead-letter queue down) or the server is
-// stopping, so exporters retry after the hint and nothing acknowledged is ever lost.
+// rejected; INVALID_ARGUMENT for a message that does not parse (the services take raw bytes and
+// parse them: gRPC's generated handler would answer UNIMPLEMENTED); UNAUTHENTICATED for a missing
+// or unknown key; RESOURCE_EXHAUSTED for a message over max_message_bytes (gRPC itself refuses it
+// before we see it); UNAVAILABLE with a google.rpc.RetryInfo detail when the pipeline refuses
+// (queue full, store and dead-letter queue down) or the server is stopping, so exporters retry
+// after the hint and nothing acknowledged is ever lost.
 //
-// Threads: gRPC's callback API, so no thread per call. Authentication and decoding run on gRPC's
-// callback threads (both are in-memory and quick); the answer is sent from the pipeline's writer
-// thread when it acknowledges. gRPC stays behind this header (pimpl): nothing here includes it.
+// Threads: gRPC's callback API, so no thread per call. Authentication, parsing and decoding run on
+// gRPC's callback threads (all in memory, bounded by max_message_bytes); the answer is sent from
+// the pipeline's writer thread when it acknowledges. gRPC stays behind this header (pimpl).
 #pragma once
 
 #include <chrono>

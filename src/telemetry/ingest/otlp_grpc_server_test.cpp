@@ -386,7 +386,7 @@ TEST_F(otlp_grpc_server_test, an_undecodable_message_is_invalid_argument) {
   EXPECT_EQ(writer.spans().size(), 1u);
 }
 
-TEST_F(otlp_grpc_server_test, gzip_compressed_calls_are_accepted) {
+TEST_F(otlp_grpc_server_test, gzip_and_deflate_compressed_calls_are_accepted) {
   start();
   auto ctx = context();
   ctx->set_compression_algorithm(GRPC_COMPRESS_GZIP);
@@ -394,6 +394,10 @@ TEST_F(otlp_grpc_server_test, gzip_compressed_calls_are_accepted) {
   auto st = export_spans(spans_request(3, std::string(4096, 'z')), &resp, std::move(ctx));
   ASSERT_TRUE(st.ok()) << st.error_message();
   ASSERT_EQ(writer.spans().size(), 3u);
+  auto deflated = context();
+  deflated->set_compression_algorithm(GRPC_COMPRESS_DEFLATE);
+  st = export_spans(spans_request(1, std::string(4096, 'z')), &resp, std::move(deflated));
+  ASSERT_TRUE(st.ok()) << st.error_message();
 }
 
 TEST_F(otlp_grpc_server_test, a_full_queue_is_unavailable_with_a_retry_info_detail) {
