@@ -252,7 +252,8 @@ grpc::ServerUnaryReactor* server_state::serve(grpc::CallbackServerContext* ctx, 
     auto submitted = ingest.submit(*scope, std::move(d.batch),
                                    [self = shared_from_this(), call](const status& durable) {
                                      self->complete(call, durable ? grpc::Status::OK
-                                                                  : status_for(durable.err(), self->opts.retry_after_ms));
+                                                                  : status_for(durable.err(),
+                                                                               self->opts.retry_after_ms));
                                    });
     if (!submitted) {
       complete(call, status_for(submitted.err(), opts.retry_after_ms));
@@ -266,42 +267,28 @@ grpc::ServerUnaryReactor* server_state::serve(grpc::CallbackServerContext* ctx, 
   return reactor;
 }
 
-// The three OTLP services, with raw messages (see parse_request); each hands its call to the state.
-class trace_service final : public trace_v1::TraceService::WithRawCallbackMethod_Export<trace_v1::TraceService::Service> {
+// An OTLP service (Rpc: TraceService, LogsService or MetricsService) whose Export takes raw
+// messages (see parse_request) and hands each call to the shared state.
+template <class Rpc, class Request, class Response>
+class export_service final : public Rpc::template WithRawCallbackMethod_Export<typename Rpc::Service> {
  public:
-  explicit trace_service(server_state& s) : state_(s) {}
+  export_service(server_state& state, std::atomic<uint64_t>& requests) : state_(state), requests_(requests) {}
   grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request,
                                    grpc::ByteBuffer* response) override {
-    return state_.serve<trace_v1::ExportTraceServiceRequest, trace_v1::ExportTraceServiceResponse>(ctx, *request, *response, state_.trace_requests);
+    return state_.serve<Request, Response>(ctx, *request, *response, requests_);
   }
 
  private:
   server_state& state_;
+  std::atomic<uint64_t>& requests_;
 };
 
-class logs_service final : public logs_v1::LogsService::WithRawCallbackMethod_Export<logs_v1::LogsService::Service> {
- public:
-  explicit logs_service(server_state& s) : state_(s) {}
-  grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request,
-                                   grpc::ByteBuffer* response) override {
-    return state_.serve<logs_v1::ExportLogsServiceRequest, logs_v1::ExportLogsServiceResponse>(ctx, *request, *response, state_.log_requests);
-  }
-
- private:
-  server_state& state_;
-};
-
-class metrics_service final : public metrics_v1::MetricsService::WithRawCallbackMethod_Export<metrics_v1::MetricsService::Service> {
- public:
-  explicit metrics_service(server_state& s) : state_(s) {}
-  grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request,
-                                   grpc::ByteBuffer* response) override {
-    return state_.serve<metrics_v1::ExportMetricsServiceRequest, metrics_v1::ExportMetricsServiceResponse>(ctx, *request, *response, state_.metric_requests);
-  }
-
- private:
-  server_state& state_;
-};
+using trace_service =
+    export_service<trace_v1::TraceService, trace_v1::ExportTraceServiceRequest, trace_v1::ExportTraceServiceResponse>;
+using logs_service =
+    export_service<logs_v1::LogsService, logs_v1::ExportLogsServiceRequest, logs_v1::ExportLogsServiceResponse>;
+using metrics_service = export_service<metrics_v1::MetricsService, metrics_v1::ExportMetricsServiceRequest,
+                                       metrics_v1::ExportMetricsServiceResponse>;
 
 std::string listen_address(const std::string& host, uint16_t port) {
   bool bare_ipv6 = host.find(':') != std::string::npos && (host.empty() || host.front() != '[');
@@ -312,7 +299,10 @@ std::string listen_address(const std::string& host, uint16_t port) {
 
 struct otlp_grpc_server::impl {
   impl(ingest_service& ingest, otlp_grpc_options opts)
-      : state(std::make_shared<server_state>(ingest, std::move(opts))), traces(*state), logs(*state), metrics(*state) {}
+      : state(std::make_shared<server_state>(ingest, std::move(opts))),
+        traces(*state, state->trace_requests),
+        logs(*state, state->log_requests),
+        metrics(*state, state->metric_requests) {}
 
   std::shared_ptr<server_state> state;
   trace_service traces;
@@ -373,10 +363,11 @@ void otlp_grpc_server::stop(std::chrono::system_clock::time_point deadline) {
     for (auto& [_, call] : state.in_flight) unanswered.push_back(call);
     state.in_flight.clear();
   }
+  auto shutting_down =
+      retry_status(grpc::StatusCode::UNAVAILABLE, "the server is shutting down; retry", state.opts.retry_after_ms);
   for (auto& call : unanswered) {
-    auto s = retry_status(grpc::StatusCode::UNAVAILABLE, "the server is shutting down; retry", state.opts.retry_after_ms);
-    state.count(s);
-    call->answer(s);
+    state.count(shutting_down);
+    call->answer(shutting_down);
   }
   shutdown.join();
   impl_->server.reset();

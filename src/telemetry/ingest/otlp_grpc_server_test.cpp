@@ -132,11 +132,12 @@ std::optional<retry_details> parse_retry_details(const std::string& status_bytes
   google::protobuf::UnknownFieldSet status;
   if (!status.ParseFromString(status_bytes)) return std::nullopt;
   retry_details out;
+  using field = google::protobuf::UnknownField;
   for (int i = 0; i < status.field_count(); ++i) {
     const auto& f = status.field(i);
-    if (f.number() == 1 && f.type() == google::protobuf::UnknownField::TYPE_VARINT) out.code = static_cast<int64_t>(f.varint());
-    if (f.number() == 2 && f.type() == google::protobuf::UnknownField::TYPE_LENGTH_DELIMITED) out.message = f.length_delimited();
-    if (f.number() == 3 && f.type() == google::protobuf::UnknownField::TYPE_LENGTH_DELIMITED) {
+    if (f.number() == 1 && f.type() == field::TYPE_VARINT) out.code = static_cast<int64_t>(f.varint());
+    if (f.number() == 2 && f.type() == field::TYPE_LENGTH_DELIMITED) out.message = f.length_delimited();
+    if (f.number() == 3 && f.type() == field::TYPE_LENGTH_DELIMITED) {
       google::protobuf::Any any;
       if (!any.ParseFromString(f.length_delimited())) return std::nullopt;
       out.type_url = any.type_url();
