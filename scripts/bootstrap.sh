@@ -9,6 +9,7 @@ PACKAGES=(
   libssl-dev zlib1g-dev
   libsqlite3-dev sqlite3
   libsodium-dev libjwt-dev liboath-dev
+  libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libgrpc++-dev
   libgtest-dev libgmock-dev libbenchmark-dev

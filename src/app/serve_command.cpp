@@ -20,6 +20,7 @@
 #include "api/sdk_telemetry_routes.hpp"
 #include "api/telemetry_query_routes.hpp"
 #include "app/telemetry_module.hpp"
+#include "telemetry/ingest/otlp_grpc_server.hpp"
 #include "net/upstream_client.hpp"
 #include "app/identity_module.hpp"
 #include "app/process_metrics.hpp"
@@ -250,6 +251,42 @@ int serve(const resolved_config& rc) {
     }
     otlp_http_port = *p;
   }
+  std::unique_ptr<telemetry::otlp_grpc_server> otlp_grpc;
+  if (cfg.otlp_enabled) {
+    telemetry::otlp_grpc_options g;
+    g.bind_address = cfg.http.bind_address;
+    g.port = cfg.otlp_grpc_port;
+    g.max_message_bytes = cfg.otlp_max_decompressed;
+    g.default_project = otlp_default_project;
+    auto& keys = *id.keys;
+    g.authenticate = [&keys](std::string_view key) -> result<project_scope> {
+      auto p = keys.validate(key);
+      if (!p) return make_error(errc::unauthenticated, p.err().message);
+      return p->scope;
+    };
+    otlp_grpc = std::make_unique<telemetry::otlp_grpc_server>(*tm.ingest, std::move(g));
+    auto p = otlp_grpc->start();
+    if (!p) {
+      log::error("cannot start the OTLP/gRPC listener", {{"error", p.err().message}});
+      log::shutdown();
+      return 1;
+    }
+    registry.add_callback("brokle_otlp_grpc_requests_total", "OTLP/gRPC export calls by signal.",
+                          metrics::family_type::counter, {"signal"}, [&otlp_grpc](auto& out) {
+                            auto c = otlp_grpc->counters();
+                            out.push_back({{"traces"}, static_cast<double>(c.trace_requests)});
+                            out.push_back({{"logs"}, static_cast<double>(c.log_requests)});
+                            out.push_back({{"metrics"}, static_cast<double>(c.metric_requests)});
+                          });
+    registry.add_callback("brokle_otlp_grpc_refused_total", "OTLP/gRPC calls refused, by reason.",
+                          metrics::family_type::counter, {"reason"}, [&otlp_grpc](auto& out) {
+                            auto c = otlp_grpc->counters();
+                            out.push_back({{"unauthenticated"}, static_cast<double>(c.unauthenticated)});
+                            out.push_back({{"invalid"}, static_cast<double>(c.invalid)});
+                            out.push_back({{"unavailable"}, static_cast<double>(c.unavailable)});
+                            out.push_back({{"failed"}, static_cast<double>(c.failed)});
+                          });
+  }
   runtime.start();
   health.start();
 
@@ -259,6 +296,7 @@ int serve(const resolved_config& rc) {
   log::info("listening", {{"listener", "http"}, {"address", cfg.http.bind_address}, {"port", std::to_string(*port)}});
   std::string otlp_line;
   if (otlp_http) otlp_line += "  otlp/http   http://" + host + ":" + std::to_string(otlp_http_port) + "  (/v1/traces, /v1/logs, /v1/metrics)\n";
+  if (otlp_grpc) otlp_line += "  otlp/grpc   " + host + ":" + std::to_string(otlp_grpc->port()) + "  (TraceService, LogsService, MetricsService)\n";
   std::printf(
       "brokle %s is running\n"
       "  http        http://%s:%u  (health /health, readiness /health/db, metrics /metrics)\n"
@@ -291,6 +329,7 @@ int serve(const resolved_config& rc) {
   if (!drained)
     log::warn("shutdown deadline passed with connections open",
               {{"connections", std::to_string(http->active_connections())}});
+  if (otlp_grpc) otlp_grpc->stop(std::chrono::system_clock::now() + cfg.shutdown_timeout / 2);
   runtime.stop();
   blocking.stop();
   tm.stop();        // writes every queued telemetry row (acknowledged requests are already durable)

@@ -69,6 +69,30 @@ std::string status_response(body_encoding encoding, int grpc_code, std::string_v
   return out;
 }
 
+std::string status_with_retry_info(int grpc_code, std::string_view message, int64_t retry_after_ms) {
+  // Field numbers from googleapis google/rpc/status.proto, error_details.proto and protobuf's
+  // any.proto / duration.proto: Status{1 code, 2 message, 3 details}, Any{1 type_url, 2 value},
+  // RetryInfo{1 retry_delay}, Duration{1 seconds, 2 nanos}.
+  if (retry_after_ms < 0) retry_after_ms = 0;
+  std::string duration;
+  if (retry_after_ms / 1000 > 0) {
+    put_tag(duration, 1, 0);
+    put_varint(duration, static_cast<uint64_t>(retry_after_ms / 1000));
+  }
+  if (retry_after_ms % 1000 > 0) {
+    put_tag(duration, 2, 0);
+    put_varint(duration, static_cast<uint64_t>(retry_after_ms % 1000 * 1'000'000));
+  }
+  std::string retry_info;
+  put_bytes(retry_info, 1, duration);  // present even when zero: "retry now" differs from "no hint"
+  std::string any;
+  put_bytes(any, 1, "type.googleapis.com/google.rpc.RetryInfo");
+  put_bytes(any, 2, retry_info);
+  std::string out = status_response(body_encoding::protobuf, grpc_code, message);
+  put_bytes(out, 3, any);
+  return out;
+}
+
 std::string_view content_type_of(body_encoding encoding) {
   return encoding == body_encoding::json ? "application/json" : "application/x-protobuf";
 }
