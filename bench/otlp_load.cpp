@@ -1,9 +1,10 @@
 // brokle_otlp_load: drives a running brokle with OTLP/HTTP protobuf exports and measures what it
 // ingests end to end (each request is answered only once its rows are durable).
 //
-//   brokle_otlp_load traces|logs --port P --key K [--connections 8] [--batch 512] [--seconds 10]
-//                                [--services 20] [--total N]
-//   brokle_otlp_load visible --port P --key K --token T --project ID   (ingest-to-queryable latency)
+//   brokle_otlp_load traces|logs|traces-grpc|logs-grpc --port P --key K [--connections 8] [--batch 512]
+//                    [--seconds 10] [--services 20] [--total N]
+// (the -grpc modes call TraceService/LogsService Export on the OTLP/gRPC port; the others POST
+// protobuf to /v1/traces or /v1/logs on an HTTP port)
 //
 // Every span has unique ids (a trace of 8 spans per 8 rows, client/server pairs across services),
 // so nothing is deduplicated away; bodies are built before the clock starts.
@@ -23,8 +24,10 @@
 #include <thread>
 #include <vector>
 
-#include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
-#include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
+#include <grpcpp/grpcpp.h>
+
+#include "opentelemetry/proto/collector/logs/v1/logs_service.grpc.pb.h"
+#include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
 
 namespace {
 
@@ -166,7 +169,8 @@ int exchange(int fd, const std::string& head, const std::string& body, std::stri
 }
 
 int run_ingest(const options& o) {
-  bool traces = o.mode == "traces";
+  bool traces = o.mode == "traces" || o.mode == "traces-grpc";
+  bool grpc_mode = o.mode.ends_with("-grpc");
   std::string head("POST /v1/");
   head.append(traces ? "traces" : "logs")
       .append(" HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\nX-API-Key: ")
@@ -194,6 +198,45 @@ int run_ingest(const options& o) {
   std::vector<std::thread> workers;
   for (int w = 0; w < o.connections; ++w)
     workers.emplace_back([&, w] {
+      if (grpc_mode) {
+        // One channel per worker (its own HTTP/2 connection), unary Export calls back to back.
+        grpc::ChannelArguments args;
+        args.SetInt("grpc.use_local_subchannel_pool", 1);
+        args.SetMaxSendMessageSize(64 << 20);
+        auto channel = grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(o.port),
+                                                 grpc::InsecureChannelCredentials(), args);
+        auto trace_stub = opentelemetry::proto::collector::trace::v1::TraceService::NewStub(channel);
+        auto logs_stub = opentelemetry::proto::collector::logs::v1::LogsService::NewStub(channel);
+        for (int i = 0; i < per_worker; ++i) {
+          if (o.total > 0 ? rows.load() >= o.total : clock_type::now() >= deadline) break;
+          auto t0 = clock_type::now();
+          grpc::ClientContext ctx;
+          ctx.AddMetadata("x-api-key", o.key);
+          grpc::Status st;
+          if (traces) {
+            opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest req;
+            req.ParseFromString(bodies[w][i]);
+            opentelemetry::proto::collector::trace::v1::ExportTraceServiceResponse resp;
+            st = trace_stub->Export(&ctx, req, &resp);
+          } else {
+            opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest req;
+            req.ParseFromString(bodies[w][i]);
+            opentelemetry::proto::collector::logs::v1::ExportLogsServiceResponse resp;
+            st = logs_stub->Export(&ctx, req, &resp);
+          }
+          latencies[w].push_back(std::chrono::duration<double, std::milli>(clock_type::now() - t0).count());
+          if (st.ok()) {
+            rows += o.batch;
+            ++requests;
+          } else if (st.error_code() == grpc::StatusCode::UNAVAILABLE) {
+            ++refused;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+          } else {
+            ++failed;
+          }
+        }
+        return;
+      }
       int fd = connect_to(o.port);
       std::string buf;
       for (int i = 0; i < per_worker; ++i) {
@@ -233,7 +276,7 @@ int run_ingest(const options& o) {
 int main(int argc, char** argv) {
   options o;
   if (argc < 2) {
-    std::fprintf(stderr, "usage: %s traces|logs --port P --key K [--connections N] [--batch N] [--seconds N] "
+    std::fprintf(stderr, "usage: %s traces|logs|traces-grpc|logs-grpc --port P --key K [--connections N] [--batch N] [--seconds N] "
                          "[--services N] [--total N]\n", argv[0]);
     return 2;
   }
@@ -252,8 +295,8 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (o.mode != "traces" && o.mode != "logs") {
-    std::fprintf(stderr, "mode must be traces or logs\n");
+  if (o.mode != "traces" && o.mode != "logs" && o.mode != "traces-grpc" && o.mode != "logs-grpc") {
+    std::fprintf(stderr, "mode must be traces, logs, traces-grpc or logs-grpc\n");
     return 2;
   }
   return run_ingest(o);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Telemetry ingestion end to end and query latency with a filled store, in one run:
-#  1. OTLP/HTTP protobuf traces and logs from bench/otlp_load.cpp (8 keep-alive connections,
+#  1. OTLP/gRPC and OTLP/HTTP protobuf traces and logs from bench/otlp_load.cpp (8 connections,
 #     512 rows per request, unique ids); each request is answered only once its rows are durable.
 #  2. Optionally fills the store to FILL spans first (e.g. 10000000), then times the dashboard
 #     queries (curl, 50 runs each, p50/p95) and ingest-to-queryable (a fresh trace, then poll).
@@ -27,17 +27,22 @@ BPID=$!
 for _ in $(seq 100); do grep -q 'Ctrl-C' "$WORK/brokle.out" 2>/dev/null && break; sleep 0.1; done
 PORT=$(grep -oE '^  http +http://[0-9.]+:[0-9]+' "$WORK/brokle.out" | sed 's/.*://')
 OTLP=$(grep -oE 'otlp/http +http://[0-9.]+:[0-9]+' "$WORK/brokle.out" | sed 's/.*://')
+GRPC=$(grep -oE 'otlp/grpc +[0-9.]+:[0-9]+' "$WORK/brokle.out" | sed 's/.*://')
 TOKEN=$(curl -s -X POST "http://127.0.0.1:$PORT/api/v1/auth/login" -H 'Content-Type: application/json' \
   -d '{"email":"bench@example.com","password":"benchmark password"}' | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
 
 echo "### Telemetry ingestion — $(date -u +%Y-%m-%d), $(nproc) cores, load generator on the same machine"
 echo
 echo '```'
+echo "# OTLP/gRPC"
+"$LOAD" traces-grpc --port "$GRPC" --key "$KEY" --connections 8 --batch 512 --seconds "$SECONDS_PER_RUN" 2>/dev/null
+"$LOAD" logs-grpc --port "$GRPC" --key "$KEY" --connections 8 --batch 512 --seconds "$SECONDS_PER_RUN" 2>/dev/null
+echo "# OTLP/HTTP protobuf"
 "$LOAD" traces --port "$OTLP" --key "$KEY" --connections 8 --batch 512 --seconds "$SECONDS_PER_RUN" 2>/dev/null
 "$LOAD" logs --port "$OTLP" --key "$KEY" --connections 8 --batch 512 --seconds "$SECONDS_PER_RUN" 2>/dev/null
 if [ "$FILL" -gt 0 ]; then
   echo "filling the store to $FILL spans..."
-  "$LOAD" traces --port "$OTLP" --key "$KEY" --connections 8 --batch 512 --seconds 100000 --total "$FILL" 2>/dev/null
+  "$LOAD" traces-grpc --port "$GRPC" --key "$KEY" --connections 8 --batch 512 --seconds 100000 --total "$FILL" 2>/dev/null
 fi
 echo '```'
 echo
