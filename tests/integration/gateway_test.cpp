@@ -414,3 +414,34 @@ TEST(gateway, a_client_that_goes_away_mid_stream_cancels_the_upstream_request) {
 }
 
 }  // namespace brokle::testing
+
+namespace brokle::testing {
+
+TEST(gateway_azure, deployments_get_the_api_key_header_and_api_version_and_stream) {
+  gateway_env g("[[provider]]\n"
+                "name = \"azure\"\n"
+                "type = \"azure-openai\"\n"
+                "base_url = \"{MOCK}\"\n"
+                "api_key = \"az-secret\"\n"
+                "api_version = \"2024-06-01\"\n"
+                "models = [\"gpt-4o-deploy\"]\n");
+  auto r = g.chat(hello("gpt-4o-deploy"));
+  ASSERT_EQ(r.status(), 200) << r.raw.body;
+  EXPECT_EQ(r.str("object"), "chat.completion");
+  auto last = call(g.mock.port(), "GET", "/mock/stats").json.at("last_request");
+  EXPECT_EQ(last.at("path").as_string(), "/openai/deployments/gpt-4o-deploy/chat/completions");
+  EXPECT_EQ(last.at("headers").at("api-key").as_string(), "az-secret");
+  EXPECT_FALSE(last.at("headers").as_object().contains("authorization"));
+  auto body = hello("gpt-4o-deploy");
+  body["stream"] = true;
+  auto s = g.chat(body);
+  ASSERT_EQ(s.status(), 200) << s.raw.body;
+  EXPECT_NE(s.raw.body.find("chat.completion.chunk"), std::string::npos);
+  EXPECT_NE(s.raw.body.find("[DONE]"), std::string::npos);
+  auto e = call(g.port(), "POST", "/v1/embeddings", obj{{"model", "gpt-4o-deploy"}, {"input", "hi"}}, g.key);
+  EXPECT_EQ(e.status(), 200) << e.raw.body;
+  last = call(g.mock.port(), "GET", "/mock/stats").json.at("last_request");
+  EXPECT_EQ(last.at("path").as_string(), "/openai/deployments/gpt-4o-deploy/embeddings");
+}
+
+}  // namespace brokle::testing

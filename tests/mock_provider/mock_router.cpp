@@ -27,7 +27,8 @@ struct route_match {
   endpoint target = endpoint::none;
   provider_kind provider = provider_kind::openai;
   std::string_view method;       // the method the endpoint takes
-  std::string_view path_detail;  // model id for /v1/models/{id} and Gemini routes
+  std::string_view path_detail;  // model id for /v1/models/{id}, Gemini routes, Azure deployments
+  bool azure = false;            // /openai/deployments/{deployment}/...: api-key + api-version
 };
 
 bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
@@ -67,6 +68,19 @@ route_match match_route(std::string_view path) {
   route_match match;
   match.provider = provider_for_path(path);
   match.method = "POST";
+  // Azure OpenAI addresses a deployment: /openai/deployments/{deployment}/chat/completions etc.
+  if (starts_with(path, "/openai/deployments/")) {
+    std::string_view rest = path.substr(20);
+    const auto slash = rest.find('/');
+    if (slash == std::string_view::npos || slash == 0) return match;
+    match.azure = true;
+    match.path_detail = rest.substr(0, slash);
+    const std::string_view op = rest.substr(slash);
+    if (op == "/chat/completions") match.target = endpoint::openai_chat;
+    else if (op == "/completions") match.target = endpoint::openai_completion;
+    else if (op == "/embeddings") match.target = endpoint::openai_embeddings;
+    return match;
+  }
   if (path == "/v1/chat/completions") {
     match.target = endpoint::openai_chat;
   } else if (path == "/v1/completions") {
@@ -176,7 +190,16 @@ void mock_router::handle(const http_request& request, json_arena& arena, mock_re
     return;
   }
   std::string_view credential_problem;
-  if (const int status = check_credentials(route.provider, request, credential_problem); status != 0) {
+  if (route.azure) {
+    if (request.header("api-key").empty()) {
+      write_provider_error(route.provider, 401, "Access denied due to missing subscription key (send 'api-key')", response);
+      return;
+    }
+    if (request.query_param("api-version").empty()) {
+      write_provider_error(route.provider, 404, "Resource not found (api-version is required)", response);
+      return;
+    }
+  } else if (const int status = check_credentials(route.provider, request, credential_problem); status != 0) {
     write_provider_error(route.provider, status, credential_problem, response);
     return;
   }

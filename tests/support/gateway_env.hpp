@@ -53,7 +53,7 @@ struct gateway_env {
                                               << "\"\n"
                                                  "api_key = \"co-test\"\n"
                                                  "models = [\"command-r\"]\n"
-                                              << extra_provider_toml;
+                                              << with_mock_url(extra_provider_toml);
     env = env_map{{"BROKLE_DATA_DIR", (dir.path() / "data").string()}, {"BROKLE_ARGON2_MEMORY", "64KiB"}};
     auto u = run_brokle({"user", "create", "--email", "gw@example.com", "--password-stdin", "--admin"}, env,
                         "gateway password\n");
@@ -65,6 +65,11 @@ struct gateway_env {
     env["BROKLE_CONFIG"] = (dir.path() / "brokle.toml").string();
     for (const auto& [k, v] : extra_env) env[k] = v;
     server = std::make_unique<brokle_process>(env);
+  }
+  // "{MOCK}" in extra provider TOML stands for the mock provider's base URL.
+  std::string with_mock_url(std::string toml) const {
+    for (size_t p; (p = toml.find("{MOCK}")) != std::string::npos;) toml.replace(p, 6, mock.base_url());
+    return toml;
   }
   uint16_t port() const { return server->port(); }
   // Stops the server gracefully; start() brings it back on the same data directory.
