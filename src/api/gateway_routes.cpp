@@ -3,6 +3,7 @@
 // calls. Bad input is refused before any upstream call. The relay itself (relay_call_to_provider)
 // is shared with the Anthropic Messages surface (messages_routes.cpp).
 #include "api/gateway_routes.hpp"
+#include "core/clock.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -23,11 +24,6 @@ using net::http_response;
 using net::request_context;
 
 namespace {
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Everything a call needs to be recorded, filled in as it happens.
 struct call_state {
@@ -450,7 +446,7 @@ asio::awaitable<http_response> relay_call_to_provider(request_context& ctx, gate
   rec.model_used = route.upstream_model;
   rec.provider = route.provider->name;
   rec.streamed = stream;
-  rec.started_at = now_ms();
+  rec.started_at = unix_now_ms();
   if (auto so = body.find("stream_options"); so != body.end() && so->value().is_object()) {
     auto iu = so->value().as_object().find("include_usage");
     st->client_wants_usage = iu != so->value().as_object().end() && iu->value().is_bool() && iu->value().as_bool();

@@ -66,13 +66,14 @@ void enforce(identity::rate_limiter& limiter, const std::string& key, const iden
   throw re;
 }
 
+
+}  // namespace
+
 std::string_view bearer_of(const net::http_request& req) {
   auto h = req.header("Authorization");
   if (h.size() > 7 && (h.substr(0, 7) == "Bearer " || h.substr(0, 7) == "bearer ")) return h.substr(7);
   return {};
 }
-
-}  // namespace
 
 identity::bucket_rule tokens_rule(int64_t tpm_limit) {
   return {static_cast<double>(tpm_limit), static_cast<double>(tpm_limit) / 60.0};

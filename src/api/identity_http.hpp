@@ -76,6 +76,8 @@ struct sdk_caller {
 // X-API-Key or Authorization: Bearer bk_... -> project principal, then the key's RPM limit and
 // (when set) its tokens-per-minute budget (429 once spent).
 sdk_caller require_api_key(net::request_context& ctx, identity_http& id);
+// The token of an "Authorization: Bearer <token>" header, or "".
+std::string_view bearer_of(const net::http_request& req);
 // Langfuse-style Basic auth: username = the project id, password = a project API key.
 sdk_caller require_basic_api_key(net::request_context& ctx, identity_http& id);
 // Validates a key and applies its request and token limits (429 + headers when over).

@@ -1,4 +1,5 @@
 #include "api/langfuse_routes.hpp"
+#include "core/clock.hpp"
 
 #include <boost/json.hpp>
 
@@ -17,14 +18,9 @@ using net::request_context;
 
 namespace {
 
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 asio::awaitable<http_response> ingestion(request_context& ctx, langfuse_api& api) {
   auto caller = require_basic_api_key(ctx, api.id);
-  auto decoded = telemetry::decode_langfuse_batch(ctx.request.body, now_ms(), environment_of(ctx));
+  auto decoded = telemetry::decode_langfuse_batch(ctx.request.body, unix_now_ms(), environment_of(ctx));
   if (!decoded) fail_with(decoded.err());
   auto& d = *decoded;
   // Acknowledged only once durable; a refusal fails the whole request (503), and the SDK's retry

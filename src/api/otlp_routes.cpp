@@ -1,4 +1,5 @@
 #include "api/otlp_routes.hpp"
+#include "core/clock.hpp"
 
 #include <chrono>
 
@@ -79,11 +80,6 @@ std::optional<otlp::body_encoding> encoding_of(std::string_view content_type) {
   return std::nullopt;
 }
 
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 struct decoded {
   storage::telemetry_batch batch;
   int64_t rejected = 0;
@@ -102,7 +98,7 @@ result<decoded> decode(otlp::signal s, std::string_view body, otlp::body_encodin
       break;
     }
     case otlp::signal::logs: {
-      auto r = otlp::decode_logs(body, enc, now_ns());
+      auto r = otlp::decode_logs(body, enc, unix_now_ns());
       if (!r) return r.err();
       out.batch.logs = std::move(r->logs);
       out.rejected = r->rejected.count();
@@ -131,10 +127,7 @@ asio::awaitable<http_response> otlp_export(request_context& ctx, otlp_api& api, 
                            "Content-Type must be application/x-protobuf or application/json");
   if (!scope) {
     std::string_view key = ctx.request.header("X-API-Key");
-    if (key.empty()) {
-      auto auth = ctx.request.header("Authorization");
-      if (auth.size() > 7 && (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer ")) key = auth.substr(7);
-    }
+    if (key.empty()) key = bearer_of(ctx.request);
     if (key.empty()) {
       if (!api.default_project)
         co_return status_reply(*enc, 401, "send a project API key in X-API-Key or Authorization: Bearer");

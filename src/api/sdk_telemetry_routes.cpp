@@ -1,4 +1,5 @@
 #include "api/sdk_telemetry_routes.hpp"
+#include "core/clock.hpp"
 
 #include <boost/json.hpp>
 
@@ -18,19 +19,8 @@ using storage::telemetry_batch;
 
 namespace {
 
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 telemetry::decode_context context_of(const request_context& ctx, bool update = false) {
-  return telemetry::decode_context{now_ms(), environment_of(ctx), update};
-}
-
-template <class T>
-T value_or_400(result<T> r) {
-  if (!r) fail(400, "invalid_request", r.err().message);
-  return std::move(*r);
+  return telemetry::decode_context{unix_now_ms(), environment_of(ctx), update};
 }
 
 // The path id wins over (and must agree with) an id in the body.
@@ -97,31 +87,65 @@ asio::awaitable<http_response> ingest_items(request_context& ctx, sdk_telemetry_
                     failed ? 207 : 201);
 }
 
-result<std::string> add_trace(const boost::json::object& o, const telemetry::decode_context& c, telemetry_batch& b) {
-  auto t = telemetry::decode_trace(o, c);
-  if (!t) return t.err();
-  std::string id = t->id;
-  b.traces.push_back(std::move(*t));
-  return id;
-}
-
-result<std::string> add_observation(const boost::json::object& o, const telemetry::decode_context& c,
-                                    telemetry_batch& b) {
-  auto r = telemetry::decode_observation(o, c);
+// Decoders that add one record to a batch and answer its id (or why it is invalid).
+template <class Record>
+result<std::string> keep(result<Record> r, std::vector<Record>& into) {
   if (!r) return r.err();
   std::string id = r->id;
-  b.observations.push_back(std::move(*r));
+  into.push_back(std::move(*r));
   return id;
 }
+result<std::string> add_trace(const boost::json::object& o, const telemetry::decode_context& c, telemetry_batch& b) {
+  return keep(telemetry::decode_trace(o, c), b.traces);
+}
+result<std::string> add_observation(const boost::json::object& o, const telemetry::decode_context& c,
+                                    telemetry_batch& b) {
+  return keep(telemetry::decode_observation(o, c), b.observations);
+}
+result<std::string> add_score(const boost::json::object& o, const telemetry::decode_context& c, telemetry_batch& b) {
+  return keep(telemetry::decode_score(o, c), b.scores);
+}
+result<std::string> add_event(const boost::json::object& o, const telemetry::decode_context& c, telemetry_batch& b) {
+  return keep(telemetry::decode_event(o, c), b.events);
+}
+result<std::string> add_route_decision(const boost::json::object& o, const telemetry::decode_context& c,
+                                       telemetry_batch& b) {
+  return keep(telemetry::decode_route_decision(o, c), b.events);
+}
+using add_fn = result<std::string> (*)(const boost::json::object&, const telemetry::decode_context&, telemetry_batch&);
 
-asio::awaitable<http_response> batch_traces(request_context& ctx, sdk_telemetry_api& api) {
+// One record from the request body: 400 when invalid, answered once durable. `update` requires the
+// id (taken from the path); `complete` closes an observation that names no end time.
+asio::awaitable<http_response> ingest_one(request_context& ctx, sdk_telemetry_api& api, add_fn add,
+                                          bool update = false, bool complete = false) {
   auto caller = require_api_key(ctx, api.id);
-  co_return co_await ingest_items(ctx, api, caller, "traces", add_trace);
+  auto body = complete && ctx.request.body.empty() ? boost::json::object{} : parse_json_object(ctx.request);
+  if (update) put_path_id(body, ctx, "id");
+  auto dctx = context_of(ctx, update);
+  telemetry_batch b;
+  auto id = add(body, dctx, b);
+  if (!id) fail(400, "invalid_request", id.err().message);
+  if (complete && !b.observations.empty() && b.observations.back().end_time_ms == 0)
+    b.observations.back().end_time_ms = dctx.now_ms;
+  co_await ingest_durably(api.ingest, caller.key.scope, std::move(b));
+  if (!update) co_return created(*id);
+  co_return json_ok(boost::json::object{{"id", *id}, {"status", complete ? "completed" : "accepted"}});
 }
 
-asio::awaitable<http_response> batch_observations(request_context& ctx, sdk_telemetry_api& api) {
+// A body that is an array (or holds `key`) is a batch; anything else one record.
+asio::awaitable<http_response> ingest_one_or_many(request_context& ctx, sdk_telemetry_api& api, std::string_view key,
+                                                  add_fn add) {
+  boost::system::error_code ec;
+  auto parsed = boost::json::parse(ctx.request.body, ec);
+  bool many = !ec && (parsed.is_array() || (parsed.is_object() && parsed.as_object().contains(key)));
+  if (!many) co_return co_await ingest_one(ctx, api, add);
   auto caller = require_api_key(ctx, api.id);
-  co_return co_await ingest_items(ctx, api, caller, "observations", add_observation);
+  co_return co_await ingest_items(ctx, api, caller, key, add);
+}
+
+asio::awaitable<http_response> batch_of(request_context& ctx, sdk_telemetry_api& api, std::string_view key, add_fn add) {
+  auto caller = require_api_key(ctx, api.id);
+  co_return co_await ingest_items(ctx, api, caller, key, add);
 }
 
 asio::awaitable<http_response> create_trace(request_context& ctx, sdk_telemetry_api& api) {
@@ -129,24 +153,7 @@ asio::awaitable<http_response> create_trace(request_context& ctx, sdk_telemetry_
     if (!api.otlp_traces) fail(415, "unsupported_media_type", "OTLP is not enabled on this server");
     co_return co_await api.otlp_traces(ctx);
   }
-  auto caller = require_api_key(ctx, api.id);
-  auto body = parse_json_object(ctx.request);
-  telemetry_batch b;
-  b.traces.push_back(value_or_400(telemetry::decode_trace(body, context_of(ctx))));
-  auto id = b.traces.back().id;
-  co_await ingest_durably(api.ingest, caller.key.scope, std::move(b));
-  co_return created(id);
-}
-
-asio::awaitable<http_response> update_trace(request_context& ctx, sdk_telemetry_api& api) {
-  auto caller = require_api_key(ctx, api.id);
-  auto body = parse_json_object(ctx.request);
-  put_path_id(body, ctx, "id");
-  telemetry_batch b;
-  b.traces.push_back(value_or_400(telemetry::decode_trace(body, context_of(ctx, true))));
-  auto id = b.traces.back().id;
-  co_await ingest_durably(api.ingest, caller.key.scope, std::move(b));
-  co_return json_ok(boost::json::object{{"id", id}, {"status", "accepted"}});
+  co_return co_await ingest_one(ctx, api, add_trace);
 }
 
 asio::awaitable<http_response> delete_trace(request_context& ctx, sdk_telemetry_api& api) {
@@ -159,98 +166,30 @@ asio::awaitable<http_response> delete_trace(request_context& ctx, sdk_telemetry_
   co_return json_ok(boost::json::object{{"deleted", true}, {"id", id}});
 }
 
-asio::awaitable<http_response> create_observation(request_context& ctx, sdk_telemetry_api& api) {
-  auto caller = require_api_key(ctx, api.id);
-  auto body = parse_json_object(ctx.request);
-  telemetry_batch b;
-  b.observations.push_back(value_or_400(telemetry::decode_observation(body, context_of(ctx))));
-  auto id = b.observations.back().id;
-  co_await ingest_durably(api.ingest, caller.key.scope, std::move(b));
-  co_return created(id);
-}
-
-asio::awaitable<http_response> update_observation(request_context& ctx, sdk_telemetry_api& api, bool complete) {
-  auto caller = require_api_key(ctx, api.id);
-  auto body = ctx.request.body.empty() && complete ? boost::json::object{} : parse_json_object(ctx.request);
-  put_path_id(body, ctx, "id");
-  auto dctx = context_of(ctx, true);
-  auto r = value_or_400(telemetry::decode_observation(body, dctx));
-  if (complete && r.end_time_ms == 0) r.end_time_ms = dctx.now_ms;
-  telemetry_batch b;
-  b.observations.push_back(std::move(r));
-  auto id = b.observations.back().id;
-  co_await ingest_durably(api.ingest, caller.key.scope, std::move(b));
-  co_return json_ok(boost::json::object{{"id", id}, {"status", complete ? "completed" : "accepted"}});
-}
-
-asio::awaitable<http_response> create_score(request_context& ctx, sdk_telemetry_api& api) {
-  auto caller = require_api_key(ctx, api.id);
-  boost::system::error_code ec;
-  auto parsed = boost::json::parse(ctx.request.body, ec);
-  if (!ec && parsed.is_array()) co_return co_await ingest_items(ctx, api, caller, "scores", [](auto& o, auto& c, auto& b) -> result<std::string> {
-    auto s = telemetry::decode_score(o, c);
-    if (!s) return s.err();
-    std::string id = s->id;
-    b.scores.push_back(std::move(*s));
-    return id;
-  });
-  auto body = parse_json_object(ctx.request);
-  telemetry_batch b;
-  b.scores.push_back(value_or_400(telemetry::decode_score(body, context_of(ctx))));
-  auto id = b.scores.back().id;
-  co_await ingest_durably(api.ingest, caller.key.scope, std::move(b));
-  co_return created(id);
-}
-
-asio::awaitable<http_response> create_events(request_context& ctx, sdk_telemetry_api& api) {
-  auto caller = require_api_key(ctx, api.id);
-  boost::system::error_code ec;
-  auto parsed = boost::json::parse(ctx.request.body, ec);
-  bool many = !ec && (parsed.is_array() || (parsed.is_object() && parsed.as_object().contains("events")));
-  if (many)
-    co_return co_await ingest_items(ctx, api, caller, "events", [](auto& o, auto& c, auto& b) -> result<std::string> {
-      auto e = telemetry::decode_event(o, c);
-      if (!e) return e.err();
-      std::string id = e->id;
-      b.events.push_back(std::move(*e));
-      return id;
-    });
-  auto body = parse_json_object(ctx.request);
-  telemetry_batch b;
-  b.events.push_back(value_or_400(telemetry::decode_event(body, context_of(ctx))));
-  auto id = b.events.back().id;
-  co_await ingest_durably(api.ingest, caller.key.scope, std::move(b));
-  co_return created(id);
-}
-
-asio::awaitable<http_response> create_route_decision(request_context& ctx, sdk_telemetry_api& api) {
-  auto caller = require_api_key(ctx, api.id);
-  auto body = parse_json_object(ctx.request);
-  telemetry_batch b;
-  b.events.push_back(value_or_400(telemetry::decode_route_decision(body, context_of(ctx))));
-  auto id = b.events.back().id;
-  co_await ingest_durably(api.ingest, caller.key.scope, std::move(b));
-  co_return created(id);
-}
-
 }  // namespace
 
 void add_sdk_telemetry_routes(net::router& r, sdk_telemetry_api& api) {
-  auto bind = [&api](auto fn) { return [&api, fn](request_context& ctx) { return fn(ctx, api); }; };
-  r.add(http_method::post, "/v1/traces", bind(create_trace));
-  r.add(http_method::post, "/v1/traces/batch", bind(batch_traces));
-  r.add(http_method::put, "/v1/traces/{id}", bind(update_trace));
-  r.add(http_method::del, "/v1/traces/{id}", bind(delete_trace));
-  r.add(http_method::post, "/v1/observations", bind(create_observation));
-  r.add(http_method::post, "/v1/observations/batch", bind(batch_observations));
-  r.add(http_method::put, "/v1/observations/{id}",
-        [&api](request_context& ctx) { return update_observation(ctx, api, false); });
-  r.add(http_method::post, "/v1/observations/{id}/complete",
-        [&api](request_context& ctx) { return update_observation(ctx, api, true); });
-  r.add(http_method::post, "/v1/quality-scores", bind(create_score));
-  r.add(http_method::post, "/v1/scores", bind(create_score));
-  r.add(http_method::post, "/v1/events", bind(create_events));
-  r.add(http_method::post, "/v1/route", bind(create_route_decision));
+  auto one = [&api](add_fn add, bool update = false, bool complete = false) {
+    return [&api, add, update, complete](request_context& ctx) { return ingest_one(ctx, api, add, update, complete); };
+  };
+  auto batch = [&api](std::string_view key, add_fn add) {
+    return [&api, key, add](request_context& ctx) { return batch_of(ctx, api, key, add); };
+  };
+  auto one_or_many = [&api](std::string_view key, add_fn add) {
+    return [&api, key, add](request_context& ctx) { return ingest_one_or_many(ctx, api, key, add); };
+  };
+  r.add(http_method::post, "/v1/traces", [&api](request_context& ctx) { return create_trace(ctx, api); });
+  r.add(http_method::post, "/v1/traces/batch", batch("traces", add_trace));
+  r.add(http_method::put, "/v1/traces/{id}", one(add_trace, true));
+  r.add(http_method::del, "/v1/traces/{id}", [&api](request_context& ctx) { return delete_trace(ctx, api); });
+  r.add(http_method::post, "/v1/observations", one(add_observation));
+  r.add(http_method::post, "/v1/observations/batch", batch("observations", add_observation));
+  r.add(http_method::put, "/v1/observations/{id}", one(add_observation, true));
+  r.add(http_method::post, "/v1/observations/{id}/complete", one(add_observation, true, true));
+  r.add(http_method::post, "/v1/quality-scores", one_or_many("scores", add_score));
+  r.add(http_method::post, "/v1/scores", one_or_many("scores", add_score));
+  r.add(http_method::post, "/v1/events", one_or_many("events", add_event));
+  r.add(http_method::post, "/v1/route", one(add_route_decision));
 }
 
 }  // namespace brokle::api

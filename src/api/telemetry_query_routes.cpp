@@ -3,6 +3,7 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
 #include "api/telemetry_query_routes.hpp"
+#include "core/clock.hpp"
 
 #include <chrono>
 
@@ -22,11 +23,6 @@ namespace st = storage;
 
 namespace {
 
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 std::optional<std::string> param(const request_context& ctx, std::string_view name) {
   std::string v;
   if (!ctx.request.query_param(name, v) || v.empty()) return std::nullopt;
@@ -42,7 +38,7 @@ int64_t time_param(const request_context& ctx, std::string_view name, int64_t fa
 }
 
 st::time_range range_of(const request_context& ctx, int64_t default_span_ns = 3600LL * 1'000'000'000) {
-  int64_t end = time_param(ctx, "end", now_ns() + 1);
+  int64_t end = time_param(ctx, "end", unix_now_ns() + 1);
   int64_t start = time_param(ctx, "start", end - default_span_ns);
   if (start >= end) fail(400, "invalid_parameter", "'start' must be before 'end'");
   return {start, end};
@@ -300,15 +296,13 @@ boost::json::object purge_view(const st::purge_counts& c) {
           {"key_tombstones", c.key_tombstones}, {"transactions", c.transactions}};
 }
 
-int64_t now_ms() { return now_ns() / 1'000'000; }
-
 asio::awaitable<http_response> purge_project(request_context& ctx, telemetry_query_api& api) {
   auto who = co_await require_user(ctx, api.id);
   auto project_id = ulid_param(ctx, "project_id", "project");
   if (!param(ctx, "days")) fail(400, "missing_parameter", "'days' is required (0 deletes everything)");
   int days = static_cast<int>(int_param(ctx, "days", 0, 0, 36500));
   auto& reader = api.reader;
-  auto now = now_ms();
+  auto now = unix_now_ms();
   auto c = co_await call_blocking(api.id.blocking, [&] { return reader.purge_project(who.user_id, project_id, days, now); });
   co_return json_ok(boost::json::object{{"purged", purge_view(c)}, {"days", days}});
 }
@@ -318,7 +312,7 @@ asio::awaitable<http_response> purge_all(request_context& ctx, telemetry_query_a
   if (!param(ctx, "days")) fail(400, "missing_parameter", "'days' is required (0 deletes everything)");
   int days = static_cast<int>(int_param(ctx, "days", 0, 0, 36500));
   auto& reader = api.reader;
-  auto now = now_ms();
+  auto now = unix_now_ms();
   auto c = co_await call_blocking(api.id.blocking, [&] { return reader.purge_all(who.user_id, days, now); });
   co_return json_ok(boost::json::object{{"purged", purge_view(c)}, {"days", days}});
 }

@@ -8,6 +8,13 @@
 
 namespace brokle {
 
+// The system clock as unix time, for code that records when something happened.
+inline int64_t unix_now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+inline int64_t unix_now_ms() { return unix_now_ns() / 1'000'000; }
+
 class clock_source {
  public:
   virtual ~clock_source() = default;
@@ -16,10 +23,7 @@ class clock_source {
 
 class system_clock_source final : public clock_source {
  public:
-  int64_t now_ms() const override {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-  }
+  int64_t now_ms() const override { return unix_now_ms(); }
 };
 
 class manual_clock final : public clock_source {

@@ -1,7 +1,7 @@
 // The one door into the telemetry pipeline for every surface: stamps the project on each record,
 // applies the ingestion filters (minimum log severity, allowed / excluded services), derives LLM
-// generation observations from spans that carry OpenTelemetry GenAI attributes, prices
-// observations that carry tokens but no cost, and submits the batch. Surfaces acknowledge their
+// generation observations from spans that carry OpenTelemetry GenAI attributes, gives log records
+// a content-derived id, and submits the batch (the writer prices generations on the merged row). Surfaces acknowledge their
 // client only when `on_durable` reports success (see ingest_pipeline.hpp for what that means).
 #pragma once
 

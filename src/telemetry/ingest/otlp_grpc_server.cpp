@@ -1,4 +1,5 @@
 #include "telemetry/ingest/otlp_grpc_server.hpp"
+#include "core/clock.hpp"
 
 #include <google/protobuf/arena.h>
 #include <google/protobuf/io/coded_stream.h>
@@ -73,11 +74,6 @@ std::string_view presented_key(const grpc::CallbackServerContext& ctx) {
   return key;
 }
 
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // The services take their messages raw and parse them here: a message gRPC's generated handler
 // cannot parse would be answered UNIMPLEMENTED (gRPC 1.51), where OTLP wants INVALID_ARGUMENT.
 // Nesting is bounded like every other OTLP body; size is bounded by gRPC (max_message_bytes).
@@ -104,7 +100,7 @@ decoded_export decode(const trace_v1::ExportTraceServiceRequest& request) {
 }
 
 decoded_export decode(const logs_v1::ExportLogsServiceRequest& request) {
-  auto d = otlp::logs_from_request(request, now_ns());
+  auto d = otlp::logs_from_request(request, unix_now_ns());
   decoded_export out;
   out.batch.logs = std::move(d.logs);
   out.rejected = std::move(d.rejected);

@@ -202,6 +202,8 @@ void ingest_pipeline::register_metrics(metrics::registry& reg) {
           [this] { return rows_lost(); });
   counter("brokle_dlq_replayed_rows_total", "Rows replayed from the dead-letter queue into the store.",
           [this] { return rows_replayed(); });
+  counter("brokle_dlq_replay_failures_total", "Dead-letter replays stopped because the store still refused writes.",
+          [this] { return replay_failures_.load(); });
   gauge("brokle_dlq_size", "Batches waiting in the dead-letter queue.", [this] { return dlq_.files(); });
   gauge("brokle_dlq_bytes", "Bytes held by the dead-letter queue.", [this] { return dlq_.bytes(); });
   counter("brokle_dlq_quarantined_total", "Dead-letter files that could not be read and were set aside.",
