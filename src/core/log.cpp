@@ -9,11 +9,30 @@
 #include <thread>
 #include <vector>
 
-#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
 namespace brokle::log {
 namespace {
+
+// stderr, one write(2) per batch: spdlog's stderr sink flushes after every line, which cost a
+// system call per request with the access log on. flush() may come from another thread.
+class batched_stderr_sink final : public spdlog::sinks::base_sink<std::mutex> {
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    formatter_->format(msg, buffer_);
+    if (buffer_.size() >= (1u << 16)) flush_();
+  }
+  void flush_() override {
+    if (buffer_.size() == 0) return;
+    std::fwrite(buffer_.data(), 1, buffer_.size(), stderr);
+    std::fflush(stderr);
+    buffer_.clear();
+  }
+
+ private:
+  spdlog::memory_buf_t buffer_;
+};
 
 std::mutex g_init_mu;
 std::shared_ptr<spdlog::logger> g_logger;  // synchronous; only the writer thread calls it
@@ -152,9 +171,9 @@ void init(level lvl, format fmt) {
   g_level = static_cast<int>(lvl);
   g_format = static_cast<int>(fmt);
   if (!g_logger) {
-    // Only the writer thread writes stderr; full buffering turns a batch into one write(2).
+    // Only the writer thread writes stderr, a batch at a time.
     std::setvbuf(stderr, nullptr, _IOFBF, 1 << 16);
-    auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+    auto sink = std::make_shared<batched_stderr_sink>();
     g_logger = std::make_shared<spdlog::logger>("brokle", sink);
     g_queue = new line_queue();
     g_queue->writer = std::thread(writer_loop, g_queue);

@@ -238,23 +238,29 @@ awaitable<void> session::reject(unsigned status, std::string_view code, std::str
   co_await write_response(res, 11, false, false);
 }
 
+// The response head is written directly and sent with the body in one gathered write: Beast's
+// field container and serializer cost several allocations and iterator layers per response.
 awaitable<bool> session::write_response(http_response& res, unsigned version, bool keep_alive, bool head_only) {
-  http::response<http::string_body> out{static_cast<http::status>(res.status), version};
-  for (auto& h : res.headers.entries()) out.insert(h.name, h.value);
-  out.keep_alive(keep_alive);
-  size_t length = res.body.size();
-  if (!head_only) out.body() = std::move(res.body);
-  out.prepare_payload();
-  if (head_only) out.content_length(length);
-  stream_.expires_after(srv_->opts.write_timeout);
-  http::serializer<false, http::string_body> sr{out};
-  if (head_only) sr.split(true);
-  beast::error_code ec;
-  if (head_only) {
-    std::tie(ec, std::ignore) = co_await http::async_write_header(stream_, sr, no_throw);
-  } else {
-    std::tie(ec, std::ignore) = co_await http::async_write(stream_, sr, no_throw);
+  auto unsafe = [](std::string_view v) { return v.find_first_of("\r\n") != std::string_view::npos; };
+  bool bodyless = res.status < 200 || res.status == 204 || res.status == 304;
+  std::string head;
+  head.reserve(256 + 32 * res.headers.entries().size());
+  head.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ").append(std::to_string(res.status)).append(" ");
+  head.append(http::obsolete_reason(static_cast<http::status>(res.status)));
+  for (const auto& h : res.headers.entries()) {
+    if (beast::iequals(h.name, "content-length") || beast::iequals(h.name, "transfer-encoding") ||
+        beast::iequals(h.name, "connection") || unsafe(h.name) || unsafe(h.value))
+      continue;
+    head.append("\r\n").append(h.name).append(": ").append(h.value);
   }
+  if (version == 10 && keep_alive) head.append("\r\nConnection: keep-alive");
+  if (version != 10 && !keep_alive) head.append("\r\nConnection: close");
+  if (!bodyless) head.append("\r\nContent-Length: ").append(std::to_string(res.body.size()));
+  head.append("\r\n\r\n");
+  stream_.expires_after(srv_->opts.write_timeout);
+  std::array<asio::const_buffer, 2> bufs{asio::buffer(head),
+                                         head_only || bodyless ? asio::const_buffer() : asio::buffer(res.body)};
+  auto [ec, n] = co_await asio::async_write(stream_, bufs, no_throw);
   co_return !ec;
 }
 

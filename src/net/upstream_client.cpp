@@ -1,5 +1,6 @@
 #include "net/upstream_client.hpp"
 
+#include <array>
 #include <unordered_map>
 #include <vector>
 
@@ -32,10 +33,11 @@ struct target {
   std::string host;
   std::string port;
   std::string path;  // origin-form: /path?query
-  std::string key() const { return (tls ? "https://" : "http://") + host + ":" + port; }
+  std::string key;   // scheme://host:port, the pool's key
+  std::string host_header;
 };
 
-result<target> parse_target(const std::string& url) {
+result<target> parse_target_uncached(const std::string& url) {
   auto u = boost::urls::parse_uri(url);
   if (!u) return make_error(errc::invalid_argument, "invalid upstream URL: " + url);
   target t;
@@ -46,21 +48,34 @@ result<target> parse_target(const std::string& url) {
   t.port = u->has_port() ? std::string(u->port()) : (t.tls ? "443" : "80");
   t.path = std::string(u->encoded_path());
   if (t.path.empty()) t.path = "/";
-  if (u->has_query()) t.path += "?" + std::string(u->encoded_query());
+  if (u->has_query()) t.path.append("?").append(u->encoded_query());
+  t.key.append(t.tls ? "https://" : "http://").append(t.host).append(":").append(t.port);
+  bool default_port = (t.tls && t.port == "443") || (!t.tls && t.port == "80");
+  t.host_header = default_port ? t.host : t.host + ":" + t.port;
   return t;
 }
 
-http::verb verb_of(http_method m) {
-  switch (m) {
-    case http_method::get: return http::verb::get;
-    case http_method::put: return http::verb::put;
-    case http_method::patch: return http::verb::patch;
-    case http_method::del: return http::verb::delete_;
-    case http_method::head: return http::verb::head;
-    case http_method::options: return http::verb::options;
-    default: return http::verb::post;
-  }
+// Provider URLs repeat on every call; parsing them once per thread keeps URL parsing off the hot
+// path. Bound: 512 entries per thread, then the cache starts over.
+result<target> parse_target(const std::string& url) {
+  thread_local std::unordered_map<std::string, target> cache;
+  if (auto it = cache.find(url); it != cache.end()) return it->second;
+  auto t = parse_target_uncached(url);
+  if (!t) return t;
+  if (cache.size() >= 512) cache.clear();
+  cache.emplace(url, *t);
+  return t;
 }
+
+// A header line must not smuggle a line break into the message.
+bool header_safe(std::string_view s) { return s.find_first_of("\r\n") == std::string_view::npos; }
+
+// The request as bytes: a head written directly (Beast's field container and serializer cost a
+// few allocations and iterator layers per request) and the body, sent in one gathered write.
+struct wire_request {
+  std::string head;
+  std::string body;
+};
 
 }  // namespace
 
@@ -120,14 +135,14 @@ struct upstream_client::impl {
     auto [rec, endpoints] = co_await resolver.async_resolve(t.host, t.port, no_throw);
     if (rec) co_return make_error(errc::unavailable, "cannot resolve " + t.host + ": " + rec.message());
     auto c = std::make_unique<connection>();
-    c->key = t.key();
+    c->key = t.key;
     c->tls = t.tls;
     if (t.tls) c->secure.emplace(ex, tls_ctx);
     else c->plain.emplace(ex);
     auto& sock = c->tcp();
     sock.expires_after(limits.connect_timeout);
     auto [cec, ep] = co_await sock.async_connect(endpoints, no_throw);
-    if (cec) co_return make_error(errc::unavailable, "cannot connect to " + t.key() + ": " + cec.message());
+    if (cec) co_return make_error(errc::unavailable, "cannot connect to " + t.key + ": " + cec.message());
     sock.socket().set_option(tcp::no_delay(true));
     if (t.tls) {
       if (!SSL_set_tlsext_host_name(c->secure->native_handle(), t.host.c_str()))
@@ -140,24 +155,34 @@ struct upstream_client::impl {
     co_return c;
   }
 
-  http::request<http::string_body> build(const target& t, upstream_request& req) {
-    http::request<http::string_body> r{verb_of(req.method), t.path, 11};
-    bool default_port = (t.tls && t.port == "443") || (!t.tls && t.port == "80");
-    r.set(http::field::host, default_port ? t.host : t.host + ":" + t.port);
-    for (auto& h : req.headers.entries()) r.set(h.name, h.value);
-    r.body() = std::move(req.body);
-    r.keep_alive(true);
-    r.prepare_payload();
-    return r;
+  static wire_request build(const target& t, upstream_request& req) {
+    wire_request w;
+    w.body = std::move(req.body);
+    auto& h = w.head;
+    h.reserve(256);
+    h.append(method_name(req.method)).append(" ").append(t.path).append(" HTTP/1.1\r\nHost: ").append(t.host_header);
+    for (auto& e : req.headers.entries()) {
+      if (beast::iequals(e.name, "content-length") || beast::iequals(e.name, "host") ||
+          beast::iequals(e.name, "connection") || beast::iequals(e.name, "transfer-encoding"))
+        continue;
+      if (!header_safe(e.name) || !header_safe(e.value)) continue;
+      h.append("\r\n").append(e.name).append(": ").append(e.value);
+    }
+    if (!w.body.empty() || req.method == http_method::post || req.method == http_method::put ||
+        req.method == http_method::patch)
+      h.append("\r\nContent-Length: ").append(std::to_string(w.body.size()));
+    h.append("\r\n\r\n");
+    return w;
   }
 
   template <class Stream>
-  static awaitable<beast::error_code> write(Stream& s, http::request<http::string_body>& r) {
-    auto [ec, n] = co_await http::async_write(s, r, no_throw);
+  static awaitable<beast::error_code> write(Stream& s, const wire_request& r) {
+    std::array<asio::const_buffer, 2> bufs{asio::buffer(r.head), asio::buffer(r.body)};
+    auto [ec, n] = co_await asio::async_write(s, bufs, no_throw);
     co_return ec;
   }
 
-  awaitable<beast::error_code> write_on(connection& c, http::request<http::string_body>& r) {
+  awaitable<beast::error_code> write_on(connection& c, const wire_request& r) {
     c.tcp().expires_after(limits.first_byte_timeout);
     if (c.tls) co_return co_await write(*c.secure, r);
     co_return co_await write(*c.plain, r);
@@ -188,7 +213,7 @@ struct upstream_client::impl {
 
   awaitable<result<std::unique_ptr<connection>>> acquire(const target& t, bool fresh) {
     if (!fresh)
-      if (auto c = take_idle(t.key())) co_return std::move(c);
+      if (auto c = take_idle(t.key)) co_return std::move(c);
     co_return co_await connect(t);
   }
 };
@@ -214,31 +239,32 @@ class stream_impl final : public upstream_stream {
 
   awaitable<result<std::optional<std::string>>> next() override {
     if (done_ || !conn_) co_return std::optional<std::string>{};
-    std::string out;
-    out.resize(16384);
+    // Read into the stream's scratch buffer and hand out exactly what arrived: a fresh 16 KiB
+    // string per SSE event cost an allocation far larger than the event.
+    if (!scratch_) scratch_ = std::make_unique<std::array<char, 16384>>();
     while (true) {
       if (parser_->is_done()) {
         finish();
-        co_return out.empty() ? std::optional<std::string>{} : std::optional<std::string>{std::move(out)};
+        co_return std::optional<std::string>{};
       }
       auto& body = parser_->get().body();
-      body.data = out.data();
-      body.size = out.size();
+      body.data = scratch_->data();
+      body.size = scratch_->size();
       conn_->tcp().expires_after(client_->limits.idle_timeout);
       beast::error_code ec = conn_->tls
                                  ? co_await upstream_client::impl::read_some(*conn_->secure, conn_->buffer, *parser_)
                                  : co_await upstream_client::impl::read_some(*conn_->plain, conn_->buffer, *parser_);
       if (ec == http::error::need_buffer) ec = {};
-      size_t got = out.size() - body.size;
+      size_t got = scratch_->size() - body.size;
       if (ec) {
         conn_.reset();
         done_ = true;
         co_return make_error(errc::unavailable, "upstream connection lost mid-response: " + ec.message());
       }
       if (got > 0) {
-        out.resize(got);
+        std::optional<std::string> out(std::in_place, scratch_->data(), got);
         if (parser_->is_done()) finish();
-        co_return std::optional<std::string>{std::move(out)};
+        co_return out;
       }
     }
   }
@@ -256,6 +282,7 @@ class stream_impl final : public upstream_stream {
   std::shared_ptr<upstream_client::impl> client_;
   std::unique_ptr<connection> conn_;
   std::unique_ptr<http::response_parser<http::buffer_body>> parser_;
+  std::unique_ptr<std::array<char, 16384>> scratch_;
   unsigned status_ = 0;
   header_map headers_;
   bool done_ = false;
@@ -278,7 +305,7 @@ awaitable<result<upstream_response>> upstream_client::send(upstream_request req)
     auto wec = co_await self->write_on(*conn, r);
     if (wec) {
       if (attempt == 0 && impl::stale(*conn, wec)) continue;
-      co_return make_error(errc::unavailable, "sending to " + t->key() + " failed: " + wec.message());
+      co_return make_error(errc::unavailable, "sending to " + t->key + " failed: " + wec.message());
     }
     http::response_parser<http::string_body> parser;
     parser.body_limit(self->limits.max_body);
@@ -288,8 +315,8 @@ awaitable<result<upstream_response>> upstream_client::send(upstream_request req)
     if (rec) {
       if (attempt == 0 && impl::stale(*conn, rec)) continue;
       if (rec == http::error::body_limit) co_return make_error(errc::too_large, "upstream response too large");
-      if (rec == beast::error::timeout) co_return make_error(errc::unavailable, "upstream timed out: " + t->key());
-      co_return make_error(errc::unavailable, "reading from " + t->key() + " failed: " + rec.message());
+      if (rec == beast::error::timeout) co_return make_error(errc::unavailable, "upstream timed out: " + t->key);
+      co_return make_error(errc::unavailable, "reading from " + t->key + " failed: " + rec.message());
     }
     upstream_response out;
     out.status = parser.get().result_int();
@@ -302,7 +329,7 @@ awaitable<result<upstream_response>> upstream_client::send(upstream_request req)
     }
     co_return out;
   }
-  co_return make_error(errc::unavailable, "upstream " + t->key() + " closed the connection");
+  co_return make_error(errc::unavailable, "upstream " + t->key + " closed the connection");
 }
 
 awaitable<result<std::unique_ptr<upstream_stream>>> upstream_client::open(upstream_request req) {
@@ -317,7 +344,7 @@ awaitable<result<std::unique_ptr<upstream_stream>>> upstream_client::open(upstre
     auto wec = co_await self->write_on(*conn, r);
     if (wec) {
       if (attempt == 0 && impl::stale(*conn, wec)) continue;
-      co_return make_error(errc::unavailable, "sending to " + t->key() + " failed: " + wec.message());
+      co_return make_error(errc::unavailable, "sending to " + t->key + " failed: " + wec.message());
     }
     auto parser = std::make_unique<http::response_parser<http::buffer_body>>();
     parser->body_limit(boost::none);  // streams are read piecewise; nothing accumulates
@@ -327,13 +354,13 @@ awaitable<result<std::unique_ptr<upstream_stream>>> upstream_client::open(upstre
     if (hec) {
       if (attempt == 0 && impl::stale(*conn, hec)) continue;
       if (hec == beast::error::timeout)
-        co_return make_error(errc::unavailable, "upstream sent no response in time: " + t->key());
-      co_return make_error(errc::unavailable, "reading from " + t->key() + " failed: " + hec.message());
+        co_return make_error(errc::unavailable, "upstream sent no response in time: " + t->key);
+      co_return make_error(errc::unavailable, "reading from " + t->key + " failed: " + hec.message());
     }
     co_return std::unique_ptr<upstream_stream>(
         std::make_unique<stream_impl>(self, std::move(conn), std::move(parser)));
   }
-  co_return make_error(errc::unavailable, "upstream " + t->key() + " closed the connection");
+  co_return make_error(errc::unavailable, "upstream " + t->key + " closed the connection");
 }
 
 }  // namespace brokle::net

@@ -66,6 +66,19 @@ std::string merge_upsert_sql(const char* table, std::initializer_list<merge_colu
          ") ON CONFLICT(project_id, id) DO UPDATE SET " + sets;
 }
 
+// The same columns as merge_upsert_sql, inserted only when the row is new: most rows are (gateway
+// calls, OTel-derived generations), and for them one statement replaces read + upsert + read.
+std::string insert_new_sql(const char* table, std::initializer_list<merge_column> cols) {
+  std::string names = "project_id, id";
+  std::string marks = "?,?";
+  for (const auto& c : cols) {
+    names += std::string(", ") + c.name;
+    marks += ",?";
+  }
+  return std::string("INSERT INTO ") + table + "(" + names + ") VALUES (" + marks +
+         ") ON CONFLICT(project_id, id) DO NOTHING";
+}
+
 struct span_rollup {
   int64_t spans = 0, errors = 0, roots = 0, duration_sum = 0;
   std::array<int64_t, latency_bucket_count> buckets{};
@@ -101,7 +114,7 @@ struct sqlite_telemetry_writer::statements {
   statement insert_span, span_id_at;
   statement insert_log, insert_log_fts;
   statement upsert_span_rollup, upsert_edge_rollup, upsert_log_rollup, upsert_llm_rollup;
-  statement upsert_trace, upsert_observation, upsert_score, upsert_event;
+  statement upsert_trace, upsert_observation, insert_new_observation, upsert_score, upsert_event;
   statement insert_metric_point;
   statement observation_rollup_fields, set_observation_cost;
 };
@@ -126,6 +139,32 @@ result<std::unique_ptr<sqlite_telemetry_writer>> sqlite_telemetry_writer::open(c
     s = std::move(*p);
     return ok_v;
   };
+  const std::initializer_list<merge_column> observation_columns = {{"trace_id", true},
+      {"parent_observation_id", true},
+      {"type", false},
+      {"name", true},
+      {"level", true},
+      {"status_message", true},
+      {"environment", true},
+      {"version", true},
+      {"start_time_ms", false},
+      {"end_time_ms", false},
+      {"completion_start_time_ms", false},
+      {"model", true},
+      {"model_requested", true},
+      {"provider", true},
+      {"key_id", true},
+      {"model_parameters_json", true},
+      {"input_json", true},
+      {"output_json", true},
+      {"metadata_json", true},
+      {"input_tokens", false},
+      {"output_tokens", false},
+      {"cached_input_tokens", false},
+      {"reasoning_tokens", false},
+      {"cost_usd", false},
+      {"http_status", false},
+      {"streamed", false}};
   const std::string buckets = bucket_columns();
   const std::string bucket_marks = bucket_placeholders();
   const std::string bucket_adds = bucket_additions();
@@ -190,32 +229,8 @@ result<std::unique_ptr<sqlite_telemetry_writer>> sqlite_telemetry_writer::open(c
                                                           {"is_public", false},
                                                           {"timestamp_ms", false, true},
                                                           {"updated_at_ms", false}})},
-      {&st->upsert_observation, merge_upsert_sql("observations", {{"trace_id", true},
-                                                                  {"parent_observation_id", true},
-                                                                  {"type", false},
-                                                                  {"name", true},
-                                                                  {"level", true},
-                                                                  {"status_message", true},
-                                                                  {"environment", true},
-                                                                  {"version", true},
-                                                                  {"start_time_ms", false},
-                                                                  {"end_time_ms", false},
-                                                                  {"completion_start_time_ms", false},
-                                                                  {"model", true},
-                                                                  {"model_requested", true},
-                                                                  {"provider", true},
-                                                                  {"key_id", true},
-                                                                  {"model_parameters_json", true},
-                                                                  {"input_json", true},
-                                                                  {"output_json", true},
-                                                                  {"metadata_json", true},
-                                                                  {"input_tokens", false},
-                                                                  {"output_tokens", false},
-                                                                  {"cached_input_tokens", false},
-                                                                  {"reasoning_tokens", false},
-                                                                  {"cost_usd", false},
-                                                                  {"http_status", false},
-                                                                  {"streamed", false}})},
+      {&st->upsert_observation, merge_upsert_sql("observations", observation_columns)},
+      {&st->insert_new_observation, insert_new_sql("observations", observation_columns)},
       {&st->upsert_score, merge_upsert_sql("scores", {{"trace_id", true},
                                                       {"observation_id", true},
                                                       {"name", true},
@@ -510,28 +525,49 @@ struct generation_contribution {
   llm_rollup values;
 };
 
-std::optional<generation_contribution> contribution_of(const std::string& project, const statement& s) {
-  if (s.column_int(0) != static_cast<int>(observation_type::generation)) return std::nullopt;
-  int64_t start = s.column_int(1), end = s.column_int(2), first_token = s.column_int(3);
-  std::string model = s.column_text(4);
-  if (model.empty()) model = s.column_text(5);
+// The stored fields a generation's rollup contribution depends on, read back from a merged row or
+// taken from a record that was inserted as it is.
+struct rollup_fields {
+  int type = 0;
+  int64_t start = 0, end = 0, first_token = 0;
+  std::string model, model_requested, provider, environment, key_id, level;
+  int64_t http_status = 0, input = 0, output = 0, cached = 0, reasoning = 0;
+  double cost = 0;
+};
+
+rollup_fields rollup_fields_of(const statement& s) {
+  return {static_cast<int>(s.column_int(0)), s.column_int(1),  s.column_int(2),  s.column_int(3),
+          s.column_text(4),                  s.column_text(5), s.column_text(6), s.column_text(7),
+          s.column_text(8),                  s.column_text(9), s.column_int(10), s.column_int(11),
+          s.column_int(12),                  s.column_int(13), s.column_int(14), s.column_double(15)};
+}
+
+rollup_fields rollup_fields_of(const observation_record& o) {
+  return {static_cast<int>(o.type), o.start_time_ms, o.end_time_ms, o.completion_start_time_ms, o.model,
+          o.model_requested, o.provider, o.environment, o.key_id, o.level, o.http_status, o.input_tokens,
+          o.output_tokens, o.cached_input_tokens, o.reasoning_tokens, o.cost_usd};
+}
+
+std::optional<generation_contribution> contribution_of(const std::string& project, const rollup_fields& f) {
+  if (f.type != static_cast<int>(observation_type::generation)) return std::nullopt;
   generation_contribution g;
-  g.key = {project, minute_of_ms(start), model, s.column_text(6), s.column_text(7), s.column_text(8)};
+  g.key = {project, minute_of_ms(f.start), f.model.empty() ? f.model_requested : f.model, f.provider, f.environment,
+           f.key_id};
   auto& v = g.values;
   v.calls = 1;
-  v.errors = (s.column_text(9) == "ERROR" || s.column_int(10) >= 400) ? 1 : 0;
-  v.input = s.column_int(11);
-  v.output = s.column_int(12);
-  v.cached = s.column_int(13);
-  v.reasoning = s.column_int(14);
-  v.cost = s.column_double(15);
-  if (end > 0 && end >= start) {
-    v.latency_sum = end - start;
+  v.errors = (f.level == "ERROR" || f.http_status >= 400) ? 1 : 0;
+  v.input = f.input;
+  v.output = f.output;
+  v.cached = f.cached;
+  v.reasoning = f.reasoning;
+  v.cost = f.cost;
+  if (f.end > 0 && f.end >= f.start) {
+    v.latency_sum = f.end - f.start;
     v.latency_count = 1;
-    ++v.buckets[static_cast<size_t>(latency_bucket_of_ns((end - start) * 1'000'000))];
+    ++v.buckets[static_cast<size_t>(latency_bucket_of_ns((f.end - f.start) * 1'000'000))];
   }
-  if (first_token > 0 && first_token >= start) {
-    v.ttft_sum = first_token - start;
+  if (f.first_token > 0 && f.first_token >= f.start) {
+    v.ttft_sum = f.first_token - f.start;
     v.ttft_count = 1;
   }
   return g;
@@ -574,7 +610,7 @@ status sqlite_telemetry_writer::write_llm_records(const telemetry_batch& batch) 
     auto row = q.step();
     if (!row) return row.err();
     std::optional<generation_contribution> g;
-    if (*row) g = contribution_of(o.project_id, q);
+    if (*row) g = contribution_of(o.project_id, rollup_fields_of(q));
     q.reset();
     return g;
   };
@@ -598,10 +634,7 @@ status sqlite_telemetry_writer::write_llm_records(const telemetry_batch& batch) 
     g.values.cost = cost;
     return ok_v;
   };
-  for (const auto& o : batch.observations) {
-    auto before = read_contribution(o);
-    if (!before) return before.err();
-    auto& u = st.upsert_observation;
+  auto bind_observation = [](statement& u, const observation_record& o) {
     u.reset();
     u.bind_all(o.project_id, o.id, o.trace_id, o.parent_observation_id, int64_t{static_cast<int>(o.type)}, o.name,
                o.level, o.status_message, o.environment, o.version, o.start_time_ms, o.end_time_ms,
@@ -609,11 +642,27 @@ status sqlite_telemetry_writer::write_llm_records(const telemetry_batch& batch) 
                o.model_parameters_json, o.input_json, o.output_json, o.metadata_json, o.input_tokens,
                o.output_tokens, o.cached_input_tokens, o.reasoning_tokens, o.cost_usd, int64_t{o.http_status},
                int64_t{o.streamed ? 1 : 0});
-    if (auto r = u.run(); !r) return r;
+  };
+  for (const auto& o : batch.observations) {
+    // A new row is stored exactly as sent, so its contribution is the record's own.
+    bind_observation(st.insert_new_observation, o);
+    if (auto r = st.insert_new_observation.run(); !r) return r;
+    if (c_.changes() == 1) {
+      if (auto g = contribution_of(o.project_id, rollup_fields_of(o))) {
+        if (auto st2 = price_merged(o, *g); !st2) return st2;
+        add_into(deltas[g->key], g->values, +1);
+      }
+      continue;
+    }
+    // An update merges into the stored row: its old contribution is replaced by the merged one.
+    auto before = read_contribution(o);
+    if (!before) return before.err();
+    bind_observation(st.upsert_observation, o);
+    if (auto r = st.upsert_observation.run(); !r) return r;
     auto after = read_contribution(o);
     if (!after) return after.err();
     if (*after) {
-      if (auto st = price_merged(o, **after); !st) return st;
+      if (auto st2 = price_merged(o, **after); !st2) return st2;
     }
     if (*before) add_into(deltas[(*before)->key], (*before)->values, -1);
     if (*after) add_into(deltas[(*after)->key], (*after)->values, +1);

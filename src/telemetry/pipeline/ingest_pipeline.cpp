@@ -51,6 +51,7 @@ void ingest_pipeline::replay_dead_letters_now() {
 status ingest_pipeline::submit(storage::telemetry_batch batch, ack_fn on_durable) {
   size_t rows = batch.size();
   if (rows == 0) return make_error(errc::invalid_argument, "empty telemetry batch");
+  bool wake = false;
   {
     std::lock_guard lock(mu_);
     if (stopping_ || !started_) return make_error(errc::unavailable, "telemetry pipeline is not running", opts_.retry_after_ms);
@@ -61,10 +62,14 @@ status ingest_pipeline::submit(storage::telemetry_batch batch, ack_fn on_durable
       rows_rejected_.fetch_add(rows, std::memory_order_relaxed);
       return make_error(errc::unavailable, "telemetry ingest queue is full; retry shortly", opts_.retry_after_ms);
     }
+    // Wake the writer only when it has something new to decide: the first batch after an idle
+    // spell, or the batch that fills a group. A wake-up per submission (one per gateway call)
+    // costs a futex call and a context switch each while the writer lingers anyway.
+    wake = queue_.empty() || (queued < opts_.batch_rows && queued + rows >= opts_.batch_rows);
     queued_rows_.fetch_add(rows, std::memory_order_relaxed);
     queue_.push_back({std::move(batch), std::move(on_durable)});
   }
-  cv_.notify_one();
+  if (wake) cv_.notify_one();
   return ok_v;
 }
 
