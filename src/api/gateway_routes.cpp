@@ -403,6 +403,7 @@ asio::awaitable<http_response> relay_translated(std::shared_ptr<call_state> st, 
 asio::awaitable<http_response> relay(request_context& ctx, gateway_api& gw, gateway::openai_endpoint e) {
   relay_call call(require_api_key(ctx, gw.id));
   call.body = parse_json_object(ctx.request);
+  call.client_bytes = ctx.request.body;
   call.model = required_string(call.body, "model", 256);
   validate(e, call.body);
   call.environment = environment_of(ctx);
@@ -467,7 +468,8 @@ asio::awaitable<http_response> relay_call_to_provider(request_context& ctx, gate
     if (!req) fail(400, "invalid_request", req.err().message);
     co_return co_await relay_translated(st, *route.provider, std::move(*req), stream, caller.rate_headers);
   }
-  auto upstream_req = gateway::build_openai_request(*route.provider, e, std::move(body), route.upstream_model);
+  auto upstream_req =
+      gateway::build_openai_request(*route.provider, e, std::move(body), route.upstream_model, call.client_bytes);
   auto add_rate_headers = [&](http_response& r) {
     for (const auto& h : caller.rate_headers) r.headers.set(h.name, h.value);
   };
@@ -478,14 +480,17 @@ asio::awaitable<http_response> relay_call_to_provider(request_context& ctx, gate
       st->finish(502, r.err().message);
       fail(502, "upstream_error", "provider '" + route.provider->name + "': " + r.err().message);
     }
-    boost::system::error_code ec;
-    auto parsed = boost::json::parse(r->body, ec);
-    if (!ec && parsed.is_object() && r->status < 300)
-      if (auto u = gateway::usage_of(parsed.as_object())) st->usage = *u;
     unsigned status = r->status;
+    if (status < 300)
+      if (auto u = gateway::usage_in_body(r->body)) st->usage = *u;
+    auto openai_error = [&] {
+      boost::system::error_code ec;
+      auto parsed = boost::json::parse(r->body, ec);
+      return !ec && parsed.is_object() && parsed.as_object().contains("error");
+    };
     http_response res;
     res.status = status;
-    if (status >= 400 && (ec || !parsed.is_object() || !parsed.as_object().contains("error"))) {
+    if (status >= 400 && !openai_error()) {
       // Not an OpenAI-shaped error: wrap it so clients still parse one envelope.
       res = net::error_response(status, "", "upstream_error",
                                 "provider '" + route.provider->name + "' answered " + std::to_string(status));

@@ -40,6 +40,7 @@ struct relay_call {
   gateway::openai_endpoint endpoint = gateway::openai_endpoint::chat_completions;
   std::string recorded_endpoint;  // the call record's endpoint name
   boost::json::object body;       // OpenAI wire format, already validated
+  std::string_view client_bytes;  // the body as the client sent it (OpenAI surfaces), if any
   std::string environment;        // environment_of()
   bool stream = false;
 };

@@ -106,6 +106,42 @@ TEST(openai_wire, reads_usage_with_cached_and_reasoning_tokens) {
   EXPECT_FALSE(usage_of(boost::json::parse(R"({"usage":null})").as_object()));
 }
 
+TEST(openai_wire, forwards_the_clients_bytes_only_when_nothing_changes) {
+  provider_config p{"p", provider_type::openai, "http://127.0.0.1:1/v1", "sk-x", "", {"m"}, {}};
+  std::string raw = R"({ "messages":[{"role":"user","content":"say \"model\": yes"}], "model" : "m"})";
+  auto body = boost::json::parse(raw).as_object();
+  EXPECT_EQ(build_openai_request(p, openai_endpoint::chat_completions, body, "m", raw).body, raw);
+  // An alias is rewritten to the upstream name: the body is serialized again.
+  auto renamed = build_openai_request(p, openai_endpoint::chat_completions, body, "other", raw);
+  EXPECT_EQ(boost::json::parse(renamed.body).at("model"), "other");
+  // A duplicated "model" key could be read differently upstream: never forwarded as is.
+  std::string dup = R"({"model":"m","messages":[],"model":"m"})";
+  auto d = build_openai_request(p, openai_endpoint::chat_completions, boost::json::parse(dup).as_object(), "m", dup);
+  EXPECT_NE(d.body, dup);
+  EXPECT_EQ(key_occurrences(d.body, "model"), 1u);
+  // Streams gain stream_options.include_usage.
+  std::string st = R"({"model":"m","messages":[],"stream":true})";
+  auto s = build_openai_request(p, openai_endpoint::chat_completions, boost::json::parse(st).as_object(), "m", st);
+  EXPECT_EQ(boost::json::parse(s.body).at("stream_options").at("include_usage"), true);
+}
+
+TEST(openai_wire, finds_usage_in_a_body_without_parsing_all_of_it) {
+  auto u = usage_in_body(R"({"id":"x","choices":[{"message":{"content":"the \"usage\": {} word"}}],
+    "usage" : {"prompt_tokens":7,"completion_tokens":3,"prompt_tokens_details":{"cached_tokens":2}}})");
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->input_tokens, 7);
+  EXPECT_EQ(u->output_tokens, 3);
+  EXPECT_EQ(u->cached_input_tokens, 2);
+  EXPECT_FALSE(usage_in_body(R"({"id":"x","usage":null})"));
+  EXPECT_FALSE(usage_in_body(R"({"id":"x"})"));
+  EXPECT_FALSE(usage_in_body(R"({"usage":{"prompt_tokens":1)"));  // truncated
+  // A nested "usage" key makes the top-level one ambiguous: the whole body decides.
+  auto nested = usage_in_body(R"({"meta":{"usage":{"prompt_tokens":99}},"usage":{"prompt_tokens":5}})");
+  ASSERT_TRUE(nested);
+  EXPECT_EQ(nested->input_tokens, 5);
+  EXPECT_EQ(object_values_of_key(R"({"a":{"usage" :{}}, "usage": 1, "b":"usage"})", "usage").size(), 1u);
+}
+
 TEST(sse_splitter, splits_across_reads_and_bounds_events) {
   sse_splitter s(64);
   std::vector<std::string> ev;

@@ -2,6 +2,8 @@
 
 #include "gateway/providers/openai_shapes.hpp"
 
+#include <boost/json/parse.hpp>
+#include <boost/json/parser.hpp>
 #include <boost/json/serialize.hpp>
 
 namespace brokle::gateway {
@@ -27,10 +29,64 @@ std::string_view path_of(openai_endpoint e) {
 
 }  // namespace
 
+namespace {
+
+// Positions just past each `"key"` that is followed by ':' (after optional whitespace).
+template <class Fn>
+void for_each_key(std::string_view json, std::string_view key, Fn&& fn) {
+  std::string needle;
+  needle.reserve(key.size() + 2);
+  needle.append("\"").append(key).append("\"");
+  size_t pos = 0;
+  while ((pos = json.find(needle, pos)) != std::string_view::npos) {
+    pos += needle.size();
+    size_t v = json.find_first_not_of(" \t\r\n", pos);
+    if (v == std::string_view::npos || json[v] != ':') continue;
+    fn(v + 1);
+  }
+}
+
+}  // namespace
+
+std::vector<size_t> object_values_of_key(std::string_view json, std::string_view key) {
+  std::vector<size_t> out;
+  for_each_key(json, key, [&](size_t after_colon) {
+    size_t v = json.find_first_not_of(" \t\r\n", after_colon);
+    if (v != std::string_view::npos && json[v] == '{') out.push_back(v);
+  });
+  return out;
+}
+
+size_t key_occurrences(std::string_view json, std::string_view key) {
+  size_t n = 0;
+  for_each_key(json, key, [&](size_t) { ++n; });
+  return n;
+}
+
+std::optional<token_usage> usage_in_body(std::string_view body) {
+  auto at = object_values_of_key(body, "usage");
+  // Nested "usage" keys (a provider's extension) make the top-level one ambiguous: parse it all.
+  if (at.size() != 1 || key_occurrences(body, "usage") != 1) {
+    boost::system::error_code ec;
+    auto v = boost::json::parse(body, ec);
+    if (ec || !v.is_object()) return std::nullopt;
+    return usage_of(v.as_object());
+  }
+  boost::json::parser parser;
+  boost::system::error_code ec;
+  parser.write_some(body.substr(at.front()), ec);  // stops at the end of the one object; incomplete = error
+  if (ec) return std::nullopt;
+  boost::json::object holder;
+  holder["usage"] = parser.release();
+  return usage_of(holder);
+}
+
 net::upstream_request build_openai_request(const provider_config& p, openai_endpoint e, boost::json::object body,
-                                           const std::string& upstream_model) {
+                                           const std::string& upstream_model, std::string_view client_bytes) {
   net::upstream_request req;
   req.method = net::http_method::post;
+  auto asked = body.find("model");
+  bool same_model = asked != body.end() && asked->value().is_string() && asked->value().as_string() == upstream_model;
   body["model"] = upstream_model;
   auto stream = body.find("stream");
   if (stream != body.end() && stream->value().is_bool() && stream->value().as_bool() &&
@@ -53,7 +109,11 @@ net::upstream_request build_openai_request(const provider_config& p, openai_endp
   req.headers.set("Accept", stream != body.end() && stream->value().is_bool() && stream->value().as_bool()
                                 ? "text/event-stream"
                                 : "application/json");
-  req.body = boost::json::serialize(body);
+  bool streaming = stream != body.end() && stream->value().is_bool() && stream->value().as_bool();
+  if (!client_bytes.empty() && same_model && !streaming && key_occurrences(client_bytes, "model") == 1)
+    req.body.assign(client_bytes);
+  else
+    req.body = boost::json::serialize(body);
   return req;
 }
 

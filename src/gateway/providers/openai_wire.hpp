@@ -21,8 +21,21 @@ std::string_view endpoint_name(openai_endpoint e);
 
 // The upstream call for `body` (already validated), with the model replaced by the upstream name
 // and, for streams, usage requested so every streamed call is costed.
+// `client_bytes`, when given, is the request body exactly as the client sent it: forwarded as is
+// when nothing in it changes (same model name, not a stream, one "model" key), which spares a
+// reserialization per call.
 net::upstream_request build_openai_request(const provider_config& p, openai_endpoint e, boost::json::object body,
-                                           const std::string& upstream_model);
+                                           const std::string& upstream_model, std::string_view client_bytes = {});
+
+// Where `"key"` followed by ':' and an opening brace occurs in JSON text: only an object key can
+// be followed by ':', and quotes inside strings are escaped. Offsets of each '{'.
+std::vector<size_t> object_values_of_key(std::string_view json, std::string_view key);
+// How many times `"key":` occurs as an object key in JSON text.
+size_t key_occurrences(std::string_view json, std::string_view key);
+
+// Usage from a whole (non-streamed) response body without parsing all of it: the one "usage"
+// object is parsed alone. nullopt when absent, null, repeated (ambiguous) or malformed.
+std::optional<token_usage> usage_in_body(std::string_view body);
 
 // Usage from a response body or stream chunk ({"usage":{...}}); nullopt when absent or null.
 std::optional<token_usage> usage_of(const boost::json::object& o);
