@@ -217,10 +217,16 @@ asio::awaitable<void> relay_stream(std::shared_ptr<call_state> st, net::body_sin
       out += ev;
       out += "\n\n";
     }
-    if (!out.empty() && !co_await sink.write(out)) {
+    // The upstream's last bytes and the end of the client's body leave in one write.
+    bool last = st->upstream->finished();
+    bool delivered = true;
+    if (last) delivered = co_await sink.write_last(out);
+    else if (!out.empty()) delivered = co_await sink.write(out);
+    if (!delivered) {
       st->finish(499, "client disconnected");
       co_return;  // dropping the upstream stream cancels the upstream request
     }
+    if (last) break;
   }
   st->finish(200);
 }

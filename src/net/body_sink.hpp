@@ -14,6 +14,9 @@ class body_sink {
   virtual ~body_sink() = default;
   // False when the client is gone (or too slow past the write timeout): stop producing.
   virtual boost::asio::awaitable<bool> write(std::string_view chunk) = 0;
+  // The producer's last piece: a sink may end the body in the same write (one system call and
+  // one wake-up of the client fewer). Writing after it is an error. By default, a plain write.
+  virtual boost::asio::awaitable<bool> write_last(std::string_view chunk) { co_return co_await write(chunk); }
 };
 
 }  // namespace brokle::net

@@ -238,9 +238,9 @@ awaitable<void> session::reject(unsigned status, std::string_view code, std::str
   co_await write_response(res, 11, false, false);
 }
 
-// The response head is written directly and sent with the body in one gathered write: Beast's
-// field container and serializer cost several allocations and iterator layers per response.
-awaitable<bool> session::write_response(http_response& res, unsigned version, bool keep_alive, bool head_only) {
+// The response head, written directly: Beast's field container and serializer cost several
+// allocations and iterator layers per response. `content_length`: false for chunked bodies.
+static std::string response_head(const http_response& res, unsigned version, bool keep_alive, bool content_length) {
   auto unsafe = [](std::string_view v) { return v.find_first_of("\r\n") != std::string_view::npos; };
   bool bodyless = res.status < 200 || res.status == 204 || res.status == 304;
   std::string head;
@@ -248,15 +248,22 @@ awaitable<bool> session::write_response(http_response& res, unsigned version, bo
   head.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ").append(std::to_string(res.status)).append(" ");
   head.append(http::obsolete_reason(static_cast<http::status>(res.status)));
   for (const auto& h : res.headers.entries()) {
-    if (beast::iequals(h.name, "content-length") || beast::iequals(h.name, "transfer-encoding") ||
-        beast::iequals(h.name, "connection") || unsafe(h.name) || unsafe(h.value))
+    if (beast::iequals(h.name, "content-length") || beast::iequals(h.name, "connection") ||
+        (content_length && beast::iequals(h.name, "transfer-encoding")) || unsafe(h.name) || unsafe(h.value))
       continue;
     head.append("\r\n").append(h.name).append(": ").append(h.value);
   }
   if (version == 10 && keep_alive) head.append("\r\nConnection: keep-alive");
   if (version != 10 && !keep_alive) head.append("\r\nConnection: close");
-  if (!bodyless) head.append("\r\nContent-Length: ").append(std::to_string(res.body.size()));
+  if (content_length && !bodyless) head.append("\r\nContent-Length: ").append(std::to_string(res.body.size()));
   head.append("\r\n\r\n");
+  return head;
+}
+
+// Head and body go out in one gathered write.
+awaitable<bool> session::write_response(http_response& res, unsigned version, bool keep_alive, bool head_only) {
+  bool bodyless = res.status < 200 || res.status == 204 || res.status == 304;
+  std::string head = response_head(res, version, keep_alive, true);
   stream_.expires_after(srv_->opts.write_timeout);
   std::array<asio::const_buffer, 2> bufs{asio::buffer(head),
                                          head_only || bodyless ? asio::const_buffer() : asio::buffer(res.body)};
@@ -456,45 +463,59 @@ void session::attach(const std::shared_ptr<stream_channel>& ch) {
 }
 
 namespace {
+// Chunked transfer encoding to the client. The response head waits for the first chunk and the
+// terminating chunk rides with the last one, so a stream whose body arrives at once costs one
+// write instead of three.
 class chunked_sink final : public body_sink {
  public:
-  chunked_sink(beast::tcp_stream& s, std::chrono::milliseconds timeout) : stream_(s), timeout_(timeout) {}
-  awaitable<bool> write(std::string_view chunk) override {
-    if (failed_) co_return false;
-    if (chunk.empty()) co_return true;  // an empty chunk would end the body
-    stream_.expires_after(timeout_);
-    auto [ec, n] = co_await asio::async_write(stream_, http::make_chunk(asio::buffer(chunk.data(), chunk.size())),
-                                              no_throw);
-    if (ec) failed_ = true;
-    co_return !failed_;
+  chunked_sink(beast::tcp_stream& s, std::chrono::milliseconds timeout, std::string head)
+      : stream_(s), timeout_(timeout), head_(std::move(head)) {}
+  awaitable<bool> write(std::string_view chunk) override { return send(chunk, false); }
+  awaitable<bool> write_last(std::string_view chunk) override { return send(chunk, true); }
+  // Ends the body if the producer did not.
+  awaitable<bool> end() {
+    if (ended_ || failed_) co_return !failed_;
+    co_return co_await send({}, true);
   }
   bool failed() const { return failed_; }
 
  private:
+  awaitable<bool> send(std::string_view chunk, bool last) {
+    if (failed_ || ended_) co_return false;
+    if (chunk.empty() && !last) co_return true;  // an empty chunk would end the body
+    char size_line[24];
+    int n = chunk.empty() ? 0 : std::snprintf(size_line, sizeof size_line, "%zx\r\n", chunk.size());
+    static constexpr std::string_view crlf = "\r\n", terminator = "0\r\n\r\n";
+    std::array<asio::const_buffer, 5> bufs{
+        asio::buffer(head_), asio::buffer(size_line, static_cast<size_t>(n)), asio::buffer(chunk.data(), chunk.size()),
+        chunk.empty() ? asio::const_buffer() : asio::buffer(crlf.data(), crlf.size()),
+        last ? asio::buffer(terminator.data(), terminator.size()) : asio::const_buffer()};
+    stream_.expires_after(timeout_);
+    auto [ec, written] = co_await asio::async_write(stream_, bufs, no_throw);
+    head_.clear();
+    head_.shrink_to_fit();
+    if (ec) failed_ = true;
+    if (last) ended_ = true;
+    co_return !failed_;
+  }
+
   beast::tcp_stream& stream_;
   std::chrono::milliseconds timeout_;
+  std::string head_;  // not yet sent
   bool failed_ = false;
+  bool ended_ = false;
 };
 }  // namespace
 
 // Returns true when the whole body was delivered (the connection may be reused).
 awaitable<bool> session::serve_produced(http_response& res, unsigned version, bool keep_alive) {
-  http::response<http::empty_body> head{static_cast<http::status>(res.status), version};
-  for (auto& h : res.headers.entries()) head.insert(h.name, h.value);
-  head.keep_alive(keep_alive);
-  head.chunked(true);
-  http::response_serializer<http::empty_body> sr{head};
-  stream_.expires_after(srv_->opts.write_timeout);
-  auto [hec, hn] = co_await http::async_write_header(stream_, sr, no_throw);
-  if (hec) co_return false;
-  chunked_sink sink(stream_, srv_->opts.write_timeout);
+  res.headers.set("Transfer-Encoding", "chunked");
+  chunked_sink sink(stream_, srv_->opts.write_timeout, response_head(res, version, keep_alive, false));
   auto producer = std::move(res.producer);
   co_await producer(sink);
-  if (sink.failed()) co_return false;
-  stream_.expires_after(srv_->opts.write_timeout);
-  auto [ec, n] = co_await asio::async_write(stream_, http::make_chunk_last(), no_throw);
+  bool ok = co_await sink.end();
   stream_.expires_never();
-  co_return !ec;
+  co_return ok;
 }
 
 awaitable<void> session::serve_sse(std::shared_ptr<stream_channel> ch, http_response& res, unsigned version) {

@@ -236,6 +236,7 @@ class stream_impl final : public upstream_stream {
   }
   unsigned status() const override { return status_; }
   const header_map& headers() const override { return headers_; }
+  bool finished() const override { return done_; }
 
   awaitable<result<std::optional<std::string>>> next() override {
     if (done_ || !conn_) co_return std::optional<std::string>{};
@@ -262,6 +263,21 @@ class stream_impl final : public upstream_stream {
         co_return make_error(errc::unavailable, "upstream connection lost mid-response: " + ec.message());
       }
       if (got > 0) {
+        // Chunks already received are parsed too, without waiting for more: a burst of SSE
+        // events then reaches the client in one write instead of one each. (Beast's eager mode
+        // would also wait on the socket for the next chunk header.)
+        while (!parser_->is_done() && conn_->buffer.size() > 0 && body.size > 0) {
+          beast::error_code pec;
+          size_t used = parser_->put(conn_->buffer.data(), pec);
+          conn_->buffer.consume(used);
+          if (pec == http::error::need_more || pec == http::error::need_buffer || used == 0) break;
+          if (pec) {
+            conn_.reset();
+            done_ = true;
+            co_return make_error(errc::unavailable, "upstream sent a malformed response: " + pec.message());
+          }
+        }
+        got = scratch_->size() - body.size;
         std::optional<std::string> out(std::in_place, scratch_->data(), got);
         if (parser_->is_done()) finish();
         co_return out;

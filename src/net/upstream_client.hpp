@@ -51,6 +51,8 @@ class upstream_stream {
   virtual const header_map& headers() const = 0;
   // The next piece of the body; an empty optional at the end; an error if the upstream died.
   virtual boost::asio::awaitable<result<std::optional<std::string>>> next() = 0;
+  // True once the whole body has been handed out: the next next() returns the end at once.
+  virtual bool finished() const = 0;
 };
 
 class upstream_client {
