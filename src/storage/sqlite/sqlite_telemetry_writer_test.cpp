@@ -161,6 +161,31 @@ TEST_F(sqlite_telemetry_writer_test, observation_merge_replaces_its_rollup_contr
   EXPECT_EQ(obs->items[0].output_tokens, 77);
 }
 
+TEST_F(sqlite_telemetry_writer_test, a_new_generation_counts_exactly_what_was_stored) {
+  // New rows skip the read-back: their rollup contribution comes from the record itself and must
+  // match what a merge would read (model falling back to model_requested, errors, ttft, buckets).
+  telemetry_batch b;
+  auto failed = make_generation("proj-alpha", "genA", "trA", "", t0_ms, 800);
+  failed.model_requested = "alias-model";
+  failed.http_status = 502;
+  failed.completion_start_time_ms = t0_ms + 200;
+  b.observations.push_back(failed);
+  // The same id again in the same batch: the second one merges into the first.
+  auto again = failed;
+  again.output_tokens = 30;
+  b.observations.push_back(again);
+  write(b);
+  EXPECT_EQ(count("SELECT SUM(calls) FROM llm_rollups WHERE model = 'alias-model'"), 1);
+  EXPECT_EQ(count("SELECT SUM(errors) FROM llm_rollups"), 1);
+  EXPECT_EQ(count("SELECT SUM(output_tokens) FROM llm_rollups"), 30);
+  EXPECT_EQ(count("SELECT SUM(latency_sum_ms) FROM llm_rollups"), 800);
+  EXPECT_EQ(count("SELECT SUM(ttft_sum_ms) FROM llm_rollups"), 200);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM observations"), 1);
+  write(b);  // a replay of a batch of new rows changes nothing
+  EXPECT_EQ(count("SELECT SUM(calls) FROM llm_rollups"), 1);
+  EXPECT_EQ(count("SELECT SUM(output_tokens) FROM llm_rollups"), 30);
+}
+
 TEST_F(sqlite_telemetry_writer_test, a_generation_is_priced_once_merging_brings_model_and_tokens_together) {
   // Langfuse's SDKs send the model on generation-create and the usage on generation-update.
   auto w = sqlite_telemetry_writer::open(dir / "t.db", [](const observation_record& o) {
