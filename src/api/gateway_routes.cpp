@@ -36,6 +36,12 @@ struct call_state {
   std::optional<identity::key_principal> key;  // for the tokens-per-minute budget
   std::string trace_id;        // the caller's W3C trace (traceparent), or the call's own id
   std::string parent_span_id;  // the caller's span, when it sent a traceparent
+  // Triggered when the client hangs up while the provider works: the upstream call is dropped.
+  std::shared_ptr<net::upstream_abort> abort = std::make_shared<net::upstream_abort>();
+
+  // The status an upstream failure is recorded with: 499 when we dropped the call ourselves
+  // because the client left, 502 when the provider failed.
+  int failure_status() const { return abort->triggered() ? 499 : 502; }
 
   void finish(int status, std::string error = {}) {
     rec.status = status;
@@ -182,7 +188,7 @@ asio::awaitable<void> relay_stream(std::shared_ptr<call_state> st, net::body_sin
     if (!chunk) {
       // The upstream died mid-stream: say so in-band, never end with a silent success.
       co_await sink.write(upstream_error_event(chunk.err().message));
-      st->finish(502, chunk.err().message);
+      st->finish(st->failure_status(), st->abort->triggered() ? "client disconnected" : chunk.err().message);
       co_return;
     }
     if (!*chunk) break;
@@ -284,7 +290,7 @@ asio::awaitable<void> relay_translated_stream(std::shared_ptr<call_state> st, St
     if (!chunk) {
       co_await sink.write(upstream_error_event(chunk.err().message));
       st->usage = translator.usage();
-      st->finish(502, chunk.err().message);
+      st->finish(st->failure_status(), st->abort->triggered() ? "client disconnected" : chunk.err().message);
       co_return;
     }
     if (!*chunk) break;
@@ -350,7 +356,7 @@ asio::awaitable<http_response> relay_translated(std::shared_ptr<call_state> st, 
   if (!stream) {
     auto r = co_await gw.upstream.send(std::move(req));
     if (!r) {
-      st->finish(502, r.err().message);
+      st->finish(st->failure_status(), r.err().message);
       fail(502, "upstream_error", "provider '" + p.name + "': " + r.err().message);
     }
     if (r->status >= 400) co_return error_reply(r->status, r->body, r->headers.get("Retry-After"));
@@ -378,7 +384,7 @@ asio::awaitable<http_response> relay_translated(std::shared_ptr<call_state> st, 
   }
   auto opened = co_await gw.upstream.open(std::move(req));
   if (!opened) {
-    st->finish(502, opened.err().message);
+    st->finish(st->failure_status(), opened.err().message);
     fail(502, "upstream_error", "provider '" + p.name + "': " + opened.err().message);
   }
   st->upstream = std::move(*opened);
@@ -444,6 +450,7 @@ asio::awaitable<http_response> relay_call_to_provider(request_context& ctx, gate
   rec.id = new_ulid();
   rec.request_id = ctx.request_id;
   parse_traceparent(ctx.request.header("traceparent"), st->trace_id, st->parent_span_id);
+  ctx.on_client_gone([abort = st->abort] { abort->trigger(); });
   rec.org_id = caller.key.scope.org_id();
   rec.project_id = caller.key.scope.project_id();
   rec.key_id = caller.key.key_id;
@@ -472,10 +479,12 @@ asio::awaitable<http_response> relay_call_to_provider(request_context& ctx, gate
                    ? gateway::build_cohere_request(*route.provider, body, route.upstream_model)
                    : gateway::build_anthropic_request(*route.provider, body, route.upstream_model);
     if (!req) fail(400, "invalid_request", req.err().message);
+    req->abort = st->abort;
     co_return co_await relay_translated(st, *route.provider, std::move(*req), stream, caller.rate_headers);
   }
   auto upstream_req =
       gateway::build_openai_request(*route.provider, e, std::move(body), route.upstream_model, call.client_bytes);
+  upstream_req.abort = st->abort;
   auto add_rate_headers = [&](http_response& r) {
     for (const auto& h : caller.rate_headers) r.headers.set(h.name, h.value);
   };
@@ -483,7 +492,7 @@ asio::awaitable<http_response> relay_call_to_provider(request_context& ctx, gate
   if (!stream) {
     auto r = co_await gw.upstream.send(std::move(upstream_req));
     if (!r) {
-      st->finish(502, r.err().message);
+      st->finish(st->failure_status(), r.err().message);
       fail(502, "upstream_error", "provider '" + route.provider->name + "': " + r.err().message);
     }
     unsigned status = r->status;
@@ -512,7 +521,7 @@ asio::awaitable<http_response> relay_call_to_provider(request_context& ctx, gate
 
   auto opened = co_await gw.upstream.open(std::move(upstream_req));
   if (!opened) {
-    st->finish(502, opened.err().message);
+    st->finish(st->failure_status(), opened.err().message);
     fail(502, "upstream_error", "provider '" + route.provider->name + "': " + opened.err().message);
   }
   st->upstream = std::move(*opened);

@@ -7,6 +7,10 @@
 #include <thread>
 #include <unordered_set>
 
+#include <sys/socket.h>
+
+#include <cerrno>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/as_tuple.hpp>
@@ -137,7 +141,7 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
 };
 
 // One TCP connection. Lives on one io_context thread; owned by its coroutine.
-class session : public std::enable_shared_from_this<session> {
+class session : public std::enable_shared_from_this<session>, public client_presence {
  public:
   session(std::shared_ptr<http_server::impl> srv, tcp::socket sock)
       : srv_(std::move(srv)), stream_(std::move(sock)), wake_(stream_.get_executor()), deadline_(stream_.get_executor()) {
@@ -168,6 +172,37 @@ class session : public std::enable_shared_from_this<session> {
 
  private:
   awaitable<void> loop();
+
+  // The client-presence watch: a wait for the socket to turn readable while the handler works.
+  // Readable with nothing to read is the client's FIN (or a reset): the callback runs. Readable
+  // with data is a pipelined request: the client is there, and the watch ends. No system call
+  // unless it fires: the socket is already registered edge-triggered with the reactor.
+  void on_client_gone(std::function<void()> gone) override {
+    gone_ = std::move(gone);
+    if (watching_) return;
+    watching_ = true;
+    stream_.socket().async_wait(tcp::socket::wait_read,
+                                [self = shared_from_this(), gen = watch_gen_](const beast::error_code& ec) {
+                                  if (gen != self->watch_gen_) return;  // a later request's watch
+                                  self->watching_ = false;
+                                  if (ec || !self->gone_) return;
+                                  char c;
+                                  ssize_t n = ::recv(self->stream_.socket().native_handle(), &c, 1,
+                                                     MSG_PEEK | MSG_DONTWAIT);
+                                  if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+                                    std::exchange(self->gone_, nullptr)();
+                                });
+  }
+  // The response is complete: whatever happens to the client now concerns the next request.
+  void end_watch() {
+    gone_ = nullptr;
+    if (!watching_) return;
+    watching_ = false;
+    ++watch_gen_;
+    beast::error_code ignore;
+    stream_.socket().cancel(ignore);  // nothing else is pending on the socket between requests
+  }
+
   void arm_deadline(std::chrono::milliseconds d) {
     timed_out_ = false;
     deadline_.expires_after(d);
@@ -200,6 +235,9 @@ class session : public std::enable_shared_from_this<session> {
   std::string remote_;
   bool busy_ = false;
   std::weak_ptr<stream_channel> channel_;
+  std::function<void()> gone_;
+  bool watching_ = false;
+  uint64_t watch_gen_ = 0;
 };
 
 namespace {
@@ -354,7 +392,11 @@ awaitable<void> session::loop() {
     bool keep_alive = breq.keep_alive();
 
     request_context ctx{req, accept_or_make_request_id(req.header("X-Request-Id")), {}, {},
-                        std::chrono::steady_clock::now()};
+                        std::chrono::steady_clock::now(), this};
+    struct watch_end {
+      session& s;
+      ~watch_end() { s.end_watch(); }
+    } watch_guard{*this};
     route_match m = srv_->routes.match(req.method, req.path);
     route_series& rs = m.matched ? *srv_->series[m.matched->index] : srv_->unmatched;
     if (m.matched) ctx.route_pattern = m.matched->pattern;

@@ -220,6 +220,18 @@ struct upstream_client::impl {
 
 namespace {
 
+// While `c` serves a call, the call's abort handle closes it.
+void attach_abort(const std::shared_ptr<upstream_abort>& abort, connection& c) {
+  if (abort)
+    abort->attach([&c] {
+      beast::error_code ignore;
+      c.tcp().socket().close(ignore);
+    });
+}
+void detach_abort(const std::shared_ptr<upstream_abort>& abort) {
+  if (abort) abort->attach(nullptr);
+}
+
 header_map copy_headers(const http::fields& f) {
   header_map out;
   for (const auto& h : f) out.add(std::string(h.name_string()), std::string(h.value()));
@@ -229,11 +241,12 @@ header_map copy_headers(const http::fields& f) {
 class stream_impl final : public upstream_stream {
  public:
   stream_impl(std::shared_ptr<upstream_client::impl> client, std::unique_ptr<connection> c,
-              std::unique_ptr<http::response_parser<http::buffer_body>> p)
-      : client_(std::move(client)), conn_(std::move(c)), parser_(std::move(p)) {
+              std::unique_ptr<http::response_parser<http::buffer_body>> p, std::shared_ptr<upstream_abort> abort)
+      : client_(std::move(client)), conn_(std::move(c)), parser_(std::move(p)), abort_(std::move(abort)) {
     status_ = parser_->get().result_int();
     headers_ = copy_headers(parser_->get().base());
   }
+  ~stream_impl() override { detach_abort(abort_); }
   unsigned status() const override { return status_; }
   const header_map& headers() const override { return headers_; }
   bool finished() const override { return done_; }
@@ -258,8 +271,7 @@ class stream_impl final : public upstream_stream {
       if (ec == http::error::need_buffer) ec = {};
       size_t got = scratch_->size() - body.size;
       if (ec) {
-        conn_.reset();
-        done_ = true;
+        drop();
         co_return make_error(errc::unavailable, "upstream connection lost mid-response: " + ec.message());
       }
       if (got > 0) {
@@ -272,8 +284,7 @@ class stream_impl final : public upstream_stream {
           conn_->buffer.consume(used);
           if (pec == http::error::need_more || pec == http::error::need_buffer || used == 0) break;
           if (pec) {
-            conn_.reset();
-            done_ = true;
+            drop();
             co_return make_error(errc::unavailable, "upstream sent a malformed response: " + pec.message());
           }
         }
@@ -286,7 +297,15 @@ class stream_impl final : public upstream_stream {
   }
 
  private:
+  // The connection is unusable: close it (never pooled).
+  void drop() {
+    detach_abort(abort_);
+    conn_.reset();
+    done_ = true;
+  }
+
   void finish() {
+    detach_abort(abort_);
     done_ = true;
     if (conn_ && parser_->keep_alive()) {
       conn_->tcp().expires_never();
@@ -299,6 +318,7 @@ class stream_impl final : public upstream_stream {
   std::unique_ptr<connection> conn_;
   std::unique_ptr<http::response_parser<http::buffer_body>> parser_;
   std::unique_ptr<std::array<char, 16384>> scratch_;
+  std::shared_ptr<upstream_abort> abort_;  // attached to conn_ while it lives here
   unsigned status_ = 0;
   header_map headers_;
   bool done_ = false;
@@ -313,11 +333,18 @@ awaitable<result<upstream_response>> upstream_client::send(upstream_request req)
   auto t = parse_target(req.url);
   if (!t) co_return t.err();
   auto self = impl_;
+  auto abort = req.abort;
   auto r = self->build(*t, req);
   for (int attempt = 0; attempt < 2; ++attempt) {
+    if (abort && abort->triggered()) co_return make_error(errc::unavailable, "upstream call aborted");
     auto c = co_await self->acquire(*t, attempt > 0);
     if (!c) co_return c.err();
     auto conn = std::move(*c);
+    attach_abort(abort, *conn);
+    struct detach_on_exit {
+      const std::shared_ptr<upstream_abort>& a;
+      ~detach_on_exit() { detach_abort(a); }
+    } detach{abort};
     auto wec = co_await self->write_on(*conn, r);
     if (wec) {
       if (attempt == 0 && impl::stale(*conn, wec)) continue;
@@ -352,11 +379,20 @@ awaitable<result<std::unique_ptr<upstream_stream>>> upstream_client::open(upstre
   auto t = parse_target(req.url);
   if (!t) co_return t.err();
   auto self = impl_;
+  auto abort = req.abort;
   auto r = self->build(*t, req);
   for (int attempt = 0; attempt < 2; ++attempt) {
+    if (abort && abort->triggered()) co_return make_error(errc::unavailable, "upstream call aborted");
     auto c = co_await self->acquire(*t, attempt > 0);
     if (!c) co_return c.err();
     auto conn = std::move(*c);
+    attach_abort(abort, *conn);
+    struct detach_on_exit {
+      const std::shared_ptr<upstream_abort>* a;
+      ~detach_on_exit() {
+        if (a) detach_abort(*a);
+      }
+    } detach{&abort};
     auto wec = co_await self->write_on(*conn, r);
     if (wec) {
       if (attempt == 0 && impl::stale(*conn, wec)) continue;
@@ -373,8 +409,9 @@ awaitable<result<std::unique_ptr<upstream_stream>>> upstream_client::open(upstre
         co_return make_error(errc::unavailable, "upstream sent no response in time: " + t->key);
       co_return make_error(errc::unavailable, "reading from " + t->key + " failed: " + hec.message());
     }
+    detach.a = nullptr;  // the stream keeps the abort handle attached until it ends
     co_return std::unique_ptr<upstream_stream>(
-        std::make_unique<stream_impl>(self, std::move(conn), std::move(parser)));
+        std::make_unique<stream_impl>(self, std::move(conn), std::move(parser), abort));
   }
   co_return make_error(errc::unavailable, "upstream " + t->key + " closed the connection");
 }

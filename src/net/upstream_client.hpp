@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,11 +30,31 @@ struct upstream_limits {
   size_t max_body = 64 * 1024 * 1024;
 };
 
+// Stops an upstream call from outside, e.g. when the client that asked for it hung up: the
+// connection in use is closed, so a pending send or read fails at once (check triggered()) and the
+// provider sees the request go away. Lives on the call's thread; not thread-safe.
+class upstream_abort {
+ public:
+  void trigger() {
+    if (triggered_) return;
+    triggered_ = true;
+    if (close_) std::exchange(close_, nullptr)();
+  }
+  bool triggered() const noexcept { return triggered_; }
+  // For the client: what closes the connection now in use (empty when none is).
+  void attach(std::function<void()> close) { close_ = std::move(close); }
+
+ private:
+  std::function<void()> close_;
+  bool triggered_ = false;
+};
+
 struct upstream_request {
   http_method method = http_method::post;
   std::string url;  // http(s)://host[:port]/path?query
   header_map headers;
   std::string body;
+  std::shared_ptr<upstream_abort> abort;  // optional
 };
 
 struct upstream_response {

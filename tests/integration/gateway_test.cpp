@@ -413,6 +413,43 @@ TEST(gateway, a_client_that_goes_away_mid_stream_cancels_the_upstream_request) {
   EXPECT_EQ(gens.json.at("data").as_array()[0].at("status").as_int64(), 499);
 }
 
+// The provider has not answered yet (a slow first byte, a long non-streamed completion): a client
+// that hangs up meanwhile is noticed at once, the upstream call dropped and recorded as 499 long
+// before the provider would have answered (8 s).
+TEST(gateway, a_client_that_goes_away_before_the_first_byte_drops_the_upstream_call) {
+  gateway_env g;
+  for (bool stream : {false, true}) {
+    auto body = boost::json::serialize(boost::json::object{
+        {"model", "gpt-4o-mini"},
+        {"stream", stream},
+        {"messages", boost::json::array{boost::json::object{{"role", "user"}, {"content", "mock-fault:delay=8000"}}}}});
+    auto before = g.generations().json.at("data").as_array().size();
+    {
+      http_connection c(g.port());
+      c.send_raw("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + g.key +
+                 "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+                 "\r\n\r\n" + body);
+      // Let the request reach the provider, then hang up.
+      for (int i = 0; i < 50 && call(g.mock.port(), "GET", "/mock/stats").json.at("open_connections").to_number<int64_t>() < 2; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    // Polled for 4 s at most: the provider would answer only after 8 s.
+    api_reply gens;
+    for (int i = 0; i < 40; ++i) {
+      gens = g.generations();
+      if (gens.json.at("data").as_array().size() > before) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_GT(gens.json.at("data").as_array().size(), before) << "stream=" << stream;
+    EXPECT_EQ(gens.json.at("data").as_array()[0].at("status").as_int64(), 499) << "stream=" << stream;
+  }
+  // The server keeps serving.
+  EXPECT_EQ(g.chat(boost::json::object{{"model", "gpt-4o-mini"},
+                                       {"messages", boost::json::array{boost::json::object{{"role", "user"}, {"content", "hi"}}}}})
+                .status(),
+            200);
+}
+
 }  // namespace brokle::testing
 
 namespace brokle::testing {
