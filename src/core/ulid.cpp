@@ -1,5 +1,7 @@
 #include "core/ulid.hpp"
 
+#include <cstring>
+
 #include <sodium.h>
 
 #include <chrono>
@@ -60,21 +62,32 @@ std::string encode_ulid(uint64_t ms, const std::array<uint8_t, 10>& random) {
   return out;
 }
 
+void ulid_generator::fresh_random() {
+  // Random bytes come from the kernel 256 at a time: one getrandom(2) per id (each new
+  // millisecond) showed up as a system call per gateway request at low concurrency.
+  if (pool_used_ + last_random_.size() > pool_.size()) {
+    ensure_sodium();
+    randombytes_buf(pool_.data(), pool_.size());
+    pool_used_ = 0;
+  }
+  std::memcpy(last_random_.data(), pool_.data() + pool_used_, last_random_.size());
+  sodium_memzero(pool_.data() + pool_used_, last_random_.size());
+  pool_used_ += last_random_.size();
+}
+
 std::string ulid_generator::next(uint64_t now_ms) {
   std::array<uint8_t, 10> random;
   uint64_t ms;
   {
     std::lock_guard lock(mu_);
     if (now_ms > last_ms_) {
-      ensure_sodium();
-      randombytes_buf(last_random_.data(), last_random_.size());
+      fresh_random();
       last_ms_ = now_ms;
     } else if (!increment(last_random_)) {
       // 2^80 ids in one millisecond cannot happen by chance; borrowing the next millisecond keeps
       // ids ordered and unique instead of failing.
       ++last_ms_;
-      ensure_sodium();
-      randombytes_buf(last_random_.data(), last_random_.size());
+      fresh_random();
     }
     ms = last_ms_ > kMaxTimestamp ? kMaxTimestamp : last_ms_;
     random = last_random_;

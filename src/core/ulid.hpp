@@ -33,9 +33,13 @@ class ulid_generator {
   void seed_for_test(uint64_t last_ms, const std::array<uint8_t, 10>& last_random);
 
  private:
+  void fresh_random();  // under mu_
+
   std::mutex mu_;
   uint64_t last_ms_ = 0;
   std::array<uint8_t, 10> last_random_{};
+  std::array<uint8_t, 250> pool_{};  // unused random bytes; bound: 25 ids' worth
+  size_t pool_used_ = pool_.size();
 };
 
 }  // namespace brokle
