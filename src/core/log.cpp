@@ -1,5 +1,7 @@
 #include "core/log.hpp"
 
+#include "core/background_thread.hpp"
+
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -60,6 +62,7 @@ line_queue* g_queue = nullptr;
 std::atomic<uint64_t> g_dropped{0};
 
 void writer_loop(line_queue* q) {
+  mark_background_thread();
   std::vector<queued_line> batch;
   std::unique_lock lock(q->mu);
   for (;;) {

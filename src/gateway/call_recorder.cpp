@@ -1,5 +1,7 @@
 #include "gateway/call_recorder.hpp"
 
+#include "core/background_thread.hpp"
+
 #include "core/log.hpp"
 
 namespace brokle::gateway {
@@ -59,6 +61,7 @@ void call_recorder::write(std::vector<storage::generation_record>& batch) {
 }
 
 void call_recorder::loop() {
+  mark_background_thread();
   std::vector<storage::generation_record> batch;
   std::unique_lock lock(mu_);
   for (;;) {

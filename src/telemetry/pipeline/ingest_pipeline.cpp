@@ -1,5 +1,6 @@
 #include "telemetry/pipeline/ingest_pipeline.hpp"
 
+#include "core/background_thread.hpp"
 #include "core/log.hpp"
 #include "core/metrics.hpp"
 
@@ -74,6 +75,7 @@ status ingest_pipeline::submit(storage::telemetry_batch batch, ack_fn on_durable
 }
 
 void ingest_pipeline::loop() {
+  mark_background_thread();
   using clock = std::chrono::steady_clock;
   auto next_replay = clock::now() + opts_.dlq_replay_interval;
   std::vector<pending> group;
