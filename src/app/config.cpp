@@ -103,6 +103,12 @@ std::vector<setting> make_settings() {
   s.push_back({"http.threads", "BROKLE_HTTP_THREADS", "http-threads", "I/O threads (0 = one per core).",
                "an integer 0-256", false, [](config& c, const std::string& v) { return set_count(c.io_threads, v, 0, 256); },
                [](const config& c) { return std::to_string(c.io_threads); }});
+  s.push_back({"http.busy_poll_us", "BROKLE_HTTP_BUSY_POLL_US", "http-busy-poll-us",
+               "Microseconds an I/O thread keeps polling for new events before sleeping (0 = off). Saves a "
+               "wake-up per request hop at low load (measured: gateway p50 at one connection 171-180 µs -> "
+               "95-119 µs); costs CPU only while traffic flows.",
+               "an integer 0-1000", false, [](config& c, const std::string& v) { return set_count(c.busy_poll_us, v, 0, 1000); },
+               [](const config& c) { return std::to_string(c.busy_poll_us); }});
   s.push_back({"http.body_limit", "BROKLE_HTTP_BODY_LIMIT", "http-body-limit",
                "Largest request body accepted; larger requests get 413.", "a size like 10MiB (1KiB-1GiB)", false,
                [](config& c, const std::string& v) { return set_size(c.http.body_limit, v, 1024, 1024 * kMiB); },

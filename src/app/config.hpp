@@ -18,6 +18,7 @@ namespace brokle::app {
 struct config {
   net::server_options http;
   size_t io_threads = 0;  // 0 = one per core
+  size_t busy_poll_us = 30;
   bool otlp_enabled = true;       // the separate OTLP listeners (the main port always takes OTLP/HTTP)
   uint16_t otlp_grpc_port = 4317;
   uint16_t otlp_http_port = 4318;

@@ -149,7 +149,7 @@ int serve(const resolved_config& rc) {
   }
 
   auto started_at = std::chrono::steady_clock::now();
-  net::io_runtime runtime(cfg.io_threads);
+  net::io_runtime runtime(cfg.io_threads, std::chrono::microseconds(cfg.busy_poll_us));
   net::router routes;
   std::unique_ptr<net::http_server> http;
 

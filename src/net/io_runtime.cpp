@@ -17,9 +17,30 @@ void keep_pacing(boost::asio::steady_timer& t) {
   });
 }
 
+// Runs the context's handlers; with busy polling, looks for new events for `window` after the
+// last one before blocking (see io_runtime's constructor).
+void run_io_thread(boost::asio::io_context& c, std::chrono::microseconds window) {
+  if (window.count() <= 0) {
+    c.run();
+    return;
+  }
+  using clock = std::chrono::steady_clock;
+  while (!c.stopped()) {
+    if (c.poll() > 0) continue;
+    bool ran = false;
+    for (auto until = clock::now() + window; clock::now() < until;)
+      if (c.poll() > 0) {
+        ran = true;
+        break;
+      }
+    if (!ran) c.run_one();
+  }
+}
+
 }  // namespace
 
-io_runtime::io_runtime(size_t threads) : impl_(std::make_unique<impl>()) {
+io_runtime::io_runtime(size_t threads, std::chrono::microseconds busy_poll) : impl_(std::make_unique<impl>()) {
+  impl_->busy_poll = busy_poll;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   for (size_t i = 0; i < threads; ++i) {
     impl_->contexts.push_back(std::make_unique<boost::asio::io_context>(1));
@@ -38,7 +59,7 @@ void io_runtime::start() {
     auto* c = ctx.get();
     impl_->pacers.push_back(std::make_unique<boost::asio::steady_timer>(*c));
     keep_pacing(*impl_->pacers.back());
-    impl_->threads.emplace_back([c] { c->run(); });
+    impl_->threads.emplace_back([c, window = impl_->busy_poll] { run_io_thread(*c, window); });
   }
 }
 

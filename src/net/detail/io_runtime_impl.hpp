@@ -22,6 +22,7 @@ struct io_runtime::impl {
   std::vector<std::unique_ptr<boost::asio::steady_timer>> pacers;
   std::vector<std::thread> threads;
   std::atomic<size_t> next{0};
+  std::chrono::microseconds busy_poll{0};
   bool started = false;
 
   boost::asio::io_context& pick() { return *contexts[next.fetch_add(1, std::memory_order_relaxed) % contexts.size()]; }
