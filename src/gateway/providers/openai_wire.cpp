@@ -3,7 +3,7 @@
 #include "gateway/providers/openai_shapes.hpp"
 
 #include <boost/json/parse.hpp>
-#include <boost/json/parser.hpp>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
 
 namespace brokle::gateway {
@@ -72,12 +72,30 @@ std::optional<token_usage> usage_in_body(std::string_view body) {
     if (ec || !v.is_object()) return std::nullopt;
     return usage_of(v.as_object());
   }
-  boost::json::parser parser;
+  // Just the one object, parsed into a stack buffer (no heap for a small usage object).
+  size_t depth = 0, end = std::string_view::npos;
+  bool in_string = false;
+  for (size_t i = at.front(); i < body.size() && end == std::string_view::npos; ++i) {
+    char c = body[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if ((c == '}' || c == ']') && --depth == 0) {
+      end = i + 1;
+    }
+  }
+  if (end == std::string_view::npos) return std::nullopt;
+  unsigned char buffer[2048];
+  boost::json::monotonic_resource arena(buffer, sizeof buffer);
   boost::system::error_code ec;
-  parser.write_some(body.substr(at.front()), ec);  // stops at the end of the one object; incomplete = error
+  auto usage = boost::json::parse(body.substr(at.front(), end - at.front()), ec, &arena);
   if (ec) return std::nullopt;
-  boost::json::object holder;
-  holder["usage"] = parser.release();
+  boost::json::object holder(&arena);
+  holder["usage"] = std::move(usage);
   return usage_of(holder);
 }
 
