@@ -183,6 +183,9 @@ asio::awaitable<void> relay_stream(std::shared_ptr<call_state> st, net::body_sin
   gateway::sse_splitter splitter;
   std::vector<std::string> events;
   bool first = true;
+  // The client gets the response head now unless the first events are already here to share
+  // its write: a slow first token must not hold back the head the provider already sent.
+  if (!st->upstream->has_buffered_body()) co_await sink.flush();
   for (;;) {
     auto chunk = co_await st->upstream->next();
     if (!chunk) {
@@ -285,6 +288,7 @@ asio::awaitable<void> relay_translated_stream(std::shared_ptr<call_state> st, St
   gateway::sse_splitter splitter;
   std::vector<std::string> events;
   bool first = true;
+  if (!st->upstream->has_buffered_body()) co_await sink.flush();  // as in relay_stream
   for (;;) {
     auto chunk = co_await st->upstream->next();
     if (!chunk) {

@@ -48,6 +48,8 @@ class messages_sink final : public net::body_sink {
     co_return !gone_;
   }
 
+  asio::awaitable<bool> flush() override { co_return co_await client_.flush(); }
+
   // After the relay returns: whatever the stream still owes the client (or the error event).
   asio::awaitable<void> close() {
     if (gone_) co_return;

@@ -17,6 +17,9 @@ class body_sink {
   // The producer's last piece: a sink may end the body in the same write (one system call and
   // one wake-up of the client fewer). Writing after it is an error. By default, a plain write.
   virtual boost::asio::awaitable<bool> write_last(std::string_view chunk) { co_return co_await write(chunk); }
+  // Sends whatever the sink holds back (the response head, which otherwise waits to share a
+  // write with the first chunk): for producers about to wait a while for their first chunk.
+  virtual boost::asio::awaitable<bool> flush() { co_return true; }
 };
 
 }  // namespace brokle::net

@@ -514,6 +514,14 @@ class chunked_sink final : public body_sink {
       : stream_(s), timeout_(timeout), head_(std::move(head)) {}
   awaitable<bool> write(std::string_view chunk) override { return send(chunk, false); }
   awaitable<bool> write_last(std::string_view chunk) override { return send(chunk, true); }
+  awaitable<bool> flush() override {
+    if (failed_ || ended_ || head_.empty()) co_return !failed_;
+    stream_.expires_after(timeout_);
+    auto [ec, written] = co_await asio::async_write(stream_, asio::buffer(head_), no_throw);
+    head_.clear();
+    if (ec) failed_ = true;
+    co_return !failed_;
+  }
   // Ends the body if the producer did not.
   awaitable<bool> end() {
     if (ended_ || failed_) co_return !failed_;

@@ -250,6 +250,7 @@ class stream_impl final : public upstream_stream {
   unsigned status() const override { return status_; }
   const header_map& headers() const override { return headers_; }
   bool finished() const override { return done_; }
+  bool has_buffered_body() const override { return done_ || (conn_ && conn_->buffer.size() > 0); }
 
   awaitable<result<std::optional<std::string>>> next() override {
     if (done_ || !conn_) co_return std::optional<std::string>{};

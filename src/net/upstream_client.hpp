@@ -74,6 +74,8 @@ class upstream_stream {
   virtual boost::asio::awaitable<result<std::optional<std::string>>> next() = 0;
   // True once the whole body has been handed out: the next next() returns the end at once.
   virtual bool finished() const = 0;
+  // True when body bytes have already arrived and the next next() will not wait for the network.
+  virtual bool has_buffered_body() const = 0;
 };
 
 class upstream_client {

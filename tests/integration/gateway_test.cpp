@@ -413,6 +413,27 @@ TEST(gateway, a_client_that_goes_away_mid_stream_cancels_the_upstream_request) {
   EXPECT_EQ(gens.json.at("data").as_array()[0].at("status").as_int64(), 499);
 }
 
+// A provider that sends its stream's head at once and the first token later (a slow first
+// token): the client gets the head at once too, not when the first token arrives.
+TEST(gateway, a_streams_head_is_not_held_back_by_a_slow_first_token) {
+  gateway_env g;
+  auto body = boost::json::serialize(boost::json::object{
+      {"model", "gpt-4o-mini"},
+      {"stream", true},
+      {"messages", boost::json::array{boost::json::object{{"role", "user"}, {"content", "mock-fault:ttft=4000"}}}}});
+  http_connection c(g.port());
+  c.send_raw("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + g.key +
+             "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+  // Within 2 s (the first token comes after 4 s): the head, and no event yet.
+  auto head = c.read_until("\r\n\r\n", std::chrono::seconds(2));
+  ASSERT_NE(head.find("\r\n\r\n"), std::string::npos) << "no response head while the first token is pending";
+  EXPECT_EQ(head.rfind("HTTP/1.1 200", 0), 0u) << head;
+  EXPECT_EQ(head.find("chat.completion.chunk"), std::string::npos);
+  auto all = c.read_until("[DONE]", std::chrono::seconds(10));
+  EXPECT_NE(all.find("chat.completion.chunk"), std::string::npos);
+  EXPECT_NE(all.find("[DONE]"), std::string::npos);
+}
+
 // The provider has not answered yet (a slow first byte, a long non-streamed completion): a client
 // that hangs up meanwhile is noticed at once, the upstream call dropped and recorded as 499 long
 // before the provider would have answered (8 s).

@@ -261,7 +261,8 @@ void event_worker::start_response(connection& c, bool keep_alive, int minor_vers
   const bool drop_plain = !r.streaming && r.disconnect_after_events >= 0;
   const bool chunked = r.streaming && minor_version == 1;
 
-  if (r.delay_ms == 0 && (!r.streaming || r.chunk_delay_ms == 0) && !cut_stream && !drop_plain) {
+  const bool head_alone = r.streaming && r.first_event_delay_ms > 0;
+  if (r.delay_ms == 0 && (!r.streaming || r.chunk_delay_ms == 0) && !head_alone && !cut_stream && !drop_plain) {
     append_response_head(c.out, r, keep_alive, minor_version);
     if (!r.streaming) {
       c.out.append(r.body);
@@ -293,10 +294,12 @@ void event_worker::start_response(connection& c, bool keep_alive, int minor_vers
     const std::size_t sent_events = cut_stream ? static_cast<std::size_t>(r.disconnect_after_events) : r.events.size();
     plan->abort_at_end = cut_stream;
     // The head travels with the first event: the chunk delay separates events, not head and body.
+    // With a first-event delay (a slow first token), the head goes alone first.
     std::string& head = plan->pieces.emplace_back();
     append_response_head(head, r, keep_alive, minor_version);
+    if (head_alone) plan->first_gap_ms = r.first_event_delay_ms;
     for (std::size_t i = 0; i < sent_events; ++i) {
-      std::string& piece = i == 0 ? plan->pieces.front() : plan->pieces.emplace_back();
+      std::string& piece = i == 0 && !head_alone ? plan->pieces.front() : plan->pieces.emplace_back();
       if (chunked) {
         append_chunk(piece, r.events[i]);
       } else {
@@ -314,7 +317,7 @@ void event_worker::pump(connection& c, std::int64_t now) {
   while (plan.next < plan.pieces.size() && plan.due_ms <= now) {
     c.out.append(plan.pieces[plan.next]);
     ++plan.next;
-    plan.due_ms += plan.gap_ms;
+    plan.due_ms += plan.next == 1 && plan.first_gap_ms >= 0 ? plan.first_gap_ms : plan.gap_ms;
   }
   // Wait for the next piece, or for the initial delay when there is nothing to send at all.
   const bool waiting = plan.next < plan.pieces.size() || (plan.pieces.empty() && plan.due_ms > now);

@@ -57,6 +57,7 @@ class event_worker {
     std::size_t next = 0;
     std::int64_t due_ms = 0;  // when pieces[next] may go out
     int gap_ms = 0;
+    int first_gap_ms = -1;  // after pieces[0], when it differs from gap_ms
     bool abort_at_end = false;  // x-mock-disconnect-after-chunks: close without finishing the body
     bool close_at_end = false;  // the response said Connection: close
   };

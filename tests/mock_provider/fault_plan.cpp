@@ -44,6 +44,7 @@ void read_body_directives(std::string_view body, fault_plan& plan) {
     else if (key == "disconnect" && value >= 0) plan.disconnect_after_chunks = static_cast<int>(std::min<std::int64_t>(value, 1'000'000));
     else if (key == "delay") plan.delay_ms = clamp_delay(value);
     else if (key == "chunk_delay") plan.chunk_delay_ms = clamp_delay(value);
+    else if (key == "ttft") plan.first_event_delay_ms = clamp_delay(value);
   }
 }
 
@@ -65,6 +66,7 @@ fault_plan read_fault_plan(const http_request& request) {
 
   plan.delay_ms = clamp_delay(header_integer(request, "x-mock-delay-ms"));
   plan.chunk_delay_ms = clamp_delay(header_integer(request, "x-mock-chunk-delay-ms"));
+  plan.first_event_delay_ms = clamp_delay(header_integer(request, "x-mock-first-event-delay-ms"));
   if (const auto status = header_integer(request, "x-mock-status"); status && *status >= 400 && *status <= 599) {
     plan.status = static_cast<int>(*status);
   }

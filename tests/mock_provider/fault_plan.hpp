@@ -16,6 +16,7 @@ struct fault_plan {
 
   int delay_ms = 0;        // x-mock-delay-ms: before the first response byte
   int chunk_delay_ms = 0;  // x-mock-chunk-delay-ms: between stream events
+  int first_event_delay_ms = 0;  // x-mock-first-event-delay-ms: stream head at once, first event later
   int status = 0;          // x-mock-status: 400..599 answers that error; 0 = none
   int disconnect_after_chunks = -1;   // x-mock-disconnect-after-chunks: >= 0 cuts the stream
   std::optional<std::string_view> reply;  // x-mock-reply: reply text (views the request)
@@ -23,7 +24,7 @@ struct fault_plan {
 };
 
 // Unparseable or out-of-range values are ignored (status) or clamped (delays, counts). Besides
-// the headers, a body containing `mock-fault:status=429,disconnect=2,delay=100,chunk_delay=10`
+// the headers, a body containing `mock-fault:status=429,disconnect=2,delay=100,chunk_delay=10,ttft=500`
 // sets the same faults (headers win), so tests can reach the mock through the gateway.
 fault_plan read_fault_plan(const http_request& request);
 

@@ -23,6 +23,7 @@ struct mock_response {
   // Timing requested through x-mock-* headers; the connection applies it.
   int delay_ms = 0;                  // before the first byte
   int chunk_delay_ms = 0;            // between stream events
+  int first_event_delay_ms = 0;      // a stream's head goes at once, its first event this much later
   int disconnect_after_events = -1;  // close abruptly after this many events; negative = never
 
   // Empties the response but keeps the body's capacity (up to 1 MiB), since one instance serves

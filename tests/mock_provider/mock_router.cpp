@@ -176,6 +176,7 @@ void mock_router::handle(const http_request& request, json_arena& arena, mock_re
   const fault_plan faults = read_fault_plan(request);
   response.delay_ms = faults.delay_ms;
   response.chunk_delay_ms = faults.chunk_delay_ms;
+  response.first_event_delay_ms = faults.first_event_delay_ms;
   response.disconnect_after_events = faults.disconnect_after_chunks;
 
   const route_match route = match_route(request.path);
