@@ -43,7 +43,7 @@ row() {  # label url connections stream auth
   rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.txt")
   p50=$(awk '$1=="50%" {print $2}' "$WORK/wrk.txt")
   p99=$(awk '$1=="99%" {print $2}' "$WORK/wrk.txt")
-  errs=$(awk '/Non-2xx/ {print $4}' "$WORK/wrk.txt")
+  errs=$(awk '/Non-2xx/ {print $5}' "$WORK/wrk.txt")
   echo "| $1 | $3 | $( [ "$4" = 1 ] && echo stream || echo json ) | $rps | $p50 | $p99 | ${errs:-0} |"
 }
 

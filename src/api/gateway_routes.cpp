@@ -101,6 +101,13 @@ struct call_state {
   }
 };
 
+// Ends the request after a failed upstream call: 502 when the provider failed, 499 (what nginx
+// logs for a client that closed the request) when we dropped the call because the client left.
+[[noreturn]] void fail_upstream(const call_state& st, const std::string& provider, const std::string& why) {
+  if (st.abort->triggered()) fail(499, "client_closed_request", "the client closed the connection");
+  fail(502, "upstream_error", "provider '" + provider + "': " + why);
+}
+
 // W3C trace context: "00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>".
 bool parse_traceparent(std::string_view h, std::string& trace_id, std::string& span_id) {
   auto hex = [](std::string_view s) {
@@ -361,7 +368,7 @@ asio::awaitable<http_response> relay_translated(std::shared_ptr<call_state> st, 
     auto r = co_await gw.upstream.send(std::move(req));
     if (!r) {
       st->finish(st->failure_status(), r.err().message);
-      fail(502, "upstream_error", "provider '" + p.name + "': " + r.err().message);
+      fail_upstream(*st, p.name, r.err().message);
     }
     if (r->status >= 400) co_return error_reply(r->status, r->body, r->headers.get("Retry-After"));
     boost::system::error_code ec;
@@ -389,7 +396,7 @@ asio::awaitable<http_response> relay_translated(std::shared_ptr<call_state> st, 
   auto opened = co_await gw.upstream.open(std::move(req));
   if (!opened) {
     st->finish(st->failure_status(), opened.err().message);
-    fail(502, "upstream_error", "provider '" + p.name + "': " + opened.err().message);
+    fail_upstream(*st, p.name, opened.err().message);
   }
   st->upstream = std::move(*opened);
   if (st->upstream->status() != 200) {
@@ -497,7 +504,7 @@ asio::awaitable<http_response> relay_call_to_provider(request_context& ctx, gate
     auto r = co_await gw.upstream.send(std::move(upstream_req));
     if (!r) {
       st->finish(st->failure_status(), r.err().message);
-      fail(502, "upstream_error", "provider '" + route.provider->name + "': " + r.err().message);
+      fail_upstream(*st, route.provider->name, r.err().message);
     }
     unsigned status = r->status;
     if (status < 300)
@@ -526,7 +533,7 @@ asio::awaitable<http_response> relay_call_to_provider(request_context& ctx, gate
   auto opened = co_await gw.upstream.open(std::move(upstream_req));
   if (!opened) {
     st->finish(st->failure_status(), opened.err().message);
-    fail(502, "upstream_error", "provider '" + route.provider->name + "': " + opened.err().message);
+    fail_upstream(*st, route.provider->name, opened.err().message);
   }
   st->upstream = std::move(*opened);
   if (st->upstream->status() != 200) {

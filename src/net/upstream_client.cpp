@@ -122,6 +122,9 @@ struct upstream_client::impl {
   }
 
   void give_back(std::unique_ptr<connection> c) {
+    // An abort can close the socket after a read completed but before its handler ran: such a
+    // connection looks finished yet is dead, and must not be handed to the next call.
+    if (!c->tcp().socket().is_open()) return;
     auto& list = pool()[c->key];
     if (list.size() >= limits.max_idle_per_host) return;  // over the bound: close it
     c->idle_since = std::chrono::steady_clock::now();
