@@ -93,6 +93,58 @@ TEST_F(sqlite_telemetry_query_test, traces_sorted_by_time_and_duration_both_ways
   EXPECT_EQ(trace_ids(q).front(), n(4));
 }
 
+// Past 20,000 traces in range, errors-by-duration walks the partial index instead of sorting;
+// both plans must give the same answer, including for a trace whose error arrives in a later
+// batch.
+TEST_F(sqlite_telemetry_fixture, errors_by_duration_is_the_same_answer_by_either_plan) {
+  telemetry_batch b;
+  const int traces = 20'500;
+  for (int i = 0; i < traces; ++i) {
+    // Every 7th trace fails; durations spread so that the slowest failing ones are known.
+    auto status = i % 7 == 0 ? span_status::error : span_status::ok;
+    b.spans.push_back(make_span("proj-alpha", trace_hex(static_cast<uint64_t>(i)), span_hex(1), "", "api",
+                                t0_ns + i * ms_ns, (1 + (i * 7919) % 100'000) * 1000, span_kind::server, status));
+  }
+  write(b);
+  auto duration_of = [](int i) -> int64_t { return (1 + (i * 7919) % 100'000) * 1000; };
+  // A later batch: the slowest trace without an error gets a failing child (a trace's duration is
+  // its root's), which must move it into the errors view.
+  int late_failure = 1;
+  for (int i = 0; i < traces; ++i)
+    if (i % 7 != 0 && duration_of(i) > duration_of(late_failure)) late_failure = i;
+  telemetry_batch late;
+  late.spans.push_back(make_span("proj-alpha", trace_hex(static_cast<uint64_t>(late_failure)), span_hex(2), span_hex(1),
+                                 "db", t0_ns + late_failure * ms_ns, 1000, span_kind::client, span_status::error));
+  write(late);
+
+  auto expect_for = [&](const time_range& r) {
+    // The answer computed the slow way.
+    std::vector<std::pair<int64_t, std::string>> all_errors;
+    for (int i = 0; i < traces; ++i) {
+      int64_t start = t0_ns + i * ms_ns;
+      if (start < r.start_ns || start >= r.end_ns) continue;
+      if (i % 7 == 0 || i == late_failure) all_errors.emplace_back(duration_of(i), trace_hex(static_cast<uint64_t>(i)));
+    }
+    std::sort(all_errors.begin(), all_errors.end(), [](auto& a, auto& b) { return a.first > b.first; });
+    std::vector<std::string> ids;
+    for (size_t k = 0; k < all_errors.size() && k < 20; ++k) ids.push_back(all_errors[k].second);
+    return ids;
+  };
+  ASSERT_EQ(expect_for(all).front(), trace_hex(static_cast<uint64_t>(late_failure)));
+  for (const time_range& r : {all, time_range{t0_ns + 100 * ms_ns, t0_ns + 400 * ms_ns}}) {
+    trace_query q{r};
+    q.status = trace_status_filter::error;
+    q.sort = trace_sort::duration;
+    q.page.limit = 20;
+    auto got = queries->list_traces(alpha, q);
+    ASSERT_TRUE(got) << got.err().message;
+    std::vector<std::string> ids;
+    for (const auto& t : got->items) ids.push_back(t.trace_id);
+    EXPECT_EQ(ids, expect_for(r));
+    for (const auto& t : got->items) EXPECT_GT(t.error_count, 0);
+  }
+}
+
 TEST_F(sqlite_telemetry_query_test, trace_filters) {
   trace_query q{{t0_ns + minute_ns, t0_ns + 4 * minute_ns}};
   EXPECT_EQ(trace_ids(q), (std::vector<std::string>{n(3), n(2), n(1)}));

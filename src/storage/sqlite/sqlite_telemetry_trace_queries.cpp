@@ -187,9 +187,35 @@ std::vector<tree_span> order_as_tree(std::vector<span_record> spans) {
 
 }  // namespace
 
+namespace {
+
+// Errors sorted by duration: walking the partial errors-by-duration index from its slow end and
+// skipping traces outside the range stops after one page when the range holds most traces, but
+// would wander far when the range is a sliver of a big store; then the time index plus a sort of
+// the (few) traces in range wins. A capped count through the time index tells the two apart.
+constexpr int64_t range_walk_cap = 20'000;
+
+result<bool> walk_errors_by_duration(connection& c, const project_scope& sc, const trace_query& q) {
+  if (q.status != trace_status_filter::error || q.sort != trace_sort::duration || q.order != sort_order::desc)
+    return false;
+  auto s = c.prepare(
+      "SELECT count(*) FROM (SELECT 1 FROM trace_summaries INDEXED BY trace_summaries_time"
+      " WHERE project_id = ? AND start_ns >= ? AND start_ns < ? LIMIT ?)");
+  if (!s) return s.err();
+  s->bind_all(sc.project_id(), q.range.start_ns, q.range.end_ns, range_walk_cap);
+  auto row = s->step();
+  if (!row) return row.err();
+  return *row && s->column_int(0) >= range_walk_cap;
+}
+
+}  // namespace
+
 result<page<trace_summary>> sqlite_telemetry_query_store::list_traces(const project_scope& sc, const trace_query& q) {
   if (auto st = check_range(q.range); !st) return st.err();
-  query_builder b(std::string("SELECT ") + summary_columns + " FROM trace_summaries t WHERE t.project_id = ?");
+  auto by_duration = db_->read([&](connection& c) { return walk_errors_by_duration(c, sc, q); });
+  if (!by_duration) return by_duration.err();
+  query_builder b(std::string("SELECT ") + summary_columns + " FROM trace_summaries t" +
+                  (*by_duration ? " INDEXED BY trace_summaries_errors_by_duration" : "") + " WHERE t.project_id = ?");
   b.arg(sc.project_id());
   b.sql(" AND t.start_ns >= ? AND t.start_ns < ?").arg(q.range.start_ns).arg(q.range.end_ns);
   if (!q.services.empty()) {

@@ -1,0 +1,1 @@
+DROP INDEX trace_summaries_errors_by_duration;
