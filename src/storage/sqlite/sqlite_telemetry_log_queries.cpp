@@ -56,21 +56,30 @@ result<page<log_record>> sqlite_telemetry_query_store::search_logs(const project
         if (range.end_ns < range.start_ns) range.end_ns = range.start_ns;
       }
     }
-    query_builder b(std::string("SELECT ") + log_columns + " FROM logs l WHERE l.project_id = ?");
+    // Full-text search drives from the index, newest-ingested first, and stops at one page: the
+    // time-ordered plan had to collect every match first (156 ms p95 for a common word among 1.8M
+    // logs). Results with a search are therefore ordered by ingestion, which follows time for
+    // logs that arrive in order.
+    auto match = fts5_match_expression(q.text);
+    query_builder b(std::string("SELECT ") + log_columns +
+                    (match.empty() ? " FROM logs l WHERE l.project_id = ?"
+                                   : " FROM logs_fts JOIN logs l ON l.seq = logs_fts.rowid WHERE logs_fts MATCH ?"
+                                     " AND l.project_id = ?"));
+    if (!match.empty()) b.arg(match);
     b.arg(sc.project_id());
     b.sql(" AND l.time_ns >= ? AND l.time_ns < ?").arg(range.start_ns).arg(range.end_ns);
     b.in_list("l.service_name", q.services);
     if (q.min_severity > 0) b.sql(" AND l.severity_number >= ?").arg(int64_t{q.min_severity});
     if (!q.trace_id.empty()) b.sql(" AND l.trace_id = ?").arg(q.trace_id);
-    if (auto match = fts5_match_expression(q.text); !match.empty()) {
-      b.sql(" AND l.seq IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH ?)").arg(std::move(match));
-    }
     for (const auto& a : q.attributes) {
       auto path = json_member_path(a.key);
       if (!path) return path.err();
       b.sql(" AND CAST(json_extract(l.attributes_json, ?) AS TEXT) = ?").arg(*path).arg(a.value);
     }
-    b.sql(q.order == sort_order::asc ? " ORDER BY l.time_ns ASC, l.seq ASC" : " ORDER BY l.time_ns DESC, l.seq DESC");
+    if (!match.empty())
+      b.sql(q.order == sort_order::asc ? " ORDER BY logs_fts.rowid ASC" : " ORDER BY logs_fts.rowid DESC");
+    else
+      b.sql(q.order == sort_order::asc ? " ORDER BY l.time_ns ASC, l.seq ASC" : " ORDER BY l.time_ns DESC, l.seq DESC");
     return run_page<log_record>(c, b, q.page, read_log);
   });
 }
