@@ -56,10 +56,14 @@ std::string id_bytes(uint64_t a, uint64_t b, size_t n) {
   return s;
 }
 
+// Mixed into every id: without it each run re-sent the previous run's trace, span and log ids,
+// which the store deduplicates, so a second run measured duplicate handling, not ingestion.
+const uint64_t run_salt = now_ns() ^ (static_cast<uint64_t>(::getpid()) << 32);
+
 std::string trace_body(uint64_t seq, int batch, int services, uint64_t worker) {
   opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest req;
   uint64_t t = now_ns();
-  std::mt19937_64 rng(seq * 7919 + worker);
+  std::mt19937_64 rng((seq * 7919 + worker) ^ run_salt);
   for (int i = 0; i < batch; i += 8) {
     int svc = static_cast<int>(rng() % services);
     auto* rs = req.add_resource_spans();
@@ -99,7 +103,7 @@ std::string trace_body(uint64_t seq, int batch, int services, uint64_t worker) {
 std::string logs_body(uint64_t seq, int batch, int services, uint64_t worker) {
   opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest req;
   uint64_t t = now_ns();
-  std::mt19937_64 rng(seq * 104729 + worker);
+  std::mt19937_64 rng((seq * 104729 + worker) ^ run_salt);
   static const char* words[] = {"payment", "accepted", "declined", "user", "cart", "checkout", "timeout", "retry"};
   auto* rl = req.add_resource_logs();
   auto* a = rl->mutable_resource()->add_attributes();

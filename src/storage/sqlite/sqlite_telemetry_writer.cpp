@@ -129,7 +129,12 @@ result<std::unique_ptr<sqlite_telemetry_writer>> sqlite_telemetry_writer::open(c
   w->price_ = std::move(price);
   // The trace-summary index is the one random-key B-tree the writer touches; a larger cache keeps
   // more of it in memory.
-  if (auto st = w->c_.exec("PRAGMA cache_size=-65536; PRAGMA busy_timeout=" + std::to_string(busy_timeout_ms));
+  // wal_autocheckpoint: the writer checkpoints once the WAL holds 32,768 pages (128 MiB) instead of
+  // SQLite's 1,000. Hot pages (B-tree edges, rollups) are then copied into the database once per
+  // checkpoint rather than every few commits: span ingestion measured 52-53k -> 66k (20,000 pages)
+  // -> 75k spans/s (50,000) on 2 cores. The WAL file grows to that size between checkpoints.
+  if (auto st = w->c_.exec("PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=32768; PRAGMA busy_timeout=" +
+                           std::to_string(busy_timeout_ms));
       !st)
     return st.err();
   auto st = std::make_unique<statements>();
