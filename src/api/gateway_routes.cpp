@@ -1,9 +1,13 @@
 // The OpenAI-compatible gateway surface: /v1/chat/completions, /v1/completions, /v1/embeddings
 // (streaming relayed chunk by chunk), /v1/models[/{model}], and the dashboard's view of recorded
 // calls. Bad input is refused before any upstream call. The relay itself (relay_call_to_provider)
-// is shared with the Anthropic Messages surface (messages_routes.cpp).
+// is shared with the Anthropic Messages surface (messages_routes.cpp) and the legacy completions
+// of chat-only providers (text_completion_relay.cpp); it translates chat and embeddings for
+// Anthropic, Gemini and Cohere providers.
 #include "api/gateway_routes.hpp"
 #include "core/clock.hpp"
+
+#include <functional>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -346,9 +350,15 @@ asio::awaitable<void> relay_translated_stream(std::shared_ptr<call_state> st, St
   st->finish(ok ? 200 : 502, ok ? "" : "provider stream did not finish cleanly");
 }
 
+// A provider's whole answer as an OpenAI body (chat completion or embedding list); nullopt, or an
+// exception, when the answer is malformed.
+using response_translator =
+    std::function<std::optional<gateway::translated_response>(const boost::json::object& response)>;
+
 asio::awaitable<http_response> relay_translated(std::shared_ptr<call_state> st, const gateway::provider_config& p,
                                                net::upstream_request req, bool stream,
-                                               const std::vector<net::header_map::entry>& rate_headers) {
+                                               const std::vector<net::header_map::entry>& rate_headers,
+                                               response_translator translate) {
   auto& gw = *st->gw;
   auto add_rate_headers = [&](http_response& r) {
     for (const auto& h : rate_headers) r.headers.set(h.name, h.value);
@@ -376,10 +386,7 @@ asio::awaitable<http_response> relay_translated(std::shared_ptr<call_state> st, 
     std::optional<gateway::translated_response> t;
     if (!ec && parsed.is_object()) {
       try {
-        const auto& m = st->rec.model_requested;
-        t = p.type == gateway::provider_type::gemini   ? gateway::gemini_to_openai(parsed.as_object(), m)
-            : p.type == gateway::provider_type::cohere ? gateway::cohere_to_openai(parsed.as_object(), m)
-                                                       : gateway::anthropic_to_openai(parsed.as_object(), m);
+        t = translate(parsed.as_object());
       } catch (const std::exception&) {
       }
     }
@@ -434,6 +441,8 @@ asio::awaitable<http_response> relay(request_context& ctx, gateway_api& gw, gate
   call.recorded_endpoint = std::string(gateway::endpoint_name(e));
   call.stream = e != gateway::openai_endpoint::embeddings && optional_bool(call.body, "stream").value_or(false);
   call.route = resolve_model(gw, call.caller.key.scope, call.model);
+  if (e == gateway::openai_endpoint::completions && !gateway::speaks_openai_wire(call.route.provider->type))
+    co_return co_await relay_completion_through_chat(ctx, gw, std::move(call));
   co_return co_await relay_call_to_provider(ctx, gw, std::move(call));
 }
 
@@ -478,20 +487,45 @@ asio::awaitable<http_response> relay_call_to_provider(request_context& ctx, gate
   }
 
   auto type = route.provider->type;
-  if (type == gateway::provider_type::anthropic || type == gateway::provider_type::gemini ||
-      type == gateway::provider_type::cohere) {
-    if (e != gateway::openai_endpoint::chat_completions)
-      fail(400, "unsupported_endpoint",
-           "model `" + model + "` is served by a " + std::string(gateway::provider_type_name(type)) +
-               " provider; this build translates chat completions only for it");
-    auto req = type == gateway::provider_type::gemini
+  if (!gateway::speaks_openai_wire(type)) {
+    using gateway::provider_type;
+    if (e == gateway::openai_endpoint::embeddings) {
+      if (type == provider_type::anthropic)
+        fail(400, "unsupported_endpoint",
+             "model `" + model + "` is served by an Anthropic provider, and Anthropic has no embeddings API");
+      bool gemini = type == provider_type::gemini;
+      auto request = gateway::read_embedding_request(body, provider_type_name(type),
+                                                     gemini ? gateway::gemini_max_embed_texts
+                                                            : gateway::cohere_max_embed_texts);
+      if (!request) fail(400, "invalid_request", request.err().message);
+      auto req = gemini ? gateway::build_gemini_embed_request(*route.provider, *request, route.upstream_model)
+                        : gateway::build_cohere_embed_request(*route.provider, *request, body, route.upstream_model);
+      if (!req) fail(400, "invalid_request", req.err().message);
+      req->abort = st->abort;
+      // A named translator, not a temporary inside the co_await: GCC 12 destroys such
+      // temporaries twice in coroutines.
+      response_translator translate = [request = std::move(*request), gemini, model](const boost::json::object& r) {
+        return gemini ? gateway::gemini_embeddings_to_openai(r, request, model)
+                      : gateway::cohere_embeddings_to_openai(r, request, model);
+      };
+      co_return co_await relay_translated(st, *route.provider, std::move(*req), false, caller.rate_headers,
+                                          std::move(translate));
+    }
+    // Legacy completions arrive here already rewritten as chat (relay_completion_through_chat).
+    auto req = type == provider_type::gemini
                    ? gateway::build_gemini_request(*route.provider, body, route.upstream_model, stream)
-               : type == gateway::provider_type::cohere
+               : type == provider_type::cohere
                    ? gateway::build_cohere_request(*route.provider, body, route.upstream_model)
                    : gateway::build_anthropic_request(*route.provider, body, route.upstream_model);
     if (!req) fail(400, "invalid_request", req.err().message);
     req->abort = st->abort;
-    co_return co_await relay_translated(st, *route.provider, std::move(*req), stream, caller.rate_headers);
+    response_translator translate = [type, model](const boost::json::object& r) -> std::optional<gateway::translated_response> {
+      return type == provider_type::gemini   ? gateway::gemini_to_openai(r, model)
+             : type == provider_type::cohere ? gateway::cohere_to_openai(r, model)
+                                             : gateway::anthropic_to_openai(r, model);
+    };
+    co_return co_await relay_translated(st, *route.provider, std::move(*req), stream, caller.rate_headers,
+                                        std::move(translate));
   }
   auto upstream_req =
       gateway::build_openai_request(*route.provider, e, std::move(body), route.upstream_model, call.client_bytes);

@@ -55,6 +55,11 @@ std::string environment_of(const net::request_context& ctx);
 boost::asio::awaitable<net::http_response> relay_call_to_provider(net::request_context& ctx, gateway_api& gw,
                                                                   relay_call call);
 
+// A legacy completions call (endpoint completions) to a provider with only a chat API, through the
+// chat relay and back into the text_completion shape (text_completion_relay.cpp).
+boost::asio::awaitable<net::http_response> relay_completion_through_chat(net::request_context& ctx, gateway_api& gw,
+                                                                         relay_call call);
+
 void add_messages_routes(net::router& r, gateway_api& gw);
 
 }  // namespace brokle::api

@@ -10,12 +10,12 @@
 #include <boost/json/serialize.hpp>
 
 #include "api/gateway_routes.hpp"
+#include "api/translating_sink.hpp"
 #include "core/log.hpp"
 #include "core/ulid.hpp"
 #include "gateway/surfaces/anthropic_messages_request.hpp"
 #include "gateway/surfaces/anthropic_messages_response.hpp"
 #include "gateway/surfaces/anthropic_messages_stream.hpp"
-#include "net/body_sink.hpp"
 
 namespace brokle::api {
 
@@ -27,48 +27,9 @@ namespace {
 
 using relay_producer = std::function<asio::awaitable<void>(net::body_sink&)>;
 
-// Stands between the relay's stream producer and the client: the relay writes OpenAI SSE events
-// here, the client receives Messages events. Backpressure passes through (each write awaits the
-// client's), and a client that left is reported back to the relay, which cancels the upstream.
-class messages_sink final : public net::body_sink {
- public:
-  messages_sink(net::body_sink& client, gateway::messages_stream_translator& translator)
-      : client_(client), translator_(translator) {}
-
-  asio::awaitable<bool> write(std::string_view chunk) override {
-    if (gone_) co_return false;
-    events_.clear();
-    // The relay writes whole events (each already bounded by its own splitter), so nothing stays
-    // pending here and the splitter's 4 MiB bound is never the one that bites.
-    splitter_.feed(chunk, events_);
-    std::string out;
-    for (const auto& ev : events_) translator_.on_data(gateway::sse_data(ev), out);
-    if (out.empty()) co_return true;
-    if (!co_await client_.write(out)) gone_ = true;
-    co_return !gone_;
-  }
-
-  asio::awaitable<bool> flush() override { co_return co_await client_.flush(); }
-
-  // After the relay returns: whatever the stream still owes the client (or the error event).
-  asio::awaitable<void> close() {
-    if (gone_) co_return;
-    std::string out;
-    translator_.finish(out);
-    if (!out.empty()) co_await client_.write(out);
-  }
-
- private:
-  net::body_sink& client_;
-  gateway::messages_stream_translator& translator_;
-  gateway::sse_splitter splitter_;
-  std::vector<std::string> events_;
-  bool gone_ = false;
-};
-
 asio::awaitable<void> stream_messages(relay_producer relay, std::string id, std::string model, net::body_sink& client) {
   gateway::messages_stream_translator translator(std::move(id), std::move(model));
-  messages_sink sink(client, translator);
+  translating_sink sink(client, translator);
   co_await relay(sink);
   co_await sink.close();
 }

@@ -23,6 +23,11 @@ enum class provider_type { openai, azure_openai, anthropic, gemini, cohere, open
 
 std::string_view provider_type_name(provider_type t);
 std::optional<provider_type> parse_provider_type(std::string_view s);
+// OpenAI, Azure OpenAI and OpenAI-compatible servers take the OpenAI body as it is; Anthropic,
+// Gemini and Cohere ones are translated.
+inline bool speaks_openai_wire(provider_type t) {
+  return t == provider_type::openai || t == provider_type::azure_openai || t == provider_type::openai_compatible;
+}
 
 struct provider_config {
   std::string name;

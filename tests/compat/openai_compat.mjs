@@ -150,6 +150,34 @@ check('a Cohere-served model through the same client: chat, stream, tools', asyn
   JSON.parse(args);
 });
 
+check('embeddings served by Gemini and Cohere (the SDK asks for base64 and decodes it)', async () => {
+  for (const model of ['gemini-embedding-001', 'embed-v4.0']) {
+    const r = await client.embeddings.create({ model, input: ['alpha', 'beta'] });
+    assert.equal(r.data.length, 2, model);
+    assert.ok(r.data[0].embedding.length > 0, model);
+    assert.ok(r.data[0].embedding.every((x) => typeof x === 'number' && Number.isFinite(x)), model);
+    const f = await client.embeddings.create({ model, input: 'alpha', encoding_format: 'float' });
+    f.data[0].embedding.forEach((x, i) => assert.ok(Math.abs(x - r.data[0].embedding[i]) < 1e-6, `${model} ${i}`));
+  }
+});
+
+check('legacy completions through chat-only providers, plain and streamed', async () => {
+  for (const model of ['claude-3-5-haiku', 'gemini-2.0-flash', 'command-r']) {
+    const r = await client.completions.create({ model, prompt: 'hello legacy', max_tokens: 200 });
+    assert.equal(r.object, 'text_completion', model);
+    assert.match(r.choices[0].text, /hello legacy/, model);
+    assert.ok(r.usage.total_tokens > 0, model);
+    const stream = await client.completions.create({ model, prompt: 'hello streamed legacy', max_tokens: 200, stream: true });
+    let text = '', finish = null;
+    for await (const chunk of stream) for (const c of chunk.choices) {
+      text += c.text ?? '';
+      finish = c.finish_reason ?? finish;
+    }
+    assert.match(text, /hello streamed legacy/, model);
+    assert.equal(finish, 'stop', model);
+  }
+});
+
 let failed = 0;
 for (const [name, fn] of checks) {
   try {

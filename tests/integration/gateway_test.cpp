@@ -167,7 +167,7 @@ TEST(gateway, models_are_listed_from_the_catalog) {
   auto r = call(g.port(), "GET", "/v1/models", nullptr, g.key);
   ASSERT_EQ(r.status(), 200);
   EXPECT_EQ(r.str("object"), "list");
-  EXPECT_EQ(r.json.at("data").as_array().size(), 6u);  // five models and an alias
+  EXPECT_EQ(r.json.at("data").as_array().size(), 8u);  // seven models and an alias
   EXPECT_EQ(call(g.port(), "GET", "/v1/models/fast", nullptr, g.key).str("id"), "fast");
   EXPECT_EQ(call(g.port(), "GET", "/v1/models/nope", nullptr, g.key).status(), 404);
   EXPECT_EQ(g.upstream_requests(), 0);

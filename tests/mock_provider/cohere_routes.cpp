@@ -1,5 +1,8 @@
 // Cohere Chat v2 endpoint of the mock: POST /v2/chat, plain or streamed (message-start,
-// content-*/tool-*, message-end events), with tool calls when tools are declared.
+// content-*/tool-*, message-end events), with tool calls when tools are declared; POST /v2/embed
+// with float embeddings and billed input tokens.
+#include <algorithm>
+
 #include "mock_reply.hpp"
 #include "provider_routes.hpp"
 
@@ -119,6 +122,48 @@ void answer_cohere_chat(route_call& call) {
     event("content-end", boost::json::value({{"index", 0}}, sp));
   }
   event("message-end", boost::json::value({{"delta", {{"finish_reason", finish_reason(plan)}, {"usage", usage}}}}, sp));
+}
+
+void answer_cohere_embed(route_call& call) {
+  const auto fail = [&](std::string_view message) { write_provider_error(provider_kind::cohere, 400, message, call.response); };
+  const std::string_view model = string_member(call.body, "model");
+  if (model.empty()) return fail("invalid request: model must be specified");
+  const auto* texts = call.body.if_contains("texts");
+  if (texts == nullptr || !texts->is_array() || texts->get_array().empty()) return fail("invalid request: texts must be a non-empty list");
+  if (texts->get_array().size() > 96) return fail("invalid request: texts can contain at most 96 items");
+  const std::string_view input_type = string_member(call.body, "input_type");
+  if (input_type != "search_document" && input_type != "search_query" && input_type != "classification" &&
+      input_type != "clustering" && input_type != "image") {
+    return fail("invalid request: input_type must be one of search_document, search_query, classification, clustering, image");
+  }
+  bool wants_float = false;
+  if (const auto* types = call.body.if_contains("embedding_types"); types != nullptr && types->is_array()) {
+    for (const auto& t : types->get_array()) wants_float = wants_float || (t.is_string() && t.get_string() == "float");
+  }
+  if (!wants_float) return fail("invalid request: this mock serves embedding_types [\"float\"] only");
+  std::size_t dimensions = embedding_dimensions;
+  if (const auto* d = call.body.if_contains("output_dimension"); d != nullptr) {
+    if (!d->is_int64() || d->get_int64() < 1) return fail("invalid request: output_dimension must be a positive integer");
+    dimensions = std::min<std::size_t>(dimensions, static_cast<std::size_t>(d->get_int64()));
+  }
+  const auto& sp = call.storage;
+  boost::json::array floats(sp);
+  std::size_t chars = 0;
+  for (const auto& t : texts->get_array()) {
+    if (!t.is_string() || t.get_string().empty()) return fail("invalid request: texts must be non-empty strings");
+    chars += t.get_string().size();
+    const auto vector = embed_text(t.get_string());
+    boost::json::array values(sp);
+    for (std::size_t i = 0; i < dimensions; ++i) values.push_back(static_cast<double>(vector[i]));
+    floats.push_back(std::move(values));
+  }
+  const boost::json::value body({{"id", next_id("mock-embed-")},
+                                 {"embeddings", {{"float", std::move(floats)}}},
+                                 {"texts", *texts},
+                                 {"meta", {{"api_version", {{"version", "2"}}}, {"billed_units", {{"input_tokens", estimate_tokens(chars)}}}}},
+                                 {"response_type", "embeddings_by_type"}},
+                                sp);
+  write_json_body(call.response, body);
 }
 
 }  // namespace brokle::mock

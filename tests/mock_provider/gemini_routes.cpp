@@ -1,6 +1,9 @@
 // Google Gemini endpoints of the mock: models/{model}:generateContent and :streamGenerateContent,
 // the latter as SSE with ?alt=sse or, without it, as one JSON array whose elements arrive as chunks
 // (the two shapes the real API serves). Function calling answers with a functionCall part.
+// :batchEmbedContents answers one deterministic vector per request.
+#include <algorithm>
+
 #include "mock_reply.hpp"
 #include "provider_routes.hpp"
 
@@ -133,6 +136,48 @@ void answer_gemini_generate(route_call& call, std::string_view model, bool strea
     element.append(boost::json::serialize(chunks[i]));
     if (i + 1 == chunks.size()) element.append("]");
   }
+}
+
+void answer_gemini_embed(route_call& call, std::string_view model) {
+  const auto* requests = call.body.if_contains("requests");
+  if (requests == nullptr || !requests->is_array() || requests->get_array().empty()) {
+    write_provider_error(provider_kind::gemini, 400, "* BatchEmbedContentsRequest.requests: requests is not specified", call.response);
+    return;
+  }
+  if (requests->get_array().size() > 100) {
+    write_provider_error(provider_kind::gemini, 400, "* BatchEmbedContentsRequest.requests: at most 100 requests can be in one batch", call.response);
+    return;
+  }
+  const auto& sp = call.storage;
+  boost::json::array embeddings(sp);
+  const std::string expected_model = "models/" + std::string(model);
+  for (const auto& entry : requests->get_array()) {
+    const auto* request = entry.if_object();
+    if (request == nullptr || string_member(*request, "model") != expected_model) {
+      write_provider_error(provider_kind::gemini, 400, "* BatchEmbedContentsRequest.requests[].model: the model of each request must match the model of the batch", call.response);
+      return;
+    }
+    const auto* content = request->if_contains("content");
+    std::string text;
+    if (content != nullptr && content->is_object()) append_content_text(text, content->get_object().if_contains("parts"));
+    if (text.empty()) {
+      write_provider_error(provider_kind::gemini, 400, "* BatchEmbedContentsRequest.requests[].content: content must have text parts", call.response);
+      return;
+    }
+    std::size_t dimensions = embedding_dimensions;
+    if (const auto* d = request->if_contains("outputDimensionality"); d != nullptr) {
+      if (!d->is_int64() || d->get_int64() < 1) {
+        write_provider_error(provider_kind::gemini, 400, "* outputDimensionality must be a positive integer", call.response);
+        return;
+      }
+      dimensions = std::min<std::size_t>(dimensions, static_cast<std::size_t>(d->get_int64()));
+    }
+    const auto vector = embed_text(text);
+    boost::json::array values(sp);
+    for (std::size_t i = 0; i < dimensions; ++i) values.push_back(static_cast<double>(vector[i]));
+    embeddings.push_back(boost::json::value({{"values", std::move(values)}}, sp));
+  }
+  write_json_body(call.response, boost::json::value({{"embeddings", std::move(embeddings)}}, sp));
 }
 
 }  // namespace brokle::mock

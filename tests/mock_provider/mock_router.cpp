@@ -20,7 +20,9 @@ enum class endpoint {
   anthropic_messages,
   gemini_generate,
   gemini_stream,
+  gemini_embed,
   cohere_chat,
+  cohere_embed,
 };
 
 struct route_match {
@@ -37,7 +39,8 @@ bool starts_with(std::string_view text, std::string_view prefix) { return text.s
 provider_kind provider_for_path(std::string_view path) {
   if (path == "/v1/messages" || starts_with(path, "/v1/messages/")) return provider_kind::anthropic;
   if (starts_with(path, "/v1beta/") || path.find(":generateContent") != std::string_view::npos ||
-      path.find(":streamGenerateContent") != std::string_view::npos) {
+      path.find(":streamGenerateContent") != std::string_view::npos ||
+      path.find(":batchEmbedContents") != std::string_view::npos) {
     return provider_kind::gemini;
   }
   if (starts_with(path, "/v2/")) return provider_kind::cohere;
@@ -57,8 +60,10 @@ bool match_gemini(std::string_view path, route_match& match) {
   const auto colon = rest.rfind(':');
   if (colon == std::string_view::npos || colon == 0) return false;
   const std::string_view verb = rest.substr(colon + 1);
-  if (verb != "generateContent" && verb != "streamGenerateContent") return false;
-  match.target = verb == "generateContent" ? endpoint::gemini_generate : endpoint::gemini_stream;
+  if (verb == "generateContent") match.target = endpoint::gemini_generate;
+  else if (verb == "streamGenerateContent") match.target = endpoint::gemini_stream;
+  else if (verb == "batchEmbedContents") match.target = endpoint::gemini_embed;
+  else return false;
   match.provider = provider_kind::gemini;
   match.path_detail = rest.substr(0, colon);
   return true;
@@ -91,6 +96,8 @@ route_match match_route(std::string_view path) {
     match.target = endpoint::anthropic_messages;
   } else if (path == "/v2/chat") {
     match.target = endpoint::cohere_chat;
+  } else if (path == "/v2/embed") {
+    match.target = endpoint::cohere_embed;
   } else if (match_gemini(path, match)) {
     // filled in by match_gemini
   } else if (path == "/v1/models") {
@@ -235,7 +242,9 @@ void mock_router::handle(const http_request& request, json_arena& arena, mock_re
     case endpoint::anthropic_messages: answer_anthropic_messages(call); break;
     case endpoint::gemini_generate: answer_gemini_generate(call, route.path_detail, false); break;
     case endpoint::gemini_stream: answer_gemini_generate(call, route.path_detail, true); break;
+    case endpoint::gemini_embed: answer_gemini_embed(call, route.path_detail); break;
     case endpoint::cohere_chat: answer_cohere_chat(call); break;
+    case endpoint::cohere_embed: answer_cohere_embed(call); break;
     case endpoint::none: break;
   }
 }

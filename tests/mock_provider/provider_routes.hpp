@@ -43,10 +43,12 @@ void answer_openai_models(route_call& call, std::string_view model_id);  // empt
 // Anthropic: /v1/messages.
 void answer_anthropic_messages(route_call& call);
 
-// Gemini: /v1beta/models/{model}:generateContent and :streamGenerateContent.
+// Gemini: /v1beta/models/{model}:generateContent, :streamGenerateContent and :batchEmbedContents.
 void answer_gemini_generate(route_call& call, std::string_view model, bool stream);
+void answer_gemini_embed(route_call& call, std::string_view model);
 
-// Cohere: /v2/chat.
+// Cohere: /v2/chat and /v2/embed.
 void answer_cohere_chat(route_call& call);
+void answer_cohere_embed(route_call& call);
 
 }  // namespace brokle::mock

@@ -44,7 +44,7 @@ struct gateway_env {
                                               << mock.base_url()
                                               << "\"\n"
                                                  "api_key = \"g-test\"\n"
-                                                 "models = [\"gemini-2.0-flash\"]\n"
+                                                 "models = [\"gemini-2.0-flash\", \"gemini-embedding-001\"]\n"
                                                  "[[provider]]\n"
                                                  "name = \"cohere\"\n"
                                                  "type = \"cohere\"\n"
@@ -52,7 +52,7 @@ struct gateway_env {
                                               << mock.base_url()
                                               << "\"\n"
                                                  "api_key = \"co-test\"\n"
-                                                 "models = [\"command-r\"]\n"
+                                                 "models = [\"command-r\", \"embed-v4.0\"]\n"
                                               << with_mock_url(extra_provider_toml);
     env = env_map{{"BROKLE_DATA_DIR", (dir.path() / "data").string()}, {"BROKLE_ARGON2_MEMORY", "64KiB"}};
     auto u = run_brokle({"user", "create", "--email", "gw@example.com", "--password-stdin", "--admin"}, env,

@@ -27,6 +27,21 @@ void read_usage(const json::object& u, token_usage& out) {
   if (auto cached = u.find("cached_tokens"); cached != u.end()) out.cached_input_tokens = json_int(u, "cached_tokens");
 }
 
+// POST <base>/v2<path>; a base URL that already ends in /v2 is used as it is.
+net::upstream_request v2_request(const provider_config& p, std::string_view path, const json::object& body,
+                                 bool stream) {
+  net::upstream_request req;
+  req.method = net::http_method::post;
+  const std::string& base = p.base_url;
+  req.url = base + (base.size() >= 3 && base.compare(base.size() - 3, 3, "/v2") == 0 ? "" : "/v2");
+  req.url += path;
+  req.headers.set("Authorization", "Bearer " + p.api_key);
+  req.headers.set("Content-Type", "application/json");
+  req.headers.set("Accept", stream ? "text/event-stream" : "application/json");
+  req.body = json::serialize(body);
+  return req;
+}
+
 }  // namespace
 
 result<net::upstream_request> build_cohere_request(const provider_config& p, const json::object& in,
@@ -80,15 +95,7 @@ result<net::upstream_request> build_cohere_request(const provider_config& p, con
   if (auto it = in.find("stream"); it != in.end() && it->value().is_bool()) stream = it->value().as_bool();
   if (stream) out["stream"] = true;
 
-  net::upstream_request req;
-  req.method = net::http_method::post;
-  std::string base = p.base_url;
-  req.url = base + (base.size() >= 3 && base.compare(base.size() - 3, 3, "/v2") == 0 ? "/chat" : "/v2/chat");
-  req.headers.set("Authorization", "Bearer " + p.api_key);
-  req.headers.set("Content-Type", "application/json");
-  req.headers.set("Accept", stream ? "text/event-stream" : "application/json");
-  req.body = json::serialize(out);
-  return req;
+  return v2_request(p, "/chat", out, stream);
 }
 
 translated_response cohere_to_openai(const json::object& r, std::string_view model) {
@@ -156,6 +163,49 @@ void cohere_stream_translator::on_event(const json::object& ev, std::string& out
     finished_ = true;
   }
   // content-start/end, tool-plan-delta, tool-call-end, citation events carry nothing to relay.
+}
+
+result<net::upstream_request> build_cohere_embed_request(const provider_config& p, const embedding_request& r,
+                                                         const json::object& openai_body,
+                                                         const std::string& upstream_model) {
+  json::array texts;
+  for (const auto& t : r.texts) texts.push_back(json::string(t));
+  // Embed v3 and later models need input_type. OpenAI's API has no such field, so a client may
+  // send Cohere's own as an extra body field; documents are what an embeddings call usually indexes.
+  std::string input_type = "search_document";
+  if (auto it = openai_body.find("input_type"); it != openai_body.end() && !it->value().is_null()) {
+    if (!it->value().is_string())
+      return make_error(errc::invalid_argument, "'input_type' must be a string (search_document, search_query, "
+                                                "classification, clustering)");
+    input_type = std::string(it->value().as_string());
+  }
+  json::object out{{"model", upstream_model},
+                   {"texts", std::move(texts)},
+                   {"input_type", input_type},
+                   {"embedding_types", json::array{"float"}}};
+  if (r.dimensions) out["output_dimension"] = *r.dimensions;
+  return v2_request(p, "/embed", out, false);
+}
+
+std::optional<translated_response> cohere_embeddings_to_openai(const json::object& response,
+                                                               const embedding_request& r, std::string_view model) {
+  const json::object* by_type = json_object_at(response, "embeddings");
+  if (!by_type) return std::nullopt;
+  auto floats = by_type->find("float");
+  if (floats == by_type->end() || !floats->value().is_array() ||
+      floats->value().as_array().size() != r.texts.size())
+    return std::nullopt;
+  std::vector<std::vector<double>> vectors;
+  for (const auto& e : floats->value().as_array()) {
+    auto values = embedding_values(e);
+    if (!values) return std::nullopt;
+    vectors.push_back(std::move(*values));
+  }
+  translated_response t;
+  if (const auto* meta = json_object_at(response, "meta"))
+    if (const auto* billed = json_object_at(*meta, "billed_units")) t.usage.input_tokens = json_int(*billed, "input_tokens");
+  t.body = openai_embedding_list(vectors, model, t.usage.input_tokens, r.base64);
+  return t;
 }
 
 }  // namespace brokle::gateway

@@ -1,9 +1,11 @@
 // OpenAI chat completions <-> Cohere chat v2 (/v2/chat): messages and tool results, tools,
 // sampling (p, max_tokens, stop_sequences), JSON mode, finish reasons, usage (tokens /
 // billed_units), errors ({"message"}), and the v2 event stream (content-delta, tool-call-*,
-// message-end) re-emitted as chat.completion.chunk events. Field names are facts of the public APIs.
+// message-end) re-emitted as chat.completion.chunk events; embeddings through /v2/embed. Field
+// names are facts of the public APIs.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -12,6 +14,7 @@
 #include "core/result.hpp"
 #include "gateway/provider_config.hpp"
 #include "gateway/providers/anthropic_wire.hpp"
+#include "gateway/providers/openai_embeddings.hpp"
 #include "gateway/providers/openai_shapes.hpp"
 #include "net/upstream_client.hpp"
 
@@ -21,6 +24,16 @@ result<net::upstream_request> build_cohere_request(const provider_config& p, con
                                                    const std::string& upstream_model);
 translated_response cohere_to_openai(const boost::json::object& response, std::string_view model);
 std::string cohere_error_to_openai(std::string_view body, unsigned status);
+
+// OpenAI embeddings -> /v2/embed (float embeddings, output_dimension from `dimensions`, input_type
+// from the body's extra "input_type" or search_document), and its answer back; nullopt when the
+// response is not one float embedding per text.
+inline constexpr size_t cohere_max_embed_texts = 96;  // the API's batch limit
+result<net::upstream_request> build_cohere_embed_request(const provider_config& p, const embedding_request& r,
+                                                         const boost::json::object& openai_body,
+                                                         const std::string& upstream_model);
+std::optional<translated_response> cohere_embeddings_to_openai(const boost::json::object& response,
+                                                               const embedding_request& r, std::string_view model);
 
 class cohere_stream_translator {
  public:

@@ -48,3 +48,43 @@ TEST(cohere_wire, request_response_stream_and_errors) {
 }
 
 }  // namespace brokle::gateway
+
+namespace brokle::gateway {
+namespace {
+
+TEST(cohere_wire, embeddings_go_through_v2_embed) {
+  provider_config p{"co", provider_type::cohere, "https://api.cohere.com/v2", "ck", "", {}, {}};
+  auto body = boost::json::parse(R"({"input":["doc"],"dimensions":256})").as_object();
+  auto request = read_embedding_request(body, "cohere", cohere_max_embed_texts);
+  ASSERT_TRUE(request);
+  auto req = build_cohere_embed_request(p, *request, body, "embed-v4.0");
+  ASSERT_TRUE(req);
+  EXPECT_EQ(req->url, "https://api.cohere.com/v2/embed");
+  EXPECT_EQ(req->headers.get("Authorization"), "Bearer ck");
+  auto b = boost::json::parse(req->body).as_object();
+  EXPECT_EQ(b.at("model").as_string(), "embed-v4.0");
+  EXPECT_EQ(b.at("texts").as_array()[0].as_string(), "doc");
+  EXPECT_EQ(b.at("input_type").as_string(), "search_document");
+  EXPECT_EQ(b.at("embedding_types").as_array()[0].as_string(), "float");
+  EXPECT_EQ(b.at("output_dimension").as_int64(), 256);
+
+  body["input_type"] = "search_query";
+  EXPECT_EQ(boost::json::parse(build_cohere_embed_request(p, *request, body, "m")->body).at("input_type").as_string(),
+            "search_query");
+  body["input_type"] = 3;
+  EXPECT_FALSE(build_cohere_embed_request(p, *request, body, "m"));
+
+  auto good = boost::json::parse(R"({"id":"e","embeddings":{"float":[[0.5,0.5]]},"texts":["doc"],
+    "meta":{"billed_units":{"input_tokens":3}},"response_type":"embeddings_by_type"})")
+                  .as_object();
+  auto t = cohere_embeddings_to_openai(good, *request, "embed-v4.0");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->usage.input_tokens, 3);
+  EXPECT_EQ(t->body.at("usage").at("prompt_tokens").as_int64(), 3);
+  EXPECT_EQ(t->body.at("data").as_array()[0].at("embedding").as_array().size(), 2u);
+  EXPECT_FALSE(cohere_embeddings_to_openai(boost::json::parse(R"({"embeddings":{"int8":[[1]]}})").as_object(), *request, "m"));
+  EXPECT_FALSE(cohere_embeddings_to_openai(boost::json::parse(R"({"embeddings":[[0.5]]})").as_object(), *request, "m"));
+}
+
+}  // namespace
+}  // namespace brokle::gateway

@@ -37,6 +37,16 @@ result<json::array> parts_of(const json::value& content) {
 }
 
 
+// <base>/v1beta/models/<model><verb>; a base URL that already ends in /v1beta is used as it is.
+std::string model_url(const provider_config& p, const std::string& model, std::string_view verb) {
+  const std::string& base = p.base_url;
+  std::string url = base.size() >= 7 && base.compare(base.size() - 7, 7, "/v1beta") == 0 ? base : base + "/v1beta";
+  url += "/models/";
+  url += model;
+  url += verb;
+  return url;
+}
+
 std::string finish_reason_of(std::string_view r) {
   if (r == "MAX_TOKENS") return "length";
   if (r == "SAFETY" || r == "RECITATION" || r == "BLOCKLIST" || r == "PROHIBITED_CONTENT" || r == "SPII")
@@ -171,9 +181,7 @@ result<net::upstream_request> build_gemini_request(const provider_config& p, con
 
   net::upstream_request req;
   req.method = net::http_method::post;
-  std::string base = p.base_url;
-  std::string prefix = base.size() >= 7 && base.compare(base.size() - 7, 7, "/v1beta") == 0 ? base : base + "/v1beta";
-  req.url = prefix + "/models/" + upstream_model + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
+  req.url = model_url(p, upstream_model, stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
   req.headers.set("x-goog-api-key", p.api_key);
   req.headers.set("Content-Type", "application/json");
   req.headers.set("Accept", stream ? "text/event-stream" : "application/json");
@@ -227,6 +235,43 @@ void gemini_stream_translator::on_chunk(const json::object& chunk, std::string& 
 
 void gemini_stream_translator::finish(std::string& out) {
   chunks_.finish(finish_reason_.empty() ? "stop" : finish_reason_, usage_, out);
+}
+
+result<net::upstream_request> build_gemini_embed_request(const provider_config& p, const embedding_request& r,
+                                                         const std::string& upstream_model) {
+  json::array requests;
+  for (const auto& text : r.texts) {
+    json::object one{{"model", "models/" + upstream_model},
+                     {"content", json::object{{"parts", json::array{json::object{{"text", text}}}}}}};
+    if (r.dimensions) one["outputDimensionality"] = *r.dimensions;
+    requests.push_back(std::move(one));
+  }
+  net::upstream_request req;
+  req.method = net::http_method::post;
+  req.url = model_url(p, upstream_model, ":batchEmbedContents");
+  req.headers.set("x-goog-api-key", p.api_key);
+  req.headers.set("Content-Type", "application/json");
+  req.headers.set("Accept", "application/json");
+  req.body = json::serialize(json::object{{"requests", std::move(requests)}});
+  return req;
+}
+
+std::optional<translated_response> gemini_embeddings_to_openai(const json::object& response,
+                                                               const embedding_request& r, std::string_view model) {
+  auto it = response.find("embeddings");
+  if (it == response.end() || !it->value().is_array() || it->value().as_array().size() != r.texts.size())
+    return std::nullopt;
+  std::vector<std::vector<double>> vectors;
+  for (const auto& e : it->value().as_array()) {
+    auto values = e.is_object() && e.as_object().contains("values") ? embedding_values(e.at("values")) : std::nullopt;
+    if (!values) return std::nullopt;
+    vectors.push_back(std::move(*values));
+  }
+  translated_response t;
+  // batchEmbedContents answers without token counts; newer API versions add usageMetadata.
+  if (const auto* u = json_object_at(response, "usageMetadata")) t.usage.input_tokens = json_int(*u, "promptTokenCount");
+  t.body = openai_embedding_list(vectors, model, t.usage.input_tokens, r.base64);
+  return t;
 }
 
 }  // namespace brokle::gateway

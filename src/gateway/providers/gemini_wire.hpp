@@ -2,9 +2,11 @@
 // user/model roles, systemInstruction, inline images, function declarations, function calls and
 // responses, generationConfig (sampling, max tokens, stop sequences, JSON mode), finish reasons,
 // usageMetadata, errors, and the SSE stream of GenerateContentResponse chunks re-emitted as
-// chat.completion.chunk events. Field names are facts of the two public APIs.
+// chat.completion.chunk events; embeddings through batchEmbedContents. Field names are facts of
+// the two public APIs.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -14,6 +16,7 @@
 #include "gateway/pricing/price_table.hpp"
 #include "gateway/provider_config.hpp"
 #include "gateway/providers/anthropic_wire.hpp"
+#include "gateway/providers/openai_embeddings.hpp"
 #include "gateway/providers/openai_shapes.hpp"
 #include "net/upstream_client.hpp"
 
@@ -25,6 +28,15 @@ result<net::upstream_request> build_gemini_request(const provider_config& p, con
 // One GenerateContentResponse (a whole response or one stream chunk) as an OpenAI completion.
 translated_response gemini_to_openai(const boost::json::object& response, std::string_view model);
 std::string gemini_error_to_openai(std::string_view body, unsigned status);
+
+// OpenAI embeddings -> models/{model}:batchEmbedContents (one EmbedContentRequest per text, with
+// outputDimensionality from `dimensions`), and its BatchEmbedContentsResponse back; nullopt when
+// the response is not one embedding per text.
+inline constexpr size_t gemini_max_embed_texts = 100;  // the API's batch limit
+result<net::upstream_request> build_gemini_embed_request(const provider_config& p, const embedding_request& r,
+                                                         const std::string& upstream_model);
+std::optional<translated_response> gemini_embeddings_to_openai(const boost::json::object& response,
+                                                               const embedding_request& r, std::string_view model);
 
 class gemini_stream_translator {
  public:

@@ -78,3 +78,41 @@ TEST(gemini_wire, response_stream_and_errors_translate) {
 }
 
 }  // namespace brokle::gateway
+
+namespace brokle::gateway {
+namespace {
+
+TEST(gemini_wire, embeddings_go_through_batch_embed_contents) {
+  provider_config p{"g", provider_type::gemini, "https://generativelanguage.googleapis.com/v1beta", "gk", "", {}, {}};
+  auto request = read_embedding_request(boost::json::parse(R"({"input":["one","two"],"dimensions":3})").as_object(),
+                                        "gemini", gemini_max_embed_texts);
+  ASSERT_TRUE(request);
+  auto req = build_gemini_embed_request(p, *request, "gemini-embedding-001");
+  ASSERT_TRUE(req);
+  EXPECT_EQ(req->url, "https://generativelanguage.googleapis.com/v1beta/models/gemini-embedding-001:batchEmbedContents");
+  EXPECT_EQ(req->headers.get("x-goog-api-key"), "gk");
+  auto b = boost::json::parse(req->body).as_object();
+  const auto& reqs = b.at("requests").as_array();
+  ASSERT_EQ(reqs.size(), 2u);
+  EXPECT_EQ(reqs[1].at("model").as_string(), "models/gemini-embedding-001");
+  EXPECT_EQ(reqs[1].at("content").at("parts").as_array()[0].at("text").as_string(), "two");
+  EXPECT_EQ(reqs[0].at("outputDimensionality").as_int64(), 3);
+
+  auto good = boost::json::parse(R"({"embeddings":[{"values":[0.1,0.2,0.3]},{"values":[0.4,0.5,0.6]}]})").as_object();
+  auto t = gemini_embeddings_to_openai(good, *request, "my-embed");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->body.at("model").as_string(), "my-embed");
+  EXPECT_DOUBLE_EQ(t->body.at("data").as_array()[1].at("embedding").as_array()[2].as_double(), 0.6);
+  EXPECT_EQ(t->usage.input_tokens, 0);  // batchEmbedContents reports no tokens
+  auto counted = boost::json::parse(R"({"embeddings":[{"values":[1]},{"values":[2]}],"usageMetadata":{"promptTokenCount":4}})")
+                     .as_object();
+  EXPECT_EQ(gemini_embeddings_to_openai(counted, *request, "m")->usage.input_tokens, 4);
+
+  auto short_list = boost::json::parse(R"({"embeddings":[{"values":[0.1]}]})").as_object();
+  EXPECT_FALSE(gemini_embeddings_to_openai(short_list, *request, "m"));
+  auto not_numbers = boost::json::parse(R"({"embeddings":[{"values":["a"]},{"values":[1]}]})").as_object();
+  EXPECT_FALSE(gemini_embeddings_to_openai(not_numbers, *request, "m"));
+}
+
+}  // namespace
+}  // namespace brokle::gateway

@@ -1,7 +1,7 @@
 #include "telemetry/otlp/any_value_json.hpp"
 
 #include "telemetry/compact_json.hpp"
-#include "telemetry/otlp/base64.hpp"
+#include "core/base64.hpp"
 
 namespace brokle::telemetry::otlp {
 

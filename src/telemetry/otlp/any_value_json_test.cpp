@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include "telemetry/otlp/base64.hpp"
 #include "telemetry/otlp/otlp_ids.hpp"
 
 namespace brokle::telemetry::otlp {
@@ -72,20 +71,6 @@ TEST(otlp_ids, hex_round_trip_and_validity) {
   EXPECT_FALSE(is_valid_id(std::string(8, '\0'), span_id_bytes));
   EXPECT_FALSE(is_valid_id(std::string(9, '\x01'), span_id_bytes));
   EXPECT_TRUE(is_zero_id(""));
-}
-
-TEST(otlp_base64, round_trips_and_rejects_malformed_text) {
-  for (const std::string s : {"", "f", "fo", "foo", "foob", "fooba", "foobar"}) {
-    EXPECT_EQ(base64_decode(base64_encode(s)), s) << s;
-  }
-  EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy");
-  EXPECT_EQ(base64_encode("fo"), "Zm8=");
-  EXPECT_EQ(base64_decode("Zm8"), "fo");
-  EXPECT_EQ(base64_decode("_-8="), base64_decode("/+8="));
-  EXPECT_FALSE(base64_decode("Zm8=="));
-  EXPECT_FALSE(base64_decode("Z"));
-  EXPECT_FALSE(base64_decode("Zm 8"));
-  EXPECT_FALSE(base64_decode("=Zm8"));
 }
 
 }  // namespace

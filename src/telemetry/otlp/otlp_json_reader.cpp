@@ -10,7 +10,7 @@
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/message.h>
 
-#include "telemetry/otlp/base64.hpp"
+#include "core/base64.hpp"
 #include "telemetry/otlp/otlp_decoder.hpp"
 #include "telemetry/otlp/otlp_ids.hpp"
 

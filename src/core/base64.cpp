@@ -1,8 +1,8 @@
-#include "telemetry/otlp/base64.hpp"
+#include "core/base64.hpp"
 
 #include <cstdint>
 
-namespace brokle::telemetry::otlp {
+namespace brokle {
 namespace {
 
 int sextet(char c) noexcept {
@@ -68,4 +68,4 @@ std::optional<std::string> base64_decode(std::string_view text) {
   return out;
 }
 
-}  // namespace brokle::telemetry::otlp
+}  // namespace brokle

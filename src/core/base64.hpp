@@ -1,12 +1,12 @@
-// Base64 (RFC 4648) for OTLP bytes values: AnyValue.bytes_value is base64 in OTLP/JSON (only trace
-// and span ids are hex) and Brokle stores bytes attributes as base64 JSON strings.
+// Base64 (RFC 4648): OTLP/JSON bytes values (AnyValue.bytes_value), bytes attributes stored as
+// base64 JSON strings, and embeddings the gateway answers with encoding_format "base64".
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
 
-namespace brokle::telemetry::otlp {
+namespace brokle {
 
 // Standard alphabet, padded.
 std::string base64_encode(std::string_view bytes);
@@ -15,4 +15,4 @@ std::string base64_encode(std::string_view bytes);
 // accept both); nullopt for anything else.
 std::optional<std::string> base64_decode(std::string_view text);
 
-}  // namespace brokle::telemetry::otlp
+}  // namespace brokle
