@@ -13,6 +13,7 @@
 #include "api/identity_routes.hpp"
 #include "gateway/call_recorder.hpp"
 #include "gateway/model_catalog.hpp"
+#include "gateway/pricing/price_config.hpp"
 #include "gateway/project_provider_service.hpp"
 #include "api/provider_routes.hpp"
 #include "api/langfuse_routes.hpp"
@@ -102,8 +103,15 @@ int serve(const resolved_config& rc) {
     log::shutdown();
     return 1;
   }
+  auto price_overrides = gateway::load_price_overrides(cfg.config_file);
+  if (!price_overrides) {
+    log::error("invalid price configuration", {{"error", price_overrides.err().message}});
+    log::shutdown();
+    return 1;
+  }
   gateway::model_catalog catalog(std::move(*providers));
   gateway::price_table prices;
+  for (const auto& [model, price] : *price_overrides) prices.set(model, price);
   net::upstream_client upstream;
   gateway::call_recorder recorder(*stores->generations);
   recorder.start();
@@ -292,7 +300,8 @@ int serve(const resolved_config& rc) {
 
   std::string host = cfg.http.bind_address == "0.0.0.0" ? "127.0.0.1" : cfg.http.bind_address;
   log::info("gateway", {{"providers", std::to_string(catalog.providers().size())},
-                        {"models", std::to_string(catalog.models().size())}});
+                        {"models", std::to_string(catalog.models().size())},
+                        {"price_overrides", std::to_string(price_overrides->size())}});
   log::info("listening", {{"listener", "http"}, {"address", cfg.http.bind_address}, {"port", std::to_string(*port)}});
   std::string otlp_line;
   if (otlp_http) otlp_line += "  otlp/http   http://" + host + ":" + std::to_string(otlp_http_port) + "  (/v1/traces, /v1/logs, /v1/metrics)\n";

@@ -1,8 +1,11 @@
 #include "gateway/pricing/price_table.hpp"
 
+#include <algorithm>
+
 namespace brokle::gateway {
 
-// List prices published by the providers (USD per 1M tokens: input, output, cached input).
+// List prices published by the providers (USD per 1M tokens: input, output, cached input, cache
+// write — Anthropic's 5-minute cache writes cost 1.25x input).
 price_table::price_table() {
   prices_ = {
       {"gpt-4o", {2.50, 10.00, 1.25}},
@@ -18,13 +21,13 @@ price_table::price_table() {
       {"text-embedding-3-small", {0.02, 0, 0}},
       {"text-embedding-3-large", {0.13, 0, 0}},
       {"text-embedding-ada-002", {0.10, 0, 0}},
-      {"claude-3-5-sonnet", {3.00, 15.00, 0.30}},
-      {"claude-3-7-sonnet", {3.00, 15.00, 0.30}},
-      {"claude-sonnet-4", {3.00, 15.00, 0.30}},
-      {"claude-3-5-haiku", {0.80, 4.00, 0.08}},
-      {"claude-3-haiku", {0.25, 1.25, 0.03}},
-      {"claude-3-opus", {15.00, 75.00, 1.50}},
-      {"claude-opus-4", {15.00, 75.00, 1.50}},
+      {"claude-3-5-sonnet", {3.00, 15.00, 0.30, 3.75}},
+      {"claude-3-7-sonnet", {3.00, 15.00, 0.30, 3.75}},
+      {"claude-sonnet-4", {3.00, 15.00, 0.30, 3.75}},
+      {"claude-3-5-haiku", {0.80, 4.00, 0.08, 1.00}},
+      {"claude-3-haiku", {0.25, 1.25, 0.03, 0.30}},
+      {"claude-3-opus", {15.00, 75.00, 1.50, 18.75}},
+      {"claude-opus-4", {15.00, 75.00, 1.50, 18.75}},
       {"gemini-1.5-flash", {0.075, 0.30, 0.01875}},
       {"gemini-1.5-pro", {1.25, 5.00, 0.3125}},
       {"gemini-2.0-flash", {0.10, 0.40, 0.025}},
@@ -64,10 +67,12 @@ std::optional<model_price> price_table::find(const std::string& model) const {
 double price_table::cost(const std::string& model, const token_usage& u) const {
   auto p = find(model);
   if (!p) return 0;
-  int64_t cached = std::min(u.cached_input_tokens, u.input_tokens);
-  double c = static_cast<double>(u.input_tokens - cached) * p->input_per_million +
-             static_cast<double>(cached) * (p->cached_input_per_million > 0 ? p->cached_input_per_million
-                                                                            : p->input_per_million) +
+  int64_t cached = std::clamp<int64_t>(u.cached_input_tokens, 0, u.input_tokens);
+  int64_t written = std::clamp<int64_t>(u.cache_write_input_tokens, 0, u.input_tokens - cached);
+  auto or_input = [&](double price) { return price > 0 ? price : p->input_per_million; };
+  double c = static_cast<double>(u.input_tokens - cached - written) * p->input_per_million +
+             static_cast<double>(cached) * or_input(p->cached_input_per_million) +
+             static_cast<double>(written) * or_input(p->cache_write_per_million) +
              static_cast<double>(u.output_tokens) * p->output_per_million;
   return c / 1'000'000.0;
 }

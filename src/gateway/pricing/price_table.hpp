@@ -1,5 +1,5 @@
-// Model prices in USD per 1M tokens (input, output, cached input), shipped as data and
-// overridable per model in config. Lookup is exact, then by the longest known prefix, so dated
+// Model prices in USD per 1M tokens (input, output, cached input, cache writes), shipped as data
+// and overridable per model in config ([[price]] tables, price_config.hpp). Lookup is exact, then by the longest known prefix, so dated
 // snapshots ("gpt-4o-mini-2024-07-18") price like their family.
 #pragma once
 
@@ -12,14 +12,16 @@ namespace brokle::gateway {
 struct model_price {
   double input_per_million = 0;
   double output_per_million = 0;
-  double cached_input_per_million = 0;
+  double cached_input_per_million = 0;  // 0: priced as input
+  double cache_write_per_million = 0;   // prompt-cache writes (Anthropic: 1.25x input); 0: as input
 };
 
 struct token_usage {
   int64_t input_tokens = 0;  // includes cached ones
   int64_t output_tokens = 0;
-  int64_t cached_input_tokens = 0;
-  int64_t reasoning_tokens = 0;  // part of output
+  int64_t cached_input_tokens = 0;       // read from a prompt cache, part of input
+  int64_t cache_write_input_tokens = 0;  // written to a prompt cache (Anthropic), part of input
+  int64_t reasoning_tokens = 0;          // part of output
 };
 
 class price_table {

@@ -60,6 +60,7 @@ void read_usage(const json::object& u, token_usage& out) {
   int64_t cache_write = json_int(u, "cache_creation_input_tokens");
   if (u.contains("input_tokens")) out.input_tokens = json_int(u, "input_tokens") + cache_read + cache_write;
   if (u.contains("cache_read_input_tokens")) out.cached_input_tokens = cache_read;
+  if (u.contains("cache_creation_input_tokens")) out.cache_write_input_tokens = cache_write;
   if (u.contains("output_tokens")) out.output_tokens = json_int(u, "output_tokens");
 }
 

@@ -31,9 +31,9 @@ std::string_view stop_reason_of(std::string_view finish_reason, bool stop_sequen
 }
 
 json::object messages_usage(const token_usage& u) {
-  return {{"input_tokens", std::max<int64_t>(0, u.input_tokens - u.cached_input_tokens)},
+  return {{"input_tokens", std::max<int64_t>(0, u.input_tokens - u.cached_input_tokens - u.cache_write_input_tokens)},
           {"output_tokens", u.output_tokens},
-          {"cache_creation_input_tokens", 0},
+          {"cache_creation_input_tokens", u.cache_write_input_tokens},
           {"cache_read_input_tokens", u.cached_input_tokens}};
 }
 
