@@ -190,6 +190,29 @@ TEST(gateway, a_bad_provider_declaration_stops_start_up_with_a_clear_line) {
   EXPECT_NE(r.err.find("'type' must be one of"), std::string::npos) << r.err;
 }
 
+TEST(gateway, price_overrides_in_the_config_cost_the_calls) {
+  gateway_env g("\n[[price]]\nmodel = \"gpt-4o-mini\"\ninput = 1000\noutput = 2000\n");
+  auto r = g.chat(hello());
+  ASSERT_EQ(r.status(), 200) << r.raw.body;
+  int64_t in = r.json.at("usage").at("prompt_tokens").as_int64(), out = r.json.at("usage").at("completion_tokens").as_int64();
+  boost::json::array rows;
+  for (int i = 0; i < 50 && rows.empty(); ++i) {
+    rows = g.generations().json.at("data").as_array();
+    if (rows.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_NEAR(rows[0].at("cost_usd").as_double(), (in * 1000.0 + out * 2000.0) / 1e6, 1e-9);
+}
+
+TEST(gateway, a_bad_price_stops_start_up_with_a_clear_line) {
+  temp_dir d;
+  std::ofstream(d.path() / "b.toml") << "[[price]]\nmodel = \"gpt-4o\"\ninput = -2\noutput = 1\n";
+  auto r = run_brokle({"serve"}, {{"BROKLE_DATA_DIR", d.path().string()}, {"BROKLE_HTTP_PORT", "0"},
+                                  {"BROKLE_CONFIG", (d.path() / "b.toml").string()}});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("price of 'gpt-4o': 'input' must be a price"), std::string::npos) << r.err;
+}
+
 }  // namespace brokle::testing
 
 namespace brokle::testing {
