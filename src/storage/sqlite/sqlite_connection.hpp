@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "core/result.hpp"
@@ -35,6 +36,20 @@ class statement {
     (bind(i++, vs), ...);
     return *this;
   }
+  // As bind_all, but text is not copied: SQLite reads the caller's bytes when the statement runs,
+  // so every string must outlive run(). A temporary string argument does not compile. The writer's
+  // per-row inserts use it; copying each bound column cost ~8% of the writer's time.
+  template <class... Ts>
+  statement& bind_all_borrowed(Ts&&... vs) {
+    static_assert(((!std::is_rvalue_reference_v<Ts&&> ||
+                    !std::is_same_v<std::remove_cvref_t<Ts>, std::string>)&&...),
+                  "a borrowed binding must not be a temporary string");
+    int i = 1;
+    (bind_borrowed_value(i++, vs), ...);
+    return *this;
+  }
+  statement& bind_borrowed(int idx, std::string_view v);
+  statement& bind_blob_borrowed(int idx, const void* data, size_t n);
 
   // Returns true when a row is available, false when done; error on failure.
   result<bool> step();
@@ -48,6 +63,12 @@ class statement {
   std::optional<std::string> column_text_opt(int col) const;
 
  private:
+  statement& bind_borrowed_value(int idx, const std::string& v) { return bind_borrowed(idx, v); }
+  template <class T>
+  statement& bind_borrowed_value(int idx, const T& v) {
+    return bind(idx, v);
+  }
+
   sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
 };

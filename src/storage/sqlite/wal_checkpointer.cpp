@@ -1,0 +1,116 @@
+#include "storage/sqlite/wal_checkpointer.hpp"
+
+#include <sqlite3.h>
+
+#include "core/background_thread.hpp"
+#include "core/log.hpp"
+
+namespace brokle::storage::sqlite {
+
+namespace {
+
+// SQLite calls this after every commit on the writer's connection, with the WAL's frame count.
+int on_wal_commit(void* ctx, sqlite3* db, const char* schema, int frames) {
+  auto* self = static_cast<wal_checkpointer*>(ctx);
+  if (!self->after_commit(frames)) return SQLITE_OK;
+  int log = 0, done = 0;
+  int rc = sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+  // Not reaching the end (a reader still needs older frames): the next commit asks again.
+  self->writer_finished(rc == SQLITE_OK && done >= log, done);
+  return SQLITE_OK;  // the commit itself succeeded whatever the checkpoint did
+}
+
+}  // namespace
+
+result<std::unique_ptr<wal_checkpointer>> wal_checkpointer::attach(connection& writer,
+                                                                   const std::filesystem::path& file,
+                                                                   options opts) {
+  auto own = connection::open(file.string(), false);
+  if (!own) return own.err();
+  std::unique_ptr<wal_checkpointer> c(new wal_checkpointer(writer, std::move(*own), opts));
+  sqlite3_wal_hook(writer.handle(), on_wal_commit, c.get());
+  c->thread_ = std::thread([p = c.get()] { p->loop(); });
+  return c;
+}
+
+wal_checkpointer::wal_checkpointer(connection& writer, connection own, options opts)
+    : writer_(writer), own_(std::move(own)), opts_(opts) {}
+
+wal_checkpointer::~wal_checkpointer() {
+  sqlite3_wal_hook(writer_.handle(), nullptr, nullptr);
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+bool wal_checkpointer::after_commit(int64_t frames) {
+  bool wake = false;
+  std::unique_lock lock(mu_);
+  if (frames < last_frames_) {  // the WAL started over
+    backfilled_ = 0;
+    requested_at_ = 0;
+  }
+  last_frames_ = frames;
+  bool writer_now = false;
+  if (frames >= opts_.limit_pages) {
+    // The bound: wait out a background pass (it holds the checkpoint lock), then checkpoint.
+    cv_.wait(lock, [&] { return !running_ || stopping_; });
+    writer_now = true;
+  } else if (frames >= opts_.restart_pages && !running_ && !requested_ &&
+             frames - backfilled_ <= opts_.catch_up_pages) {
+    writer_now = true;
+  } else if (!running_ && !requested_ &&
+             (frames >= opts_.restart_pages || frames - requested_at_ >= opts_.background_pages)) {
+    requested_ = true;
+    requested_at_ = frames;
+    wake = true;
+  }
+  // No background pass starts while the writer checkpoints, so the writer never finds the lock taken.
+  writer_active_ = writer_now;
+  lock.unlock();
+  if (wake) cv_.notify_all();
+  return writer_now;
+}
+
+void wal_checkpointer::writer_finished(bool reached_end, int64_t frames) {
+  {
+    std::lock_guard lock(mu_);
+    writer_active_ = false;
+    if (reached_end) backfilled_ = frames;
+  }
+  if (reached_end) writer_checkpoints_.fetch_add(1, std::memory_order_relaxed);
+  cv_.notify_all();
+}
+
+void wal_checkpointer::loop() {
+  mark_background_thread();
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return stopping_ || (requested_ && !writer_active_); });
+      if (stopping_) return;
+      requested_ = false;
+      running_ = true;
+    }
+    int log = 0, done = 0;
+    int rc = sqlite3_wal_checkpoint_v2(own_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+    bool failed = rc != SQLITE_OK && rc != SQLITE_BUSY;
+    if (failed && !failing_) {  // logged once per failing spell, not once per pass
+      log::warn("background WAL checkpoint failed; the writer checkpoints at the WAL limit meanwhile",
+                {{"error", sqlite3_errmsg(own_.handle())}});
+    }
+    failing_ = failed;
+    background_passes_.fetch_add(1, std::memory_order_relaxed);
+    {
+      std::lock_guard lock(mu_);
+      running_ = false;
+      if (rc == SQLITE_OK && done >= 0) backfilled_ = done;
+    }
+    cv_.notify_all();  // a writer at the WAL limit waits for this
+  }
+}
+
+}  // namespace brokle::storage::sqlite
