@@ -3,6 +3,7 @@
 
 #include "storage/sqlite/fts5_query.hpp"
 #include "storage/sqlite/sqlite_telemetry_query_store.hpp"
+#include "storage/sqlite/trace_summary_state.hpp"
 #include "storage/sqlite/telemetry_query_support.hpp"
 
 namespace brokle::storage::sqlite {
@@ -45,7 +46,8 @@ result<page<log_record>> sqlite_telemetry_query_store::search_logs(const project
     time_range range = q.range;
     if (!q.trace_id.empty()) {
       // There is no index on the random trace id; the trace's summary says when to look.
-      auto s = c.prepare("SELECT start_ns, end_ns FROM trace_summaries WHERE project_id = ? AND trace_id = ?");
+      auto s = c.prepare(std::string("SELECT start_ns, end_ns FROM trace_summaries") + trace_summary_index + " WHERE" +
+                         trace_summary_match);
       if (!s) return s.err();
       s->bind_all(sc.project_id(), q.trace_id);
       auto row = s->step();

@@ -177,8 +177,9 @@ result<std::unique_ptr<sqlite_telemetry_writer>> sqlite_telemetry_writer::open(c
   const std::string bucket_adds = bucket_additions();
   std::initializer_list<std::pair<statement*, std::string>> sqls = {
       {&st->find_summary,
-       "SELECT seq, start_ns, end_ns, duration_ns, root_span_id, root_name, root_service, root_seq, span_count,"
-       " error_count, services, span_refs, pending_edges FROM trace_summaries WHERE project_id = ? AND trace_id = ?"},
+       std::string("SELECT seq, start_ns, end_ns, duration_ns, root_span_id, root_name, root_service, root_seq,"
+                   " span_count, error_count, services, span_refs, pending_edges FROM trace_summaries") + trace_summary_index +
+           " WHERE" + trace_summary_match},
       {&st->insert_summary,
        "INSERT INTO trace_summaries(project_id, trace_id, start_ns, end_ns, duration_ns, root_span_id, root_name,"
        " root_service, root_seq, span_count, error_count, services, span_refs, pending_edges)"

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "storage/sqlite/sqlite_telemetry_test_support.hpp"
+#include "storage/sqlite/trace_summary_state.hpp"
 #include "storage/store_set.hpp"
 
 namespace brokle::storage::sqlite {
@@ -21,6 +22,37 @@ telemetry_batch three_span_trace(const std::string& project) {
                               span_kind::server, span_status::error));
   b.logs.push_back(make_log(project, "01HLOG0000000000000000001", "frontend", t0_ns, "hello world"));
   return b;
+}
+
+// Every lookup of one trace's summary (writer, trace detail, delete, logs of a trace) goes through
+// trace_summary_match: it must search the id-prefix index, not scan it or the project's traces.
+telemetry_batch three_span_trace_with_id(const std::string& project, const std::string& t) {
+  telemetry_batch b;
+  b.spans.push_back(make_span(project, t, span_hex(1), "", "frontend", t0_ns, 50 * ms_ns, span_kind::server));
+  b.spans.push_back(make_span(project, t, span_hex(2), span_hex(1), "frontend", t0_ns, 40 * ms_ns, span_kind::client));
+  b.spans.push_back(make_span(project, t, span_hex(3), span_hex(2), "checkout", t0_ns, 30 * ms_ns, span_kind::server));
+  return b;
+}
+
+// Test ids share their first 16 digits, so this also covers traces whose prefixes collide.
+TEST_F(sqlite_telemetry_writer_test, a_trace_summary_lookup_searches_the_id_prefix_index) {
+  for (int i = 1; i <= 50; ++i) write(three_span_trace_with_id("proj-alpha", trace_hex(i)));
+  std::string plan = db->read([&](connection& c) {
+    auto s = c.prepare(std::string("EXPLAIN QUERY PLAN SELECT seq FROM trace_summaries") + trace_summary_index +
+                       " WHERE" + trace_summary_match);
+    std::string out;
+    if (!s) return out;
+    s->bind_all(std::string("proj-alpha"), trace_hex(7));
+    while (true) {
+      auto row = s->step();
+      if (!row || !*row) break;
+      out += s->column_text(3) + "\n";
+    }
+    return out;
+  });
+  EXPECT_NE(plan.find("SEARCH trace_summaries USING INDEX trace_summaries_trace_prefix"), std::string::npos) << plan;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM trace_summaries"), 50);
+  EXPECT_EQ(count("SELECT span_count FROM trace_summaries WHERE trace_id = '" + trace_hex(7) + "'"), 3);
 }
 
 TEST_F(sqlite_telemetry_writer_test, same_batch_twice_stores_everything_once) {

@@ -1,0 +1,2 @@
+DROP INDEX trace_summaries_trace_prefix;
+CREATE UNIQUE INDEX trace_summaries_key ON trace_summaries(project_id, trace_id);
