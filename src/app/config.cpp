@@ -195,7 +195,8 @@ std::vector<setting> make_settings() {
                [](config& c, const std::string& v) { return set_count(c.telemetry_batch_rows, v, 1, 1000000); },
                [](const config& c) { return std::to_string(c.telemetry_batch_rows); }});
   s.push_back({"telemetry.flush_interval", "BROKLE_TELEMETRY_FLUSH_INTERVAL", "telemetry-flush-interval",
-               "Longest the writer waits for a batch to fill before writing it.", "a duration like 5ms (>= 0ms)", false,
+               "Longest the writer waits for a batch to fill before writing it; not waited while the writer is saturated"
+               " (its last write took longer).", "a duration like 5ms (>= 0ms)", false,
                [](config& c, const std::string& v) {
                  return set_duration(c.telemetry_flush_interval, v, std::chrono::milliseconds(0));
                },
