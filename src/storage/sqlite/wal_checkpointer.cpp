@@ -60,7 +60,10 @@ bool wal_checkpointer::after_commit(int64_t frames) {
     cv_.wait(lock, [&] { return !running_ || stopping_; });
     writer_now = true;
   } else if (frames >= opts_.restart_pages && !running_ && !requested_ &&
-             frames - backfilled_ <= opts_.catch_up_pages) {
+             (frames - backfilled_ <= opts_.catch_up_pages || frames >= 2 * opts_.restart_pages)) {
+    // Caught up, or past twice the restart size: big commits arriving faster than a pass can
+    // close the gap (16 x 512-span exporters grew the WAL toward the limit), so the writer
+    // finishes what the pass just left (what one pass's duration of commits wrote).
     writer_now = true;
   } else if (!running_ && !requested_ &&
              (frames >= opts_.restart_pages || frames - requested_at_ >= opts_.background_pages)) {

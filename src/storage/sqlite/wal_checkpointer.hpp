@@ -7,9 +7,10 @@
 //    writer, each time the WAL has grown by `background_pages` (and continuously past
 //    `restart_pages` until it has caught up);
 //  - after each commit the writer asks after_commit(): once the WAL holds `restart_pages` and the
-//    background pass has caught up to within `catch_up_pages`, the writer checkpoints the rest
-//    itself (a few MiB), so its next transaction starts the WAL over from the beginning. Only a
-//    checkpoint that reaches the last commit lets SQLite reuse the file;
+//    background pass has caught up to within `catch_up_pages` (or, past twice `restart_pages`,
+//    as soon as a pass ends), the writer checkpoints the rest itself (a few MiB), so its next
+//    transaction starts the WAL over from the beginning. Only a checkpoint that reaches the last
+//    commit lets SQLite reuse the file;
 //  - at `limit_pages` the writer waits for a background pass under way, then checkpoints whatever
 //    is left, on every commit: the bound on the WAL (as SQLite's own wal_autocheckpoint behaves
 //    past its threshold). As with that, a reader holding an old snapshot delays the restart.
