@@ -82,6 +82,8 @@ void statement::reset() {
   sqlite3_clear_bindings(stmt_);
 }
 
+int64_t statement::vm_steps() const { return sqlite3_stmt_status(stmt_, SQLITE_STMTSTATUS_VM_STEP, 0); }
+
 bool statement::is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 int64_t statement::column_int(int col) const { return sqlite3_column_int64(stmt_, col); }
 double statement::column_double(int col) const { return sqlite3_column_double(stmt_, col); }

@@ -55,6 +55,9 @@ class statement {
   result<bool> step();
   status run();  // step to completion, expecting no rows
   void reset();
+  // Virtual-machine steps the statement has run since it was prepared: a count of the work a
+  // query did (rows visited), deterministic where time is not; tests check plans with it.
+  int64_t vm_steps() const;
 
   bool is_null(int col) const;
   int64_t column_int(int col) const;

@@ -24,8 +24,6 @@ telemetry_batch three_span_trace(const std::string& project) {
   return b;
 }
 
-// Every lookup of one trace's summary (writer, trace detail, delete, logs of a trace) goes through
-// trace_summary_match: it must search the id-prefix index, not scan it or the project's traces.
 telemetry_batch three_span_trace_with_id(const std::string& project, const std::string& t) {
   telemetry_batch b;
   b.spans.push_back(make_span(project, t, span_hex(1), "", "frontend", t0_ns, 50 * ms_ns, span_kind::server));
@@ -34,25 +32,41 @@ telemetry_batch three_span_trace_with_id(const std::string& project, const std::
   return b;
 }
 
-// Test ids share their first 16 digits, so this also covers traces whose prefixes collide.
-TEST_F(sqlite_telemetry_writer_test, a_trace_summary_lookup_searches_the_id_prefix_index) {
-  for (int i = 1; i <= 50; ++i) write(three_span_trace_with_id("proj-alpha", trace_hex(i)));
-  std::string plan = db->read([&](connection& c) {
-    auto s = c.prepare(std::string("EXPLAIN QUERY PLAN SELECT seq FROM trace_summaries") + trace_summary_index +
-                       " WHERE" + trace_summary_match);
-    std::string out;
-    if (!s) return out;
-    s->bind_all(std::string("proj-alpha"), trace_hex(7));
-    while (true) {
-      auto row = s->step();
-      if (!row || !*row) break;
-      out += s->column_text(3) + "\n";
-    }
-    return out;
-  });
-  EXPECT_NE(plan.find("SEARCH trace_summaries USING INDEX trace_summaries_trace_prefix"), std::string::npos) << plan;
-  EXPECT_EQ(count("SELECT COUNT(*) FROM trace_summaries"), 50);
-  EXPECT_EQ(count("SELECT span_count FROM trace_summaries WHERE trace_id = '" + trace_hex(7) + "'"), 3);
+// Every lookup of one trace's summary (writer, trace detail, delete, logs of a trace) goes through
+// trace_summary_match: it must search the index on the id's last digits, and reach one row even
+// when many ids share their first half: 64-bit ids zero-padded on the left (Zipkin B3, Datadog)
+// and ids that start with a time (X-Ray).
+TEST_F(sqlite_telemetry_writer_test, a_trace_summary_lookup_searches_the_id_index_and_visits_one_row) {
+  std::vector<std::string> ids;
+  for (uint64_t i = 1; i <= 200; ++i) {
+    ids.push_back(hex_id(0, 16) + hex_id(i * 0x9e3779b97f4a7c15ULL, 16));       // 64-bit, zero-padded
+    ids.push_back(hex_id(0x5f4e3d2c00000000ULL, 16) + hex_id(i * 0xc2b2ae3d27d4eb4fULL, 16));  // time-led
+  }
+  for (const auto& id : ids) write(three_span_trace_with_id("proj-alpha", id));
+  auto lookup = [&](const std::string& sql_head, const std::string& id) {
+    return db->read([&](connection& c) -> std::pair<std::string, int64_t> {
+      auto s = c.prepare(sql_head + " FROM trace_summaries" + trace_summary_index + " WHERE" + trace_summary_match);
+      if (!s) return {"prepare failed: " + s.err().message, -1};
+      s->bind_all(std::string("proj-alpha"), id);
+      std::string out;
+      for (;;) {
+        auto row = s->step();
+        if (!row || !*row) break;
+        out += s->column_text(sql_head.rfind("EXPLAIN", 0) == 0 ? 3 : 0) + "\n";
+      }
+      return {out, s->vm_steps()};
+    });
+  };
+  auto [plan, plan_steps] = lookup("EXPLAIN QUERY PLAN SELECT seq", ids[7]);
+  EXPECT_NE(plan.find("SEARCH trace_summaries USING INDEX trace_summaries_trace_suffix"), std::string::npos) << plan;
+  // Bare: one row found costs a few dozen steps; walking 200 ids that share a key costs thousands.
+  auto [one, one_steps] = lookup("SELECT span_count", ids[7]);
+  EXPECT_EQ(one, "3\n");
+  auto [other, other_steps] = lookup("SELECT span_count", ids[300]);
+  EXPECT_EQ(other, "3\n");
+  EXPECT_LT(one_steps, 100);
+  EXPECT_LT(other_steps, 100);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM trace_summaries"), 400);
 }
 
 TEST_F(sqlite_telemetry_writer_test, same_batch_twice_stores_everything_once) {

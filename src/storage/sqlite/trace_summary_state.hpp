@@ -14,14 +14,14 @@
 
 namespace brokle::storage::sqlite {
 
-// The WHERE clause that finds one trace's summary through its id-prefix index (migration 0009):
-// bind ?1 the project id, ?2 the trace id. Always with "FROM trace_summaries" + trace_summary_index
-// so the planner cannot prefer the project's time index and walk every trace.
-inline constexpr const char* trace_summary_index = " INDEXED BY trace_summaries_trace_prefix";
+// The WHERE clause that finds one trace's summary through its index on the id's last 12 digits
+// (migration 0009): bind ?1 the project id, ?2 the trace id. Always with "FROM trace_summaries" +
+// trace_summary_index so the planner cannot prefer the project's time index and walk every trace.
+inline constexpr const char* trace_summary_index = " INDEXED BY trace_summaries_trace_suffix";
 // The unary + keeps SQLite from propagating "trace_id = ?2" into the indexed expression, which
 // turned the lookup into a scan of the whole index (its plan is checked by a unit test).
 inline constexpr const char* trace_summary_match =
-    " +project_id = ?1 AND +trace_id = ?2 AND substr(trace_id, 1, 12) = substr(?2, 1, 12)";
+    " +project_id = ?1 AND +trace_id = ?2 AND substr(trace_id, -12) = substr(?2, -12)";
 
 struct span_ref {
   uint64_t key = 0;  // span_key(span_id).value

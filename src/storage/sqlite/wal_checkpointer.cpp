@@ -15,7 +15,13 @@ int on_wal_commit(void* ctx, sqlite3* db, const char* schema, int frames) {
   if (!self->after_commit(frames)) return SQLITE_OK;
   int log = 0, done = 0;
   int rc = sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
-  // Not reaching the end (a reader still needs older frames): the next commit asks again.
+  // Not reaching the end (a reader still needs older frames): the next commit asks again. A
+  // failure (I/O) is reported once per failing spell; the WAL keeps every commit meanwhile.
+  bool failed = rc != SQLITE_OK && rc != SQLITE_BUSY;
+  if (self->writer_failed(failed)) {
+    log::warn("WAL checkpoint after a commit failed; the WAL grows until one succeeds",
+              {{"error", sqlite3_errmsg(db)}, {"wal_frames", std::to_string(frames)}});
+  }
   self->writer_finished(rc == SQLITE_OK && done >= log, done);
   return SQLITE_OK;  // the commit itself succeeded whatever the checkpoint did
 }
@@ -86,6 +92,12 @@ void wal_checkpointer::writer_finished(bool reached_end, int64_t frames) {
   }
   if (reached_end) writer_checkpoints_.fetch_add(1, std::memory_order_relaxed);
   cv_.notify_all();
+}
+
+bool wal_checkpointer::writer_failed(bool failed) noexcept {
+  bool first = failed && !writer_failing_;
+  writer_failing_ = failed;
+  return first;
 }
 
 void wal_checkpointer::loop() {

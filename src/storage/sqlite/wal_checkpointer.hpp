@@ -57,6 +57,8 @@ class wal_checkpointer {
   // The writer's checkpoint is over; `reached_end`: it copied all `frames` (the WAL restarts at
   // the next transaction unless a reader still needs it).
   void writer_finished(bool reached_end, int64_t frames);
+  // Records whether the writer's checkpoint failed; true for the first failure of a spell (log it).
+  bool writer_failed(bool failed) noexcept;
 
   uint64_t background_passes() const noexcept { return background_passes_.load(); }
   uint64_t writer_checkpoints() const noexcept { return writer_checkpoints_.load(); }
@@ -79,6 +81,7 @@ class wal_checkpointer {
   int64_t requested_at_ = 0;       // WAL size when the last pass was asked for
   int64_t last_frames_ = 0;        // WAL size at the previous commit; a smaller one means it restarted
   bool failing_ = false;           // background thread only
+  bool writer_failing_ = false;    // writer thread only
   std::atomic<uint64_t> background_passes_{0}, writer_checkpoints_{0};
   std::thread thread_;
 };
