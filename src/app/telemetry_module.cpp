@@ -1,5 +1,6 @@
 #include "app/telemetry_module.hpp"
 
+#include "core/background_thread.hpp"
 #include "core/log.hpp"
 #include "core/metrics.hpp"
 #include "telemetry/genai/genai_span.hpp"
@@ -27,6 +28,7 @@ void retention_job::stop() {
 }
 
 void retention_job::loop() {
+  mark_background_thread("brokle-retention");
   std::unique_lock lock(mu_);
   // First run shortly after start-up, then every interval.
   auto next = std::chrono::steady_clock::now() + std::chrono::seconds(30);

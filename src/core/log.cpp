@@ -62,7 +62,7 @@ line_queue* g_queue = nullptr;
 std::atomic<uint64_t> g_dropped{0};
 
 void writer_loop(line_queue* q) {
-  mark_background_thread();
+  mark_background_thread("brokle-log");
   std::vector<queued_line> batch;
   std::unique_lock lock(q->mu);
   for (;;) {

@@ -61,7 +61,7 @@ void call_recorder::write(std::vector<storage::generation_record>& batch) {
 }
 
 void call_recorder::loop() {
-  mark_background_thread();
+  mark_background_thread("brokle-recorder");
   std::vector<storage::generation_record> batch;
   std::unique_lock lock(mu_);
   for (;;) {

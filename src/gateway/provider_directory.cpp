@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "core/background_thread.hpp"
 #include "core/log.hpp"
 
 namespace brokle::gateway {
@@ -29,6 +30,7 @@ void provider_directory::stop() {
 }
 
 void provider_directory::loop() {
+  name_this_thread("brokle-providers");
   std::unique_lock lock(loop_mu_);
   while (!loop_cv_.wait_for(lock, poll_, [&] { return stopping_; })) {
     lock.unlock();

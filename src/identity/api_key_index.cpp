@@ -1,5 +1,6 @@
 #include "identity/api_key_index.hpp"
 
+#include "core/background_thread.hpp"
 #include "core/log.hpp"
 #include "identity/api_key.hpp"
 
@@ -39,6 +40,7 @@ status api_key_index::refresh() {
 void api_key_index::start(std::chrono::milliseconds interval) {
   if (loop_.joinable()) return;
   loop_ = std::thread([this, interval] {
+    name_this_thread("brokle-keys");
     std::unique_lock lock(loop_mu_);
     bool failing = false;
     while (!stopping_) {

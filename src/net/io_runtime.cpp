@@ -2,6 +2,10 @@
 
 #include "net/detail/io_runtime_impl.hpp"
 
+#include <string>
+
+#include "core/background_thread.hpp"
+
 namespace brokle::net {
 
 namespace {
@@ -55,11 +59,14 @@ size_t io_runtime::size() const noexcept { return impl_->contexts.size(); }
 void io_runtime::start() {
   if (impl_->started) return;
   impl_->started = true;
-  for (auto& ctx : impl_->contexts) {
-    auto* c = ctx.get();
+  for (size_t i = 0; i < impl_->contexts.size(); ++i) {
+    auto* c = impl_->contexts[i].get();
     impl_->pacers.push_back(std::make_unique<boost::asio::steady_timer>(*c));
     keep_pacing(*impl_->pacers.back());
-    impl_->threads.emplace_back([c, window = impl_->busy_poll] { run_io_thread(*c, window); });
+    impl_->threads.emplace_back([c, i, window = impl_->busy_poll] {
+      name_this_thread(("brokle-io-" + std::to_string(i)).c_str());
+      run_io_thread(*c, window);
+    });
   }
 }
 

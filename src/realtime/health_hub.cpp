@@ -1,5 +1,7 @@
 #include "realtime/health_hub.hpp"
 
+#include "core/background_thread.hpp"
+
 namespace brokle::realtime {
 
 health_hub::health_hub(std::function<std::string()> snapshot, std::chrono::milliseconds interval,
@@ -73,6 +75,7 @@ void health_hub::publish(const std::string& snap) {
 }
 
 void health_hub::loop() {
+  name_this_thread("brokle-health");
   std::unique_lock lock(mu_);
   while (!stopping_) {
     cv_.wait_for(lock, interval_, [&] { return stopping_; });

@@ -68,6 +68,37 @@ struct generator {
     }
   }
 
+  // Spans of long-lived traces trickling in: each batch adds one span to `count` traces drawn at
+  // random from `live` open ones (a trace retires after 10 spans and a new one takes its place),
+  // so nearly every span updates a trace summary written by an earlier batch.
+  struct open_trace {
+    std::string id, root;
+    int spans = 0;
+  };
+  std::vector<open_trace> live;
+  void scattered_spans(telemetry_batch& b, int count, size_t live_traces) {
+    while (live.size() < live_traces) live.push_back({hex(rng, 32), hex(rng, 16), 0});
+    b.spans.reserve(static_cast<size_t>(count));
+    for (int i = 0; i < count; ++i) {
+      auto& t = live[rng() % live.size()];
+      span_record s;
+      s.project_id = "proj-bench";
+      s.trace_id = t.id;
+      s.span_id = t.spans == 0 ? t.root : hex(rng, 16);
+      s.parent_span_id = t.spans == 0 ? "" : t.root;
+      s.kind = t.spans == 0 ? span_kind::server : span_kind::client;
+      s.service_name = services[rng() % 8];
+      s.name = "GET /api/v1/items/{id}";
+      s.start_ns = base_ns + (n++) * step_ns;
+      s.end_ns = s.start_ns + static_cast<int64_t>(rng() % 50'000'000);
+      s.status = rng() % 50 == 0 ? span_status::error : span_status::ok;
+      s.attributes_json = R"({"http.method":"GET","http.status_code":200,"user.id":"u-)" + std::to_string(rng() % 10'000) + R"("})";
+      s.resource_json = R"({"service.name":")" + s.service_name + R"("})";
+      b.spans.push_back(std::move(s));
+      if (++t.spans == 10) t = {hex(rng, 32), hex(rng, 16), 0};
+    }
+  }
+
   void logs(telemetry_batch& b, int count) {
     b.logs.reserve(static_cast<size_t>(count));
     for (int i = 0; i < count; ++i) {
@@ -97,24 +128,29 @@ struct bench_db {
   }
 };
 
-void write_rows(benchmark::State& state, bool logs) {
+enum class workload { spans, scattered_spans, logs };
+
+void write_rows(benchmark::State& state, workload w) {
   bench_db d;
   generator g;
   for (auto _ : state) {
     state.PauseTiming();
     telemetry_batch b;
-    if (logs) g.logs(b, batch_rows);
-    else g.spans(b, batch_rows);
+    if (w == workload::logs) g.logs(b, batch_rows);
+    else if (w == workload::spans) g.spans(b, batch_rows);
+    else g.scattered_spans(b, batch_rows, 50'000);
     state.ResumeTiming();
     if (auto st = d.writer->write(b); !st) state.SkipWithError(st.err().message.c_str());
   }
   state.SetItemsProcessed(state.iterations() * batch_rows);
 }
 
-void BM_telemetry_write_spans(benchmark::State& state) { write_rows(state, false); }
-void BM_telemetry_write_logs(benchmark::State& state) { write_rows(state, true); }
+void BM_telemetry_write_spans(benchmark::State& state) { write_rows(state, workload::spans); }
+void BM_telemetry_write_scattered_spans(benchmark::State& state) { write_rows(state, workload::scattered_spans); }
+void BM_telemetry_write_logs(benchmark::State& state) { write_rows(state, workload::logs); }
 // 200 batches = 1M rows, the size the architecture notes measured raw inserts at.
 BENCHMARK(BM_telemetry_write_spans)->Iterations(200)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_telemetry_write_scattered_spans)->Iterations(200)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_telemetry_write_logs)->Iterations(200)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // One store, built on first use: 1M spans (100k traces) and 200k logs over ~12 minutes.

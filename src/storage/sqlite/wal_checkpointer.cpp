@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+
 #include "core/background_thread.hpp"
 #include "core/log.hpp"
 
@@ -33,14 +35,23 @@ result<std::unique_ptr<wal_checkpointer>> wal_checkpointer::attach(connection& w
                                                                    options opts) {
   auto own = connection::open(file.string(), false);
   if (!own) return own.err();
-  std::unique_ptr<wal_checkpointer> c(new wal_checkpointer(writer, std::move(*own), opts));
+  auto q = writer.prepare("PRAGMA page_size");
+  if (!q) return q.err();
+  auto row = q->step();
+  if (!row) return row.err();
+  int64_t page = *row ? q->column_int(0) : 4096;
+  if (page <= 0) page = 4096;
+  auto frames = [page](int64_t bytes) { return std::max<int64_t>(1, bytes / page); };
+  frame_thresholds t{frames(opts.background_bytes), frames(opts.restart_bytes), frames(opts.catch_up_bytes),
+                     frames(opts.limit_bytes)};
+  std::unique_ptr<wal_checkpointer> c(new wal_checkpointer(writer, std::move(*own), t));
   sqlite3_wal_hook(writer.handle(), on_wal_commit, c.get());
   c->thread_ = std::thread([p = c.get()] { p->loop(); });
   return c;
 }
 
-wal_checkpointer::wal_checkpointer(connection& writer, connection own, options opts)
-    : writer_(writer), own_(std::move(own)), opts_(opts) {}
+wal_checkpointer::wal_checkpointer(connection& writer, connection own, frame_thresholds t)
+    : writer_(writer), own_(std::move(own)), at_(t) {}
 
 wal_checkpointer::~wal_checkpointer() {
   sqlite3_wal_hook(writer_.handle(), nullptr, nullptr);
@@ -61,18 +72,18 @@ bool wal_checkpointer::after_commit(int64_t frames) {
   }
   last_frames_ = frames;
   bool writer_now = false;
-  if (frames >= opts_.limit_pages) {
+  if (frames >= at_.limit) {
     // The bound: wait out a background pass (it holds the checkpoint lock), then checkpoint.
     cv_.wait(lock, [&] { return !running_ || stopping_; });
     writer_now = true;
-  } else if (frames >= opts_.restart_pages && !running_ && !requested_ &&
-             (frames - backfilled_ <= opts_.catch_up_pages || frames >= 2 * opts_.restart_pages)) {
+  } else if (frames >= at_.restart && !running_ && !requested_ &&
+             (frames - backfilled_ <= at_.catch_up || frames >= 2 * at_.restart)) {
     // Caught up, or past twice the restart size: big commits arriving faster than a pass can
     // close the gap (16 x 512-span exporters grew the WAL toward the limit), so the writer
     // finishes what the pass just left (what one pass's duration of commits wrote).
     writer_now = true;
   } else if (!running_ && !requested_ &&
-             (frames >= opts_.restart_pages || frames - requested_at_ >= opts_.background_pages)) {
+             (frames >= at_.restart || frames - requested_at_ >= at_.background)) {
     requested_ = true;
     requested_at_ = frames;
     wake = true;
@@ -101,7 +112,7 @@ bool wal_checkpointer::writer_failed(bool failed) noexcept {
 }
 
 void wal_checkpointer::loop() {
-  mark_background_thread();
+  mark_background_thread("brokle-checkpt");
   for (;;) {
     {
       std::unique_lock lock(mu_);

@@ -4,17 +4,18 @@
 // database file and fsyncing it stopped the telemetry writer for ~0.2-0.5 s every couple of
 // seconds under load (half of its context switches were that fsync). Instead:
 //  - a background thread with its own connection runs PASSIVE checkpoints, which never block the
-//    writer, each time the WAL has grown by `background_pages` (and continuously past
-//    `restart_pages` until it has caught up);
-//  - after each commit the writer asks after_commit(): once the WAL holds `restart_pages` and the
-//    background pass has caught up to within `catch_up_pages` (or, past twice `restart_pages`,
+//    writer, each time the WAL has grown by `background_bytes` (and continuously past
+//    `restart_bytes` until it has caught up);
+//  - after each commit the writer asks after_commit(): once the WAL holds `restart_bytes` and the
+//    background pass has caught up to within `catch_up_bytes` (or, past twice `restart_bytes`,
 //    as soon as a pass ends), the writer checkpoints the rest itself (a few MiB), so its next
 //    transaction starts the WAL over from the beginning. Only a checkpoint that reaches the last
 //    commit lets SQLite reuse the file;
-//  - at `limit_pages` the writer waits for a background pass under way, then checkpoints whatever
+//  - at `limit_bytes` the writer waits for a background pass under way, then checkpoints whatever
 //    is left, on every commit: the bound on the WAL (as SQLite's own wal_autocheckpoint behaves
 //    past its threshold). As with that, a reader holding an old snapshot delays the restart.
 // The decisions only change when work happens, never what is durable: every commit is in the WAL.
+// Sizes are in bytes of database pages and become frame counts for the file's page size.
 #pragma once
 
 #include <atomic>
@@ -33,10 +34,10 @@ namespace brokle::storage::sqlite {
 class wal_checkpointer {
  public:
   struct options {
-    int64_t background_pages = 8'192;  // 32 MiB at 4 KiB pages
-    int64_t restart_pages = 32'768;    // 128 MiB
-    int64_t catch_up_pages = 4'096;
-    int64_t limit_pages = 131'072;     // 512 MiB
+    int64_t background_bytes = 32 << 20;
+    int64_t restart_bytes = 128 << 20;
+    int64_t catch_up_bytes = 16 << 20;
+    int64_t limit_bytes = 512 << 20;
   };
 
   // Opens a second connection to `file` for the background passes and installs the WAL hook on
@@ -64,12 +65,15 @@ class wal_checkpointer {
   uint64_t writer_checkpoints() const noexcept { return writer_checkpoints_.load(); }
 
  private:
-  wal_checkpointer(connection& writer, connection own, options opts);
+  struct frame_thresholds {
+    int64_t background, restart, catch_up, limit;
+  };
+  wal_checkpointer(connection& writer, connection own, frame_thresholds t);
   void loop();
 
   connection& writer_;
   connection own_;
-  options opts_;
+  frame_thresholds at_;
 
   std::mutex mu_;
   std::condition_variable cv_;

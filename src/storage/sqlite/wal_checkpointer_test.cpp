@@ -14,21 +14,27 @@ struct wal_fixture : ::testing::Test {
   std::filesystem::path dir = std::filesystem::temp_directory_path() / ("brokle-wal-" + new_ulid());
   std::filesystem::path file = dir / "w.db";
   connection writer;
+  int64_t page_size = 0;
+  int64_t page = 0;  // a WAL frame: header and page
 
   void SetUp() override {
     std::filesystem::create_directories(dir);
     writer = connection::open(file.string(), false).value();
     ASSERT_TRUE(writer.exec("CREATE TABLE rows(id INTEGER PRIMARY KEY, body BLOB NOT NULL)"));
+    auto q = writer.prepare("PRAGMA page_size").value();
+    ASSERT_TRUE(q.step().value());
+    page_size = q.column_int(0);
+    page = page_size + 24;
   }
   void TearDown() override {
     writer = connection();
     std::filesystem::remove_all(dir);
   }
 
-  // One transaction of `n` rows of ~4 KiB: about one WAL frame each.
+  // One transaction of `n` rows of nearly a page each: about one WAL frame each.
   void commit_rows(int n) {
     ASSERT_TRUE(writer.exec("BEGIN IMMEDIATE"));
-    auto ins = writer.prepare("INSERT INTO rows(body) VALUES (randomblob(4000))").value();
+    auto ins = writer.prepare("INSERT INTO rows(body) VALUES (randomblob(" + std::to_string(page_size - 100) + "))").value();
     for (int i = 0; i < n; ++i) {
       ins.reset();
       ASSERT_TRUE(ins.run());
@@ -47,24 +53,23 @@ struct wal_fixture : ::testing::Test {
   }
 };
 
-constexpr int64_t page = 4096 + 24;  // a WAL frame: header and page
-
 // Thresholds small enough that a few hundred commits go through several WAL cycles.
-wal_checkpointer::options small_thresholds(int64_t limit_pages) {
+wal_checkpointer::options small_thresholds(int64_t page_size, int64_t limit_pages) {
   wal_checkpointer::options o;
-  o.background_pages = 64;
-  o.restart_pages = 256;
-  o.catch_up_pages = 64;
-  o.limit_pages = limit_pages;
+  o.background_bytes = 64 * page_size;
+  o.restart_bytes = 256 * page_size;
+  o.catch_up_bytes = 64 * page_size;
+  o.limit_bytes = limit_pages * page_size;
   return o;
 }
 
 TEST_F(wal_fixture, background_and_writer_checkpoints_keep_the_wal_bounded_and_lose_nothing) {
-  auto o = small_thresholds(1024);
+  const int64_t limit_pages = 1024;
+  auto o = small_thresholds(page_size, limit_pages);
   auto cp = wal_checkpointer::attach(writer, file, o).value();
   for (int i = 0; i < 400; ++i) {
     commit_rows(20);  // ~8,000 frames in all, 8x the limit
-    ASSERT_LE(wal_bytes(), static_cast<uintmax_t>((o.limit_pages + 64) * page)) << "after commit " << i;
+    ASSERT_LE(wal_bytes(), static_cast<uintmax_t>((limit_pages + 64) * page)) << "after commit " << i;
   }
   EXPECT_GT(cp->background_passes(), 0u);
   // Only a writer checkpoint that reaches the last commit lets the WAL start over; the size bound
@@ -80,7 +85,8 @@ TEST_F(wal_fixture, background_and_writer_checkpoints_keep_the_wal_bounded_and_l
 }
 
 TEST_F(wal_fixture, a_reader_holding_an_old_snapshot_delays_the_restart_and_nothing_breaks) {
-  auto o = small_thresholds(512);
+  const int64_t limit_pages = 512;
+  auto o = small_thresholds(page_size, limit_pages);
   auto cp = wal_checkpointer::attach(writer, file, o).value();
   commit_rows(10);
   auto reader = connection::open(file.string(), true).value();
@@ -91,7 +97,7 @@ TEST_F(wal_fixture, a_reader_holding_an_old_snapshot_delays_the_restart_and_noth
   q.reset();
   for (int i = 0; i < 60; ++i) commit_rows(20);
   // The reader's snapshot pins the WAL: it grew past the limit but the reader still reads.
-  EXPECT_GT(wal_bytes(), static_cast<uintmax_t>(o.limit_pages * page));
+  EXPECT_GT(wal_bytes(), static_cast<uintmax_t>(limit_pages * page));
   ASSERT_TRUE(q.step().value());
   EXPECT_EQ(q.column_int(0), 10);
   q = statement();

@@ -75,7 +75,7 @@ status ingest_pipeline::submit(storage::telemetry_batch batch, ack_fn on_durable
 }
 
 void ingest_pipeline::loop() {
-  mark_background_thread();
+  mark_background_thread("brokle-writer");
   using clock = std::chrono::steady_clock;
   auto next_replay = clock::now() + opts_.dlq_replay_interval;
   std::vector<pending> group;
