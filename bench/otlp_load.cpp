@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
 #include "opentelemetry/proto/collector/logs/v1/logs_service.grpc.pb.h"
@@ -204,37 +205,32 @@ int run_ingest(const options& o) {
     workers.emplace_back([&, w] {
       if (grpc_mode) {
         // One channel per worker (its own HTTP/2 connection), unary Export calls back to back.
+        // The bodies go out as the bytes prepared above (a generic call): parsing them into
+        // messages and serializing those again per call cost the client more CPU than the server
+        // spent ingesting them (~1.2 of the machine's 2 cores at 85k spans/s).
         grpc::ChannelArguments args;
         args.SetInt("grpc.use_local_subchannel_pool", 1);
         args.SetMaxSendMessageSize(64 << 20);
         auto channel = grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(o.port),
                                                  grpc::InsecureChannelCredentials(), args);
-        auto trace_stub = opentelemetry::proto::collector::trace::v1::TraceService::NewStub(channel);
-        auto logs_stub = opentelemetry::proto::collector::logs::v1::LogsService::NewStub(channel);
-        // Parse ahead of time too (in chunks, bounded memory), so the clock measures the server.
-        std::vector<opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest> treqs;
-        std::vector<opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest> lreqs;
+        grpc::GenericStub stub(channel);
+        grpc::CompletionQueue cq;
+        const std::string method = traces ? "/opentelemetry.proto.collector.trace.v1.TraceService/Export"
+                                          : "/opentelemetry.proto.collector.logs.v1.LogsService/Export";
         for (int i = 0; i < per_worker; ++i) {
-          if (i % 64 == 0) {
-            treqs.clear();
-            lreqs.clear();
-            for (int j = i; j < std::min(per_worker, i + 64); ++j) {
-              if (traces) treqs.emplace_back().ParseFromString(bodies[w][j]);
-              else lreqs.emplace_back().ParseFromString(bodies[w][j]);
-            }
-          }
           if (o.total > 0 ? rows.load() >= o.total : clock_type::now() >= deadline) break;
           auto t0 = clock_type::now();
           grpc::ClientContext ctx;
           ctx.AddMetadata("x-api-key", o.key);
+          grpc::Slice slice(bodies[w][static_cast<size_t>(i)]);
+          grpc::ByteBuffer request(&slice, 1), response;
           grpc::Status st;
-          if (traces) {
-            opentelemetry::proto::collector::trace::v1::ExportTraceServiceResponse resp;
-            st = trace_stub->Export(&ctx, treqs[static_cast<size_t>(i % 64)], &resp);
-          } else {
-            opentelemetry::proto::collector::logs::v1::ExportLogsServiceResponse resp;
-            st = logs_stub->Export(&ctx, lreqs[static_cast<size_t>(i % 64)], &resp);
-          }
+          auto call = stub.PrepareUnaryCall(&ctx, method, request, &cq);
+          call->StartCall();
+          call->Finish(&response, &st, reinterpret_cast<void*>(1));
+          void* tag = nullptr;
+          bool ok = false;
+          if (!cq.Next(&tag, &ok) || !ok) st = grpc::Status(grpc::StatusCode::INTERNAL, "completion queue failed");
           latencies[w].push_back(std::chrono::duration<double, std::milli>(clock_type::now() - t0).count());
           if (st.ok()) {
             rows += o.batch;
@@ -245,6 +241,11 @@ int run_ingest(const options& o) {
           } else {
             ++failed;
           }
+        }
+        cq.Shutdown();
+        void* tag = nullptr;
+        bool ok = false;
+        while (cq.Next(&tag, &ok)) {
         }
         return;
       }
