@@ -79,6 +79,14 @@ result<std::unique_ptr<telemetry_module>> start_telemetry_module(const config& c
   opts.dlq_replay_interval = cfg.telemetry_dlq_replay_interval;
   m->pipeline = std::make_unique<telemetry::ingest_pipeline>(*m->writer, opts);
   m->pipeline->register_metrics(registry);
+  for (const auto& g : m->writer->gauges()) {
+    std::string name = g.name;
+    registry.add_callback(name, g.help, g.counter ? metrics::family_type::counter : metrics::family_type::gauge, {},
+                          [w = m->writer.get(), name](auto& out) {
+                            for (const auto& now : w->gauges())
+                              if (name == now.name) out.push_back({{}, now.value});
+                          });
+  }
   if (auto s = m->pipeline->start(); !s) return s.err();
   if (m->pipeline->dead_letters().files() > 0)
     log::warn("replaying the telemetry dead-letter queue",

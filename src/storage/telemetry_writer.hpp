@@ -69,11 +69,22 @@ struct telemetry_batch {
 // Cost in USD of a generation's tokens for its model; 0 when the model has no price.
 using generation_pricer = std::function<double(const observation_record&)>;
 
+// A number a backend reports about its own upkeep (e.g. SQLite's write-ahead log), exported as a
+// metric. Read from any thread while the writer writes.
+struct writer_gauge {
+  const char* name;  // Prometheus metric name, constant for the backend
+  const char* help;
+  bool counter;      // monotonic total, else a gauge
+  double value;
+};
+
 class telemetry_writer {
  public:
   virtual ~telemetry_writer() = default;
   // All rows of the batch commit together or not at all. An error leaves nothing written.
   virtual status write(const telemetry_batch& batch) = 0;
+  // The backend's own gauges; the same names on every call. Thread-safe.
+  virtual std::vector<writer_gauge> gauges() const { return {}; }
 };
 
 }  // namespace brokle::storage

@@ -488,6 +488,10 @@ TEST(telemetry, a_store_that_refuses_writes_sends_batches_to_the_dead_letter_que
   EXPECT_EQ(spans, 5);
   metrics = request(g.port(), "GET", "/metrics").body;
   EXPECT_NE(metrics.find("brokle_dlq_size 0\n"), std::string::npos);
+  // The replayed rows went through the store's WAL, which the metrics show.
+  EXPECT_NE(metrics.find("\nbrokle_store_wal_bytes "), std::string::npos);
+  EXPECT_EQ(metrics.find("\nbrokle_store_wal_bytes 0\n"), std::string::npos);
+  EXPECT_NE(metrics.find("\nbrokle_store_checkpoints_background_total "), std::string::npos);
   // Replays are idempotent: the same spans sent again change nothing.
   auto again = protobuf_trace("dlq", {{bytes_of_hex(hex_id(500, 32)), bytes_of_hex(hex_id(600, 16))}});
   ASSERT_EQ(post(g.port(), "/v1/traces", again, "application/x-protobuf", {{"X-API-Key", g.key}}).status, 200);

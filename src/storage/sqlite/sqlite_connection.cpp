@@ -126,11 +126,11 @@ result<connection> connection::open(const std::string& path, bool read_only) {
   sqlite3_extended_result_codes(db, 1);
   std::string pragmas = "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;";
   // The page size only takes effect when the file is created (before WAL mode is set); an existing
-  // database keeps the one it has. 64 KiB, SQLite's largest: the telemetry writer appends whole
-  // batches and every WAL frame costs two system calls, so 16x fewer frames for the same bytes
-  // took OTLP span ingestion from 68-76k to 95-99k spans/s (bench/RESULTS.md, 2026-12-06); random
-  // updates (trace summaries of traces arriving across batches) measured no slower, and queries
-  // at 10M spans the same within noise. See docs/telemetry-storage.md.
+  // database keeps the one it has. 16 KiB: SQLite writes every WAL frame with two system calls, so
+  // 4x fewer frames for the same rows (OTLP spans 70-85k -> 89-99k/s in 10 s, 66k -> 74k/s over
+  // 150 s); 64 KiB was faster still in short runs but rewrote so much of the random-key indexes
+  // per commit that it fell behind 4 KiB once the store held millions of spans.
+  // docs/telemetry-storage.md, bench/RESULTS.md (2026-12-06).
   if (!read_only) pragmas = "PRAGMA page_size=" + std::to_string(new_database_page_size) + "; PRAGMA journal_mode=WAL; " + pragmas;
   if (auto st = c.exec(pragmas); !st) return st.err();
   return c;

@@ -79,7 +79,7 @@ class statement {
 class connection {
  public:
   // The page size a database file gets when open() creates it (bytes).
-  static constexpr int new_database_page_size = 65536;
+  static constexpr int new_database_page_size = 16384;
   // Opens (creating if asked) with WAL, synchronous=NORMAL, foreign keys on, a busy timeout.
   static result<connection> open(const std::string& path, bool read_only);
   connection() = default;

@@ -313,6 +313,19 @@ struct trace_state {
 
 }  // namespace
 
+std::vector<writer_gauge> sqlite_telemetry_writer::gauges() const {
+  const auto& cp = *checkpointer_;
+  return {{"brokle_store_wal_bytes",
+           "Bytes of the telemetry store's write-ahead log in use (bounded at 512 MiB unless a reader holds an old "
+           "snapshot).",
+           false, static_cast<double>(cp.wal_bytes())},
+          {"brokle_store_checkpoints_background_total", "WAL checkpoint passes run beside the telemetry writer.", true,
+           static_cast<double>(cp.background_passes())},
+          {"brokle_store_checkpoints_writer_total",
+           "WAL checkpoints the telemetry writer finished itself so that the log could start over.", true,
+           static_cast<double>(cp.writer_checkpoints())}};
+}
+
 status sqlite_telemetry_writer::write_spans(const telemetry_batch& batch) {
   if (batch.spans.empty()) return ok_v;
   auto& st = *st_;

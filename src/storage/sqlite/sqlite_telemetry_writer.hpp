@@ -25,6 +25,8 @@ class sqlite_telemetry_writer final : public telemetry_writer {
   ~sqlite_telemetry_writer() override;
 
   status write(const telemetry_batch& batch) override;
+  // WAL size and checkpoint counts (brokle_store_wal_bytes, brokle_store_checkpoints_*).
+  std::vector<writer_gauge> gauges() const override;
 
   // Fault injection for tests: the next write fails just before COMMIT (after every row went in).
   void fail_next_commit_for_tests() noexcept { fail_next_commit_ = true; }

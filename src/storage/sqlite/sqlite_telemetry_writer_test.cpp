@@ -69,6 +69,27 @@ TEST_F(sqlite_telemetry_writer_test, a_trace_summary_lookup_searches_the_id_inde
   EXPECT_EQ(count("SELECT COUNT(*) FROM trace_summaries"), 400);
 }
 
+TEST_F(sqlite_telemetry_writer_test, its_gauges_report_the_wal_and_keep_their_names) {
+  auto value_of = [&](std::string_view name) {
+    for (const auto& g : writer->gauges())
+      if (name == g.name) return g.value;
+    ADD_FAILURE() << "no gauge " << name;
+    return -1.0;
+  };
+  auto names = [&] {
+    std::vector<std::string> n;
+    for (const auto& g : writer->gauges()) n.emplace_back(g.name);
+    return n;
+  };
+  auto before = names();
+  ASSERT_EQ(before.size(), 3u);
+  write(three_span_trace_with_id("proj-alpha", trace_hex(77)));
+  // A commit went into the WAL: at least one whole frame (16 KiB page + 24-byte header).
+  EXPECT_GE(value_of("brokle_store_wal_bytes"), 24.0 + connection::new_database_page_size);
+  EXPECT_EQ(value_of("brokle_store_checkpoints_writer_total"), 0.0);
+  EXPECT_EQ(names(), before);
+}
+
 TEST_F(sqlite_telemetry_writer_test, same_batch_twice_stores_everything_once) {
   auto b = three_span_trace("proj-alpha");
   b.observations.push_back(make_generation("proj-alpha", "obs1", trace_hex(1), "gpt-4o", t0_ms, 800));

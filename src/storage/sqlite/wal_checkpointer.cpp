@@ -44,14 +44,14 @@ result<std::unique_ptr<wal_checkpointer>> wal_checkpointer::attach(connection& w
   auto frames = [page](int64_t bytes) { return std::max<int64_t>(1, bytes / page); };
   frame_thresholds t{frames(opts.background_bytes), frames(opts.restart_bytes), frames(opts.catch_up_bytes),
                      frames(opts.limit_bytes)};
-  std::unique_ptr<wal_checkpointer> c(new wal_checkpointer(writer, std::move(*own), t));
+  std::unique_ptr<wal_checkpointer> c(new wal_checkpointer(writer, std::move(*own), t, page));
   sqlite3_wal_hook(writer.handle(), on_wal_commit, c.get());
   c->thread_ = std::thread([p = c.get()] { p->loop(); });
   return c;
 }
 
-wal_checkpointer::wal_checkpointer(connection& writer, connection own, frame_thresholds t)
-    : writer_(writer), own_(std::move(own)), at_(t) {}
+wal_checkpointer::wal_checkpointer(connection& writer, connection own, frame_thresholds t, int64_t page_size)
+    : writer_(writer), own_(std::move(own)), at_(t), page_size_(page_size) {}
 
 wal_checkpointer::~wal_checkpointer() {
   sqlite3_wal_hook(writer_.handle(), nullptr, nullptr);
@@ -65,6 +65,7 @@ wal_checkpointer::~wal_checkpointer() {
 
 bool wal_checkpointer::after_commit(int64_t frames) {
   bool wake = false;
+  wal_frames_.store(frames, std::memory_order_relaxed);
   std::unique_lock lock(mu_);
   if (frames < last_frames_) {  // the WAL started over
     backfilled_ = 0;

@@ -61,6 +61,9 @@ class wal_checkpointer {
   // Records whether the writer's checkpoint failed; true for the first failure of a spell (log it).
   bool writer_failed(bool failed) noexcept;
 
+  // The WAL as of the writer's last commit: frames in use and their bytes (header included).
+  int64_t wal_frames() const noexcept { return wal_frames_.load(std::memory_order_relaxed); }
+  int64_t wal_bytes() const noexcept { return wal_frames() * (page_size_ + 24); }
   uint64_t background_passes() const noexcept { return background_passes_.load(); }
   uint64_t writer_checkpoints() const noexcept { return writer_checkpoints_.load(); }
 
@@ -68,12 +71,13 @@ class wal_checkpointer {
   struct frame_thresholds {
     int64_t background, restart, catch_up, limit;
   };
-  wal_checkpointer(connection& writer, connection own, frame_thresholds t);
+  wal_checkpointer(connection& writer, connection own, frame_thresholds t, int64_t page_size);
   void loop();
 
   connection& writer_;
   connection own_;
   frame_thresholds at_;
+  int64_t page_size_;
 
   std::mutex mu_;
   std::condition_variable cv_;
@@ -87,6 +91,7 @@ class wal_checkpointer {
   bool failing_ = false;           // background thread only
   bool writer_failing_ = false;    // writer thread only
   std::atomic<uint64_t> background_passes_{0}, writer_checkpoints_{0};
+  std::atomic<int64_t> wal_frames_{0};
   std::thread thread_;
 };
 
