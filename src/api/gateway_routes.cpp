@@ -53,6 +53,7 @@ struct call_state {
     rec.input_tokens = usage.input_tokens;
     rec.output_tokens = usage.output_tokens;
     rec.cached_input_tokens = usage.cached_input_tokens;
+    rec.cache_write_input_tokens = usage.cache_write_input_tokens;
     rec.reasoning_tokens = usage.reasoning_tokens;
     rec.cost_usd = gw->prices.cost(rec.model_used, usage);
     rec.latency_ms =
@@ -96,6 +97,7 @@ struct call_state {
     o.input_tokens = rec.input_tokens;
     o.output_tokens = rec.output_tokens;
     o.cached_input_tokens = rec.cached_input_tokens;
+    o.cache_write_input_tokens = rec.cache_write_input_tokens;
     o.reasoning_tokens = rec.reasoning_tokens;
     o.cost_usd = rec.cost_usd;
     o.http_status = rec.status;
@@ -648,6 +650,7 @@ asio::awaitable<http_response> recent_generations(request_context& ctx, gateway_
                                       {"input_tokens", g.input_tokens},
                                       {"output_tokens", g.output_tokens},
                                       {"cached_input_tokens", g.cached_input_tokens},
+                                      {"cache_write_input_tokens", g.cache_write_input_tokens},
                                       {"reasoning_tokens", g.reasoning_tokens},
                                       {"cost_usd", g.cost_usd},
                                       {"latency_ms", g.latency_ms},

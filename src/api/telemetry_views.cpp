@@ -241,6 +241,7 @@ json::object observation_view(const storage::observation_record& o) {
           {"usage", {{"input_tokens", o.input_tokens},
                      {"output_tokens", o.output_tokens},
                      {"cached_input_tokens", o.cached_input_tokens},
+                     {"cache_write_input_tokens", o.cache_write_input_tokens},
                      {"reasoning_tokens", o.reasoning_tokens},
                      {"total_tokens", o.input_tokens + o.output_tokens}}},
           {"cost_usd", o.cost_usd},

@@ -64,7 +64,7 @@ result<std::unique_ptr<telemetry_module>> start_telemetry_module(const config& c
   auto m = std::make_unique<telemetry_module>();
   auto price = [&prices](const storage::observation_record& o) {
     return prices.cost(o.model, gateway::token_usage{o.input_tokens, o.output_tokens, o.cached_input_tokens,
-                                                     o.reasoning_tokens});
+                                                     o.cache_write_input_tokens, o.reasoning_tokens});
   };
   auto writer = stores.open_telemetry_writer(price);
   if (!writer) return writer.err();

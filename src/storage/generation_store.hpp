@@ -27,6 +27,7 @@ struct generation_record {
   int64_t input_tokens = 0;
   int64_t output_tokens = 0;
   int64_t cached_input_tokens = 0;
+  int64_t cache_write_input_tokens = 0;  // written to a prompt cache (Anthropic), part of input
   int64_t reasoning_tokens = 0;
   double cost_usd = 0;
   int64_t latency_ms = 0;

@@ -105,7 +105,8 @@ struct observation_record {
   std::string metadata_json;
   int64_t input_tokens = 0;
   int64_t output_tokens = 0;
-  int64_t cached_input_tokens = 0;
+  int64_t cached_input_tokens = 0;       // read from a prompt cache, part of input
+  int64_t cache_write_input_tokens = 0;  // written to a prompt cache (Anthropic), part of input
   int64_t reasoning_tokens = 0;
   double cost_usd = 0;
   int http_status = 0;  // gateway calls: status answered to the caller

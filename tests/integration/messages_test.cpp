@@ -155,6 +155,43 @@ TEST(gateway_messages, an_anthropic_provider_serves_the_same_request) {
   EXPECT_EQ(wait_for_record(g).at("endpoint").as_string(), "messages");
 }
 
+// Prompt-cache reads and writes reported by Anthropic reach the caller and the call record, plain
+// and streamed; the record's cost prices writes apart from plain input.
+TEST(gateway_messages, prompt_cache_reads_and_writes_are_reported_and_recorded) {
+  gateway_env g;
+  const std::string prompt = std::string(400, 'a') + " mock-fault:cached=20,cache_write=30";
+  for (bool stream : {false, true}) {
+    auto body = ask("claude-3-5-haiku", prompt, 64);
+    if (stream) body["stream"] = true;
+    auto r = messages(g, body);
+    ASSERT_EQ(r.status(), 200) << r.raw.body;
+    boost::json::value usage;
+    if (stream) {
+      auto ev = events_of(r.raw.body);
+      ASSERT_GE(ev.size(), 2u) << r.raw.body;
+      usage = ev[ev.size() - 2].data.at("usage");  // message_delta carries the totals
+    } else {
+      usage = r.json.at("usage");
+    }
+    EXPECT_EQ(usage.at("cache_read_input_tokens").as_int64(), 20) << r.raw.body;
+    EXPECT_EQ(usage.at("cache_creation_input_tokens").as_int64(), 30) << r.raw.body;
+  }
+  auto rows = g.generations();
+  for (int i = 0; i < 50 && (rows.status() != 200 || rows.json.at("data").as_array().size() < 2); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    rows = g.generations();
+  }
+  ASSERT_EQ(rows.json.at("data").as_array().size(), 2u) << rows.raw.body;
+  for (const auto& v : rows.json.at("data").as_array()) {
+    const auto& row = v.as_object();
+    EXPECT_EQ(row.at("cached_input_tokens").as_int64(), 20) << v;
+    EXPECT_EQ(row.at("cache_write_input_tokens").as_int64(), 30) << v;
+    // input_tokens counts all of the prompt: the uncached rest, the reads and the writes.
+    EXPECT_GE(row.at("input_tokens").as_int64(), 50) << v;
+    EXPECT_GT(row.at("cost_usd").as_double(), 0) << v;
+  }
+}
+
 TEST(gateway_messages, max_tokens_cuts_show_as_the_max_tokens_stop_reason) {
   gateway_env g;
   for (std::string model : {"gpt-4o-mini", "claude-3-5-haiku", "gemini-2.0-flash"}) {

@@ -69,11 +69,11 @@ boost::json::value matched_stop(const reply_plan& plan, const boost::json::stora
   return boost::json::value(plan.stop_sequence, sp);
 }
 
-// Anthropic reports cache reads separately: input_tokens counts only the uncached part.
+// Anthropic reports cache reads and writes separately: input_tokens counts only the rest.
 boost::json::value usage_object(const reply_plan& plan, std::int64_t output_tokens, const boost::json::storage_ptr& sp) {
-  return boost::json::value({{"input_tokens", plan.prompt_tokens - plan.cached_tokens},
+  return boost::json::value({{"input_tokens", plan.prompt_tokens - plan.cached_tokens - plan.cache_write_tokens},
                              {"output_tokens", output_tokens},
-                             {"cache_creation_input_tokens", 0},
+                             {"cache_creation_input_tokens", plan.cache_write_tokens},
                              {"cache_read_input_tokens", plan.cached_tokens}},
                             sp);
 }

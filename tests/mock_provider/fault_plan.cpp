@@ -45,6 +45,8 @@ void read_body_directives(std::string_view body, fault_plan& plan) {
     else if (key == "delay") plan.delay_ms = clamp_delay(value);
     else if (key == "chunk_delay") plan.chunk_delay_ms = clamp_delay(value);
     else if (key == "ttft") plan.first_event_delay_ms = clamp_delay(value);
+    else if (key == "cached" && value >= 0) plan.cached_tokens = value;
+    else if (key == "cache_write" && value >= 0) plan.cache_write_tokens = value;
   }
 }
 
@@ -76,6 +78,9 @@ fault_plan read_fault_plan(const http_request& request) {
   if (request.has_header("x-mock-reply")) plan.reply = request.header("x-mock-reply");
   if (const auto cached = header_integer(request, "x-mock-cached-tokens"); cached && *cached >= 0) {
     plan.cached_tokens = *cached;
+  }
+  if (const auto written = header_integer(request, "x-mock-cache-write-tokens"); written && *written >= 0) {
+    plan.cache_write_tokens = *written;
   }
   return plan;
 }

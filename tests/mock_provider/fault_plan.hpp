@@ -21,6 +21,7 @@ struct fault_plan {
   int disconnect_after_chunks = -1;   // x-mock-disconnect-after-chunks: >= 0 cuts the stream
   std::optional<std::string_view> reply;  // x-mock-reply: reply text (views the request)
   std::optional<std::int64_t> cached_tokens;  // x-mock-cached-tokens: reported cache-read tokens
+  std::optional<std::int64_t> cache_write_tokens;  // x-mock-cache-write-tokens: cache writes (Anthropic)
 };
 
 // Unparseable or out-of-range values are ignored (status) or clamped (delays, counts). Besides

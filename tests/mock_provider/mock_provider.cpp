@@ -10,6 +10,7 @@
 //                                        plain responses: close without answering
 //   x-mock-reply: text                   reply with this text
 //   x-mock-cached-tokens: N              report N cached prompt tokens in usage
+//   x-mock-cache-write-tokens: N         Anthropic: report N prompt tokens written to the cache
 //
 // GET /mock/stats and POST /mock/reset let tests see exactly what reached the provider.
 //

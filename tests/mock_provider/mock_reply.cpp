@@ -20,6 +20,8 @@ reply_plan plan_reply(const conversation& prompt, const fault_plan& faults) {
   reply_plan plan;
   plan.prompt_tokens = estimate_tokens(prompt.prompt_chars);
   if (faults.cached_tokens) plan.cached_tokens = std::min(*faults.cached_tokens, plan.prompt_tokens);
+  if (faults.cache_write_tokens)
+    plan.cache_write_tokens = std::min(*faults.cache_write_tokens, plan.prompt_tokens - plan.cached_tokens);
   const std::string_view quoted = utf8_prefix(prompt.last_user_text, quoted_chars);
 
   plan.use_tool = !prompt.tool_name.empty() && prompt.ends_with_user_turn && icontains(prompt.last_user_text, tool_trigger);

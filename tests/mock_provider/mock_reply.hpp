@@ -36,6 +36,7 @@ struct reply_plan {
   std::int64_t prompt_tokens = 1;
   std::int64_t completion_tokens = 1;
   std::int64_t cached_tokens = 0;
+  std::int64_t cache_write_tokens = 0;  // Anthropic only: written to the prompt cache
 };
 
 // Text prefix the mock answers with, then up to `quoted_chars` code points of the user's text.

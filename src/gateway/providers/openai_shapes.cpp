@@ -74,11 +74,15 @@ void append_turn(json::array& turns, std::string_view role, std::string_view ite
 }
 
 json::object openai_usage(const token_usage& u) {
-  return {{"prompt_tokens", u.input_tokens},
-          {"completion_tokens", u.output_tokens},
-          {"total_tokens", u.input_tokens + u.output_tokens},
-          {"prompt_tokens_details", json::object{{"cached_tokens", u.cached_input_tokens}}},
-          {"completion_tokens_details", json::object{{"reasoning_tokens", u.reasoning_tokens}}}};
+  json::object o{{"prompt_tokens", u.input_tokens},
+                 {"completion_tokens", u.output_tokens},
+                 {"total_tokens", u.input_tokens + u.output_tokens},
+                 {"prompt_tokens_details", json::object{{"cached_tokens", u.cached_input_tokens}}},
+                 {"completion_tokens_details", json::object{{"reasoning_tokens", u.reasoning_tokens}}}};
+  // OpenAI has no field for prompt-cache writes (Anthropic bills them apart); only when there are
+  // some, the name Anthropic and other OpenAI-compatible gateways use. SDKs ignore unknown fields.
+  if (u.cache_write_input_tokens > 0) o["cache_creation_input_tokens"] = u.cache_write_input_tokens;
+  return o;
 }
 
 std::string openai_error_body(std::string_view message, std::string_view type, std::string_view code) {

@@ -143,6 +143,7 @@ std::optional<token_usage> usage_of(const boost::json::object& o) {
   out.output_tokens = json_int(*u, "completion_tokens");
   if (const auto* d = json_object_at(*u, "prompt_tokens_details")) out.cached_input_tokens = json_int(*d, "cached_tokens");
   if (const auto* d = json_object_at(*u, "completion_tokens_details")) out.reasoning_tokens = json_int(*d, "reasoning_tokens");
+  out.cache_write_input_tokens = json_int(*u, "cache_creation_input_tokens");  // ours from Anthropic, some gateways'
   return out;
 }
 

@@ -91,7 +91,7 @@ constexpr const char* observation_columns =
     "project_id, id, trace_id, parent_observation_id, type, name, level, status_message, environment, version,"
     " start_time_ms, end_time_ms, completion_start_time_ms, model, model_requested, provider, key_id,"
     " model_parameters_json, input_json, output_json, metadata_json, input_tokens, output_tokens,"
-    " cached_input_tokens, reasoning_tokens, cost_usd, http_status, streamed";
+    " cached_input_tokens, reasoning_tokens, cost_usd, http_status, streamed, cache_write_input_tokens";
 
 observation_record read_observation(const statement& s) {
   observation_record o;
@@ -123,6 +123,7 @@ observation_record read_observation(const statement& s) {
   o.cost_usd = s.column_double(25);
   o.http_status = static_cast<int>(s.column_int(26));
   o.streamed = s.column_int(27) != 0;
+  o.cache_write_input_tokens = s.column_int(28);
   return o;
 }
 

@@ -171,7 +171,8 @@ result<std::unique_ptr<sqlite_telemetry_writer>> sqlite_telemetry_writer::open(c
       {"reasoning_tokens", false},
       {"cost_usd", false},
       {"http_status", false},
-      {"streamed", false}};
+      {"streamed", false},
+      {"cache_write_input_tokens", false}};
   const std::string buckets = bucket_columns();
   const std::string bucket_marks = bucket_placeholders();
   const std::string bucket_adds = bucket_additions();
@@ -261,7 +262,7 @@ result<std::unique_ptr<sqlite_telemetry_writer>> sqlite_telemetry_writer::open(c
       {&st->observation_rollup_fields,
        "SELECT type, start_time_ms, end_time_ms, completion_start_time_ms, model, model_requested, provider,"
        " environment, key_id, level, http_status, input_tokens, output_tokens, cached_input_tokens,"
-       " reasoning_tokens, cost_usd FROM observations WHERE project_id = ? AND id = ?"},
+       " reasoning_tokens, cost_usd, cache_write_input_tokens FROM observations WHERE project_id = ? AND id = ?"},
       {&st->set_observation_cost, "UPDATE observations SET cost_usd = ? WHERE project_id = ? AND id = ?"},
   };
   for (const auto& [s, sql] : sqls) {
@@ -544,6 +545,7 @@ namespace {
 struct generation_contribution {
   llm_key key;
   llm_rollup values;
+  int64_t cache_write = 0;  // prices the row; the rollups have no column for it
 };
 
 // The stored fields a generation's rollup contribution depends on, read back from a merged row or
@@ -554,19 +556,21 @@ struct rollup_fields {
   std::string model, model_requested, provider, environment, key_id, level;
   int64_t http_status = 0, input = 0, output = 0, cached = 0, reasoning = 0;
   double cost = 0;
+  int64_t cache_write = 0;  // prices the merged row; not part of the rollups
 };
 
 rollup_fields rollup_fields_of(const statement& s) {
   return {static_cast<int>(s.column_int(0)), s.column_int(1),  s.column_int(2),  s.column_int(3),
           s.column_text(4),                  s.column_text(5), s.column_text(6), s.column_text(7),
           s.column_text(8),                  s.column_text(9), s.column_int(10), s.column_int(11),
-          s.column_int(12),                  s.column_int(13), s.column_int(14), s.column_double(15)};
+          s.column_int(12),                  s.column_int(13), s.column_int(14), s.column_double(15),
+          s.column_int(16)};
 }
 
 rollup_fields rollup_fields_of(const observation_record& o) {
   return {static_cast<int>(o.type), o.start_time_ms, o.end_time_ms, o.completion_start_time_ms, o.model,
           o.model_requested, o.provider, o.environment, o.key_id, o.level, o.http_status, o.input_tokens,
-          o.output_tokens, o.cached_input_tokens, o.reasoning_tokens, o.cost_usd};
+          o.output_tokens, o.cached_input_tokens, o.reasoning_tokens, o.cost_usd, o.cache_write_input_tokens};
 }
 
 std::optional<generation_contribution> contribution_of(const std::string& project, const rollup_fields& f) {
@@ -574,6 +578,7 @@ std::optional<generation_contribution> contribution_of(const std::string& projec
   generation_contribution g;
   g.key = {project, minute_of_ms(f.start), f.model.empty() ? f.model_requested : f.model, f.provider, f.environment,
            f.key_id};
+  g.cache_write = f.cache_write;
   auto& v = g.values;
   v.calls = 1;
   v.errors = (f.level == "ERROR" || f.http_status >= 400) ? 1 : 0;
@@ -645,6 +650,7 @@ status sqlite_telemetry_writer::write_llm_records(const telemetry_batch& batch) 
     merged.input_tokens = g.values.input;
     merged.output_tokens = g.values.output;
     merged.cached_input_tokens = g.values.cached;
+    merged.cache_write_input_tokens = g.cache_write;
     merged.reasoning_tokens = g.values.reasoning;
     double cost = price_(merged);
     if (!(cost > 0)) return ok_v;
@@ -662,7 +668,7 @@ status sqlite_telemetry_writer::write_llm_records(const telemetry_batch& batch) 
                o.completion_start_time_ms, o.model, o.model_requested, o.provider, o.key_id,
                o.model_parameters_json, o.input_json, o.output_json, o.metadata_json, o.input_tokens,
                o.output_tokens, o.cached_input_tokens, o.reasoning_tokens, o.cost_usd, int64_t{o.http_status},
-               int64_t{o.streamed ? 1 : 0});
+               int64_t{o.streamed ? 1 : 0}, o.cache_write_input_tokens);
   };
   for (const auto& o : batch.observations) {
     // A new row is stored exactly as sent, so its contribution is the record's own.

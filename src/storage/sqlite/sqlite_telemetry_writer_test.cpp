@@ -294,6 +294,42 @@ TEST_F(sqlite_telemetry_writer_test, a_generation_is_priced_once_merging_brings_
   EXPECT_EQ(count("SELECT SUM(calls) FROM llm_rollups WHERE model = 'gpt-4o-mini'"), 2);
 }
 
+TEST_F(sqlite_telemetry_writer_test, prompt_cache_writes_are_stored_merged_and_priced) {
+  // Priced at 3 per written token, 1 per other input token: the pricer sees the merged row's writes.
+  auto w = sqlite_telemetry_writer::open(dir / "t.db", [](const observation_record& o) {
+    return static_cast<double>(o.input_tokens - o.cache_write_input_tokens) + 3.0 * o.cache_write_input_tokens;
+  });
+  ASSERT_TRUE(w) << w.err().message;
+  writer = std::move(*w);
+  telemetry_batch create;
+  auto c = make_generation("proj-alpha", "gen1", "tr1", "claude-3-5-haiku", t0_ms, 0);
+  c.input_tokens = c.output_tokens = 0;
+  c.cost_usd = 0;
+  create.observations.push_back(c);
+  write(create);
+  EXPECT_EQ(count("SELECT cache_write_input_tokens FROM observations WHERE id = 'gen1'"), 0);
+
+  telemetry_batch update;
+  observation_record u;
+  u.project_id = "proj-alpha";
+  u.id = "gen1";
+  u.trace_id = "tr1";
+  u.input_tokens = 100;
+  u.cache_write_input_tokens = 40;
+  update.observations.push_back(u);
+  write(update);
+  EXPECT_EQ(count("SELECT cache_write_input_tokens FROM observations WHERE id = 'gen1'"), 40);
+  EXPECT_EQ(count("SELECT CAST(cost_usd AS INTEGER) FROM observations WHERE id = 'gen1'"), 60 + 3 * 40);
+  // A later update without the field keeps what was stored.
+  telemetry_batch later;
+  observation_record v = u;
+  v.cache_write_input_tokens = 0;
+  v.end_time_ms = t0_ms + 500;
+  later.observations.push_back(v);
+  write(later);
+  EXPECT_EQ(count("SELECT cache_write_input_tokens FROM observations WHERE id = 'gen1'"), 40);
+}
+
 TEST_F(sqlite_telemetry_writer_test, observation_moving_to_another_model_moves_its_rollup) {
   telemetry_batch b;
   b.observations.push_back(make_generation("proj-alpha", "gen1", "tr1", "gpt-4o", t0_ms, 100));

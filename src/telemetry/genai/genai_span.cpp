@@ -106,6 +106,11 @@ std::optional<storage::observation_record> observation_from_span(const storage::
                                               "gen_ai.usage.cache_read_input_tokens",
                                               "llm.token_count.prompt_details.cache_read"})
                               .value_or(0);
+  o.cache_write_input_tokens = first_count(attrs, {"gen_ai.usage.cache_creation.input_tokens",
+                                                   "gen_ai.usage.input_tokens.cache_creation",
+                                                   "gen_ai.usage.cache_creation_input_tokens",
+                                                   "llm.token_count.prompt_details.cache_write"})
+                                      .value_or(0);
   o.reasoning_tokens = first_count(attrs, {"gen_ai.usage.reasoning.output_tokens", "gen_ai.usage.output_tokens.reasoning",
                                            "llm.token_count.completion_details.reasoning"})
                            .value_or(0);

@@ -88,6 +88,12 @@ TEST(genai_span, input_and_output_token_names_win_over_the_older_ones) {
   EXPECT_EQ(o.output_tokens, 6);
 }
 
+TEST(genai_span, reads_prompt_cache_writes) {
+  EXPECT_EQ(map(R"({"gen_ai.usage.input_tokens":100,"gen_ai.usage.cache_creation.input_tokens":30})").cache_write_input_tokens, 30);
+  EXPECT_EQ(map(R"({"llm.token_count.prompt":100,"llm.token_count.prompt_details.cache_write":12})").cache_write_input_tokens, 12);
+  EXPECT_EQ(map(R"({"gen_ai.usage.input_tokens":100})").cache_write_input_tokens, 0);
+}
+
 TEST(genai_span, reads_both_spellings_of_cached_input_tokens) {
   EXPECT_EQ(map(R"({"gen_ai.usage.input_tokens":100,"gen_ai.usage.cache_read.input_tokens":40})").cached_input_tokens, 40);
   EXPECT_EQ(map(R"({"gen_ai.usage.input_tokens":100,"gen_ai.usage.input_tokens.cache_read":41})").cached_input_tokens, 41);

@@ -47,6 +47,9 @@ void read_usage(const json_fields& f, observation_record& o) {
     if (auto n = u.integer({"cache_read_input_tokens", "cached_input_tokens", "input_cached_tokens", "cache_read",
                             "input_cache_read", "cachedInputTokens"}))
       o.cached_input_tokens = *n;
+    if (auto n = u.integer({"cache_creation_input_tokens", "cache_write_input_tokens", "input_cache_creation",
+                            "cache_creation", "cacheCreationInputTokens"}))
+      o.cache_write_input_tokens = *n;
     if (auto n = u.integer({"reasoning_tokens", "output_reasoning_tokens", "output_reasoning", "reasoningTokens"}))
       o.reasoning_tokens = *n;
     // Langfuse puts costs inside `usage` too.
@@ -63,7 +66,7 @@ void read_usage(const json_fields& f, observation_record& o) {
   };
   read(f.find_any({"usage"}));
   read(f.find_any({"usage_details", "usageDetails"}));
-  for (auto n : {o.input_tokens, o.output_tokens, o.cached_input_tokens, o.reasoning_tokens})
+  for (auto n : {o.input_tokens, o.output_tokens, o.cached_input_tokens, o.cache_write_input_tokens, o.reasoning_tokens})
     if (n < 0) throw field_error("token counts must not be negative");
 }
 

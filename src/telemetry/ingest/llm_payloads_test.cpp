@@ -44,13 +44,14 @@ TEST(llm_payloads, generations_read_usage_and_costs_in_every_spelling) {
   auto g = decode_observation(obj(R"({"id":"g","traceId":"t","type":"GENERATION","model":"gpt-4o-mini",
       "startTime":"2024-05-01T12:00:00Z","endTime":"2024-05-01T12:00:01Z","completionStartTime":"2024-05-01T12:00:00.2Z",
       "usage":{"promptTokens":10,"completionTokens":5,"totalCost":0.25},
-      "usageDetails":{"cache_read_input_tokens":4}})"),
+      "usageDetails":{"cache_read_input_tokens":4,"cache_creation_input_tokens":6}})"),
                               ctx());
   ASSERT_TRUE(g) << g.err().message;
   EXPECT_EQ(g->type, storage::observation_type::generation);
   EXPECT_EQ(g->input_tokens, 10);
   EXPECT_EQ(g->output_tokens, 5);
   EXPECT_EQ(g->cached_input_tokens, 4);
+  EXPECT_EQ(g->cache_write_input_tokens, 6);
   EXPECT_DOUBLE_EQ(g->cost_usd, 0.25);
   EXPECT_EQ(g->end_time_ms - g->start_time_ms, 1000);
   EXPECT_EQ(g->completion_start_time_ms - g->start_time_ms, 200);

@@ -156,6 +156,7 @@ json::object encode(const observation_record& r) {
           {"input_tokens", r.input_tokens},
           {"output_tokens", r.output_tokens},
           {"cached_input_tokens", r.cached_input_tokens},
+          {"cache_write_input_tokens", r.cache_write_input_tokens},
           {"reasoning_tokens", r.reasoning_tokens},
           {"cost_usd", r.cost_usd},
           {"http_status", r.http_status},
@@ -186,6 +187,7 @@ void decode(const reader& f, observation_record& r) {
   r.input_tokens = f.i64("input_tokens");
   r.output_tokens = f.i64("output_tokens");
   r.cached_input_tokens = f.i64("cached_input_tokens");
+  r.cache_write_input_tokens = f.i64("cache_write_input_tokens");
   r.reasoning_tokens = f.i64("reasoning_tokens");
   r.cost_usd = f.num("cost_usd");
   r.http_status = static_cast<int>(f.i64("http_status"));

@@ -251,6 +251,7 @@ TEST(batch_codec, round_trips_every_record_kind) {
   storage::observation_record o;
   o.id = "O";
   o.type = storage::observation_type::generation;
+  o.cache_write_input_tokens = 33;
   o.cost_usd = 0.125;
   o.input_tokens = 7;
   o.streamed = true;
@@ -284,6 +285,7 @@ TEST(batch_codec, round_trips_every_record_kind) {
   EXPECT_EQ(back->observations[0].type, storage::observation_type::generation);
   EXPECT_DOUBLE_EQ(back->observations[0].cost_usd, 0.125);
   EXPECT_TRUE(back->observations[0].streamed);
+  EXPECT_EQ(back->observations[0].cache_write_input_tokens, 33);
   EXPECT_EQ(back->scores[0].string_value, "good");
   EXPECT_EQ(back->events[0].body_json, R"({"x":1})");
   EXPECT_EQ(back->metrics[0].type, storage::metric_type::histogram);
