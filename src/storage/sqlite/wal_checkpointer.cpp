@@ -39,8 +39,8 @@ result<std::unique_ptr<wal_checkpointer>> wal_checkpointer::attach(connection& w
   if (!q) return q.err();
   auto row = q->step();
   if (!row) return row.err();
-  int64_t page = *row ? q->column_int(0) : 4096;
-  if (page <= 0) page = 4096;
+  const int64_t page = *row ? q->column_int(0) : 0;
+  if (page <= 0) return make_error(errc::internal, "cannot read the database page size of " + file.string());
   auto frames = [page](int64_t bytes) { return std::max<int64_t>(1, bytes / page); };
   frame_thresholds t{frames(opts.background_bytes), frames(opts.restart_bytes), frames(opts.catch_up_bytes),
                      frames(opts.limit_bytes)};
