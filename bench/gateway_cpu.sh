@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CONNS=${1:-64}; STREAM=${2:-0}; DURATION=${3:-5}
-BIN=build/release/brokle
+BIN=${BIN:-build/release/brokle}
 MOCK=build/release/tests/brokle_mock_provider
 [ -x "$BIN" ] && [ -x "$MOCK" ] || { echo "build first: make build" >&2; exit 1; }
 WORK=$(mktemp -d)
@@ -43,6 +43,6 @@ echo "connections=$CONNS stream=$STREAM: $(awk '/Requests\/sec/ {print $2}' "$WO
 awk -v n="$N" -v hz="$HZ" -v m=$((M1 - M0)) 'BEGIN {printf "mock: %.1f us/request\n", m * 1e6 / hz / n}'
 join "$WORK/t0" "$WORK/t1" | while read -r tid a b; do
   [ "$b" -gt "$a" ] || continue
-  awk -v n="$N" -v hz="$HZ" -v d=$((b - a)) -v tid="$tid" -v nice="$(awk '{print $19}' /proc/$BPID/task/$tid/stat 2>/dev/null)" \
-    'BEGIN {printf "brokle thread %s (nice %s): %.1f us/request\n", tid, nice, d * 1e6 / hz / n}'
+  awk -v n="$N" -v hz="$HZ" -v d=$((b - a)) -v tid="$tid" -v name="$(cat /proc/$BPID/task/$tid/comm 2>/dev/null)" -v nice="$(awk '{print $19}' /proc/$BPID/task/$tid/stat 2>/dev/null)" \
+    'BEGIN {printf "brokle thread %s %s (nice %s): %.1f us/request\n", tid, name, nice, d * 1e6 / hz / n}'
 done

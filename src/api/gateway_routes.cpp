@@ -5,16 +5,15 @@
 // of chat-only providers (text_completion_relay.cpp); it translates chat and embeddings for
 // Anthropic, Gemini and Cohere providers.
 #include "api/gateway_routes.hpp"
-#include "core/clock.hpp"
 
 #include <functional>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "api/gateway_call.hpp"
 #include "api/identity_routes.hpp"
 #include "api/json_views.hpp"
-#include "core/ulid.hpp"
 #include "gateway/providers/anthropic_wire.hpp"
 #include "gateway/providers/cohere_wire.hpp"
 #include "gateway/providers/gemini_wire.hpp"
@@ -28,106 +27,6 @@ using net::http_response;
 using net::request_context;
 
 namespace {
-
-// Everything a call needs to be recorded, filled in as it happens.
-struct call_state {
-  storage::generation_record rec;
-  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
-  gateway::token_usage usage;
-  bool client_wants_usage = false;
-  std::unique_ptr<net::upstream_stream> upstream;
-  gateway_api* gw = nullptr;
-  std::optional<identity::key_principal> key;  // for the tokens-per-minute budget
-  std::string trace_id;        // the caller's W3C trace (traceparent), or the call's own id
-  std::string parent_span_id;  // the caller's span, when it sent a traceparent
-  // Triggered when the client hangs up while the provider works: the upstream call is dropped.
-  std::shared_ptr<net::upstream_abort> abort = std::make_shared<net::upstream_abort>();
-
-  // The status an upstream failure is recorded with: 499 when we dropped the call ourselves
-  // because the client left, 502 when the provider failed.
-  int failure_status() const { return abort->triggered() ? 499 : 502; }
-
-  void finish(int status, std::string error = {}) {
-    rec.status = status;
-    rec.error = std::move(error);
-    rec.input_tokens = usage.input_tokens;
-    rec.output_tokens = usage.output_tokens;
-    rec.cached_input_tokens = usage.cached_input_tokens;
-    rec.cache_write_input_tokens = usage.cache_write_input_tokens;
-    rec.reasoning_tokens = usage.reasoning_tokens;
-    rec.cost_usd = gw->prices.cost(rec.model_used, usage);
-    rec.latency_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
-    if (key) record_tokens(gw->id, *key, usage.input_tokens + usage.output_tokens);
-    if (gw->telemetry && key) record_trace();
-    gw->recorder.push(std::move(rec));
-  }
-
-  // The call as an LLM trace + generation. A full ingest queue drops it (counted by the pipeline
-  // as rejected rows); the call record above is kept either way.
-  void record_trace() {
-    storage::telemetry_batch b;
-    int64_t end_ms = rec.started_at + rec.latency_ms;
-    if (parent_span_id.empty()) {
-      storage::trace_record t;
-      t.id = trace_id.empty() ? rec.id : trace_id;
-      t.name = "gateway " + rec.endpoint;
-      t.environment = rec.environment;
-      t.timestamp_ms = rec.started_at;
-      t.updated_at_ms = end_ms;
-      t.metadata_json = boost::json::serialize(boost::json::object{{"request_id", rec.request_id}, {"gateway", true}});
-      b.traces.push_back(std::move(t));
-    }
-    storage::observation_record o;
-    o.id = rec.id;
-    o.trace_id = trace_id.empty() ? rec.id : trace_id;
-    o.parent_observation_id = parent_span_id;
-    o.type = storage::observation_type::generation;
-    o.name = rec.endpoint;
-    o.level = rec.status >= 400 ? "ERROR" : "DEFAULT";
-    o.status_message = rec.error;
-    o.environment = rec.environment;
-    o.start_time_ms = rec.started_at;
-    o.end_time_ms = end_ms;
-    if (rec.time_to_first_token_ms > 0) o.completion_start_time_ms = rec.started_at + rec.time_to_first_token_ms;
-    o.model = rec.model_used;
-    o.model_requested = rec.model_requested;
-    o.provider = rec.provider;
-    o.key_id = rec.key_id;
-    o.input_tokens = rec.input_tokens;
-    o.output_tokens = rec.output_tokens;
-    o.cached_input_tokens = rec.cached_input_tokens;
-    o.cache_write_input_tokens = rec.cache_write_input_tokens;
-    o.reasoning_tokens = rec.reasoning_tokens;
-    o.cost_usd = rec.cost_usd;
-    o.http_status = rec.status;
-    o.streamed = rec.streamed;
-    b.observations.push_back(std::move(o));
-    (void)gw->telemetry->submit(key->scope, std::move(b), nullptr);
-  }
-};
-
-// Ends the request after a failed upstream call: 502 when the provider failed, 499 (what nginx
-// logs for a client that closed the request) when we dropped the call because the client left.
-[[noreturn]] void fail_upstream(const call_state& st, const std::string& provider, const std::string& why) {
-  if (st.abort->triggered()) fail(499, "client_closed_request", "the client closed the connection");
-  fail(502, "upstream_error", "provider '" + provider + "': " + why);
-}
-
-// W3C trace context: "00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>".
-bool parse_traceparent(std::string_view h, std::string& trace_id, std::string& span_id) {
-  auto hex = [](std::string_view s) {
-    for (char c : s)
-      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-    return s.find_first_not_of('0') != std::string_view::npos;  // all-zero ids are invalid
-  };
-  if (h.size() < 55 || h[2] != '-' || h[35] != '-' || h[52] != '-') return false;
-  auto t = h.substr(3, 32), s = h.substr(36, 16);
-  if (!hex(t) || !hex(s) || h.substr(0, 2) == "ff") return false;
-  trace_id = std::string(t);
-  span_id = std::string(s);
-  return true;
-}
 
 void require_array(const boost::json::object& body, std::string_view key, bool non_empty) {
   auto it = body.find(key);
@@ -195,7 +94,6 @@ bool carries_usage(std::string_view data) {
 asio::awaitable<void> relay_stream(std::shared_ptr<call_state> st, net::body_sink& sink) {
   gateway::sse_splitter splitter;
   std::vector<std::string> events;
-  bool first = true;
   // The client gets the response head now unless the first events are already here to share
   // its write: a slow first token must not hold back the head the provider already sent.
   if (!st->upstream->has_buffered_body()) co_await sink.flush();
@@ -208,12 +106,7 @@ asio::awaitable<void> relay_stream(std::shared_ptr<call_state> st, net::body_sin
       co_return;
     }
     if (!*chunk) break;
-    if (first) {
-      first = false;
-      st->rec.time_to_first_token_ms =
-          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - st->started)
-              .count();
-    }
+    st->first_bytes_arrived();
     events.clear();
     if (!splitter.feed(**chunk, events)) {
       co_await sink.write(upstream_error_event("upstream sent an oversized stream event"));
@@ -253,22 +146,6 @@ asio::awaitable<void> relay_stream(std::shared_ptr<call_state> st, net::body_sin
   st->finish(200);
 }
 
-std::string sse_event_name(std::string_view event) {
-  size_t pos = 0;
-  while (pos < event.size()) {
-    size_t e = event.find('\n', pos);
-    std::string_view line = event.substr(pos, e == std::string_view::npos ? std::string_view::npos : e - pos);
-    pos = e == std::string_view::npos ? event.size() : e + 1;
-    if (line.rfind("event:", 0) == 0) {
-      line.remove_prefix(6);
-      while (!line.empty() && (line.front() == ' ')) line.remove_prefix(1);
-      while (!line.empty() && (line.back() == '\r')) line.remove_suffix(1);
-      return std::string(line);
-    }
-  }
-  return {};
-}
-
 // Stream translators behind one shape: on(event name, data, out), done(), end(out) -> ended well.
 struct anthropic_stream {
   gateway::anthropic_stream_translator t;
@@ -300,7 +177,6 @@ template <class Stream>
 asio::awaitable<void> relay_translated_stream(std::shared_ptr<call_state> st, Stream translator, net::body_sink& sink) {
   gateway::sse_splitter splitter;
   std::vector<std::string> events;
-  bool first = true;
   if (!st->upstream->has_buffered_body()) co_await sink.flush();  // as in relay_stream
   for (;;) {
     auto chunk = co_await st->upstream->next();
@@ -311,12 +187,7 @@ asio::awaitable<void> relay_translated_stream(std::shared_ptr<call_state> st, St
       co_return;
     }
     if (!*chunk) break;
-    if (first) {
-      first = false;
-      st->rec.time_to_first_token_ms =
-          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - st->started)
-              .count();
-    }
+    st->first_bytes_arrived();
     events.clear();
     std::string out;
     bool bad = !splitter.feed(**chunk, events);
@@ -325,7 +196,7 @@ asio::awaitable<void> relay_translated_stream(std::shared_ptr<call_state> st, St
       auto data = boost::json::parse(gateway::sse_data(ev), ec);
       if (ec || !data.is_object()) continue;
       try {
-        translator.on(sse_event_name(ev), data.as_object(), out);
+        translator.on(gateway::sse_event_name(ev), data.as_object(), out);
       } catch (const std::exception&) {
         bad = true;  // an event missing the fields its type promises
       }
@@ -465,24 +336,7 @@ asio::awaitable<http_response> relay_call_to_provider(request_context& ctx, gate
   auto e = call.endpoint;
   bool stream = call.stream;
 
-  auto st = std::make_shared<call_state>();
-  st->gw = &gw;
-  st->key = caller.key;
-  auto& rec = st->rec;
-  rec.id = new_ulid();
-  rec.request_id = ctx.request_id;
-  parse_traceparent(ctx.request.header("traceparent"), st->trace_id, st->parent_span_id);
-  ctx.on_client_gone([abort = st->abort] { abort->trigger(); });
-  rec.org_id = caller.key.scope.org_id();
-  rec.project_id = caller.key.scope.project_id();
-  rec.key_id = caller.key.key_id;
-  rec.environment = call.environment;
-  rec.endpoint = call.recorded_endpoint;
-  rec.model_requested = model;
-  rec.model_used = route.upstream_model;
-  rec.provider = route.provider->name;
-  rec.streamed = stream;
-  rec.started_at = unix_now_ms();
+  auto st = begin_call(ctx, gw, call);
   if (auto so = body.find("stream_options"); so != body.end() && so->value().is_object()) {
     auto iu = so->value().as_object().find("include_usage");
     st->client_wants_usage = iu != so->value().as_object().end() && iu->value().is_bool() && iu->value().as_bool();

@@ -60,6 +60,12 @@ boost::asio::awaitable<net::http_response> relay_call_to_provider(net::request_c
 boost::asio::awaitable<net::http_response> relay_completion_through_chat(net::request_context& ctx, gateway_api& gw,
                                                                          relay_call call);
 
+// A Messages API request (call.body, checked by check_messages_request) to the Anthropic provider
+// serving its model, relayed without translation and answered in Anthropic's own shapes; recorded
+// like every call (messages_passthrough.cpp).
+boost::asio::awaitable<net::http_response> relay_messages_to_anthropic(net::request_context& ctx, gateway_api& gw,
+                                                                       relay_call call);
+
 void add_messages_routes(net::router& r, gateway_api& gw);
 
 }  // namespace brokle::api

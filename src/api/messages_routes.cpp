@@ -1,7 +1,8 @@
 // The Anthropic-compatible surface: POST /v1/messages in the Messages API's wire format, served by
-// whichever provider owns the model through the same relay (and call record) as chat completions.
-// The request is translated to a chat-completions body, the relay's answer or stream back to the
-// Messages shapes. Everything this surface answers is Messages-shaped, errors included
+// whichever provider owns the model. An Anthropic provider gets the request as it is
+// (messages_passthrough.cpp); for any other the request is translated to a chat-completions body,
+// sent through the same relay (and call record) as chat completions, and the relay's answer or
+// stream translated back to the Messages shapes. Everything this surface answers is Messages-shaped, errors included
 // ({"type":"error","error":{...}}), and bad input is refused before any upstream call.
 #include <functional>
 #include <optional>
@@ -45,6 +46,16 @@ asio::awaitable<http_response> relay_message(request_context& ctx, gateway_api& 
   call.model = required_string(request, "model", 256);
   call.environment = environment_of(ctx);
   call.route = resolve_model(gw, call.caller.key.scope, call.model);
+  call.recorded_endpoint = "messages";
+  if (call.route.provider->type == gateway::provider_type::anthropic) {
+    // Anthropic speaks this API itself: relayed as the client wrote it, nothing lost in translation.
+    if (auto checked = gateway::check_messages_request(request); !checked) fail(400, "invalid_request", checked.err().message);
+    call.stream = optional_bool(request, "stream").value_or(false);
+    call.body = std::move(request);
+    auto res = co_await relay_messages_to_anthropic(ctx, gw, std::move(call));
+    res.headers.set("request-id", ctx.request_id);
+    co_return res;
+  }
   gateway::messages_request_options options;
   options.use_max_completion_tokens = call.route.provider->type == gateway::provider_type::openai;
   auto body = gateway::messages_to_chat(request, options);
@@ -52,7 +63,6 @@ asio::awaitable<http_response> relay_message(request_context& ctx, gateway_api& 
   call.body = std::move(*body);
   call.stream = optional_bool(call.body, "stream").value_or(false);
   call.endpoint = gateway::openai_endpoint::chat_completions;
-  call.recorded_endpoint = "messages";
   std::string id = "msg_" + new_ulid();
   std::string model = call.model;
 

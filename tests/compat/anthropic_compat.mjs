@@ -115,6 +115,32 @@ for (const model of models) {
   });
 }
 
+// An Anthropic provider's request goes through unchanged: its prompt-cache usage and its own
+// in-band stream errors reach the SDK as the API would deliver them.
+check('claude-3-5-haiku: prompt-cache usage reaches the SDK, plain and streamed', async () => {
+  const content = 'x'.repeat(400) + ' mock-fault:cached=20,cache_write=30';
+  const m = await client.messages.create({
+    model: 'claude-3-5-haiku', max_tokens: 64,
+    system: [{ type: 'text', text: 'cached system prompt', cache_control: { type: 'ephemeral' } }],
+    messages: [{ role: 'user', content }],
+  });
+  assert.equal(m.usage.cache_read_input_tokens, 20);
+  assert.equal(m.usage.cache_creation_input_tokens, 30);
+  const streamed = await client.messages.stream({
+    model: 'claude-3-5-haiku', max_tokens: 64, messages: [{ role: 'user', content }],
+  }).finalMessage();
+  assert.equal(streamed.usage.cache_read_input_tokens, 20);
+  assert.equal(streamed.usage.cache_creation_input_tokens, 30);
+});
+
+check('claude-3-5-haiku: an overloaded_error event mid-stream is an APIError', async () => {
+  const stream = client.messages.stream({
+    model: 'claude-3-5-haiku', max_tokens: 256,
+    messages: [{ role: 'user', content: 'a long enough answer to be cut mock-fault:stream_error=1' }],
+  });
+  await assert.rejects(stream.finalMessage(), (e) => e instanceof Anthropic.APIError && /Overloaded/.test(e.message));
+});
+
 check('missing max_tokens is a BadRequestError', async () => {
   await assert.rejects(
     client.messages.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] }),

@@ -150,7 +150,7 @@ TEST(gateway_messages, an_anthropic_provider_serves_the_same_request) {
   EXPECT_EQ(last.at("path").as_string(), "/v1/messages");
   EXPECT_EQ(last.at("headers").at("x-api-key").as_string(), "sk-ant-test");
   auto sent = boost::json::parse(last.at("body").as_string());
-  EXPECT_EQ(sent.at("system").as_string(), "be terse");
+  EXPECT_EQ(sent.at("system"), body.at("system")) << "relayed as written, not flattened";
   EXPECT_EQ(sent.at("max_tokens").as_int64(), 200);
   EXPECT_EQ(wait_for_record(g).at("endpoint").as_string(), "messages");
 }
@@ -169,7 +169,7 @@ TEST(gateway_messages, prompt_cache_reads_and_writes_are_reported_and_recorded) 
     if (stream) {
       auto ev = events_of(r.raw.body);
       ASSERT_GE(ev.size(), 2u) << r.raw.body;
-      usage = ev[ev.size() - 2].data.at("usage");  // message_delta carries the totals
+      usage = ev[0].data.at("message").at("usage");  // Anthropic reports the prompt in message_start
     } else {
       usage = r.json.at("usage");
     }
@@ -252,7 +252,10 @@ TEST(gateway_messages, streams_are_messages_events_from_either_provider) {
     const auto& delta = ev[ev.size() - 2].data;
     EXPECT_EQ(delta.at("delta").at("stop_reason").as_string(), "end_turn");
     EXPECT_GT(delta.at("usage").at("output_tokens").as_int64(), 0) << r.raw.body;
-    EXPECT_GT(delta.at("usage").at("input_tokens").as_int64(), 0) << r.raw.body;
+    // Anthropic reports the prompt in message_start (relayed as it is); the translation, which
+    // learns it only at the end, in message_delta.
+    const auto& input = model == "claude-3-5-haiku" ? ev[0].data.at("message").at("usage") : delta.at("usage");
+    EXPECT_GT(input.at("input_tokens").as_int64(), 0) << r.raw.body;
   }
   auto row = wait_for_record(g, 2);
   EXPECT_EQ(row.at("endpoint").as_string(), "messages");
@@ -313,9 +316,69 @@ TEST(gateway_messages, upstream_errors_are_messages_shaped_with_their_status) {
     EXPECT_FALSE(r429.raw.header("Retry-After").empty());
     auto body = ask(model, "mock-fault:status=503");
     body["stream"] = true;
-    expect_messages_error(messages(g, body), 503, "overloaded_error", model);
+    // An Anthropic provider's own error type is relayed (the mock, like the API, calls a 503
+    // api_error); for other providers the status decides.
+    expect_messages_error(messages(g, body), 503, model == "claude-3-5-haiku" ? "api_error" : "overloaded_error", model);
     expect_messages_error(messages(g, ask(model, "mock-fault:status=500")), 500, "api_error", model);
   }
+  expect_messages_error(messages(g, ask("claude-3-5-haiku", "mock-fault:status=529")), 529, "overloaded_error", "529");
+}
+
+// An Anthropic provider gets the request as the client wrote it: what the OpenAI shape cannot
+// carry (documents, extended thinking, cache_control, top_k) arrives intact, with the client's
+// anthropic-version and anthropic-beta headers; the answer comes back as the provider sent it.
+TEST(gateway_messages, an_anthropic_provider_gets_the_request_as_written) {
+  gateway_env g;
+  auto body = ask("claude-3-5-haiku", "summarise the document", 300);
+  body["system"] = arr{obj{{"type", "text"}, {"text", "be terse"}, {"cache_control", obj{{"type", "ephemeral"}}}}};
+  body["messages"].as_array()[0].as_object()["content"] = arr{
+      obj{{"type", "document"},
+          {"source", obj{{"type", "text"}, {"media_type", "text/plain"}, {"data", "The sky is blue."}}},
+          {"citations", obj{{"enabled", true}}}},
+      obj{{"type", "text"}, {"text", "summarise the document"}}};
+  body["thinking"] = obj{{"type", "enabled"}, {"budget_tokens", 1024}};
+  body["top_k"] = 5;
+  auto r = call(g.port(), "POST", "/v1/messages", body, {},
+                {{"x-api-key", g.key}, {"anthropic-version", "2023-06-01"}, {"anthropic-beta", "pdfs-2024-09-25,prompt-caching-2024-07-31"}});
+  ASSERT_EQ(r.status(), 200) << r.raw.body;
+  EXPECT_EQ(r.str("type"), "message");
+  EXPECT_TRUE(r.str("id").rfind("msg_mock_", 0) == 0) << "the provider's own message: " << r.raw.body;
+  EXPECT_FALSE(r.raw.header("request-id").empty());
+  auto last = last_upstream_request(g);
+  auto sent = boost::json::parse(last.at("body").as_string()).as_object();
+  EXPECT_EQ(sent, body) << "nothing added, dropped or rewritten (the model is its own upstream name here)";
+  EXPECT_EQ(last.at("headers").at("anthropic-beta").as_string(), "pdfs-2024-09-25,prompt-caching-2024-07-31");
+  EXPECT_EQ(last.at("headers").at("anthropic-version").as_string(), "2023-06-01");
+  auto row = wait_for_record(g);
+  EXPECT_EQ(row.at("endpoint").as_string(), "messages");
+  EXPECT_EQ(row.at("provider").as_string(), "claude");
+  EXPECT_GT(row.at("input_tokens").as_int64(), 0);
+  EXPECT_GT(row.at("output_tokens").as_int64(), 0);
+  EXPECT_GT(row.at("cost_usd").as_double(), 0);
+
+  // The same document through a provider reached by translation: refused, naming the block.
+  body["model"] = "gpt-4o-mini";
+  body.erase("thinking");
+  expect_messages_error(messages(g, body), 400, "invalid_request_error", "document via translation");
+}
+
+TEST(gateway_messages, an_error_event_in_an_anthropic_stream_is_relayed_and_recorded) {
+  gateway_env g;
+  auto body = ask("claude-3-5-haiku", "a long enough answer to be cut mock-fault:stream_error=1");
+  body["stream"] = true;
+  auto r = messages(g, body);
+  ASSERT_EQ(r.status(), 200) << r.raw.body;
+  auto ev = events_of(r.raw.body);
+  ASSERT_FALSE(ev.empty()) << r.raw.body;
+  EXPECT_EQ(ev.back().name, "error") << r.raw.body;
+  EXPECT_EQ(ev.back().data.at("error").at("type").as_string(), "overloaded_error") << r.raw.body;
+  size_t errors = 0;
+  for (const auto& e : ev) errors += e.name == "error";
+  EXPECT_EQ(errors, 1u) << "relayed once, nothing added after it: " << r.raw.body;
+  auto row = wait_for_record(g);
+  EXPECT_EQ(row.at("status").as_int64(), 502);
+  EXPECT_NE(std::string(row.at("error").as_string()).find("overloaded_error"), std::string::npos) << row;
+  EXPECT_EQ(row.at("streamed"), true);
 }
 
 TEST(gateway_messages, an_upstream_dying_mid_stream_ends_with_an_error_event) {
@@ -358,6 +421,24 @@ TEST(gateway_messages, bad_input_is_refused_in_the_messages_shape_before_any_ups
        }) {
     auto r = call_raw(g.port(), "POST", "/v1/messages", b.body, {}, {{"x-api-key", g.key}});
     expect_messages_error(r, b.status, b.type, b.body);
+  }
+  // The same checks before a request is relayed unchanged to an Anthropic provider.
+  for (const auto& b : std::vector<std::string>{
+           R"({"model":"claude-3-5-haiku","messages":[{"role":"user","content":"x"}]})",
+           R"({"model":"claude-3-5-haiku","max_tokens":0,"messages":[{"role":"user","content":"x"}]})",
+           R"({"model":"claude-3-5-haiku","max_tokens":10,"messages":[]})",
+           R"({"model":"claude-3-5-haiku","max_tokens":10,"messages":[{"role":"system","content":"x"}]})",
+           R"({"model":"claude-3-5-haiku","max_tokens":10,"messages":[{"role":"user","content":[{"text":"no type"}]}]})",
+           R"({"model":"claude-3-5-haiku","max_tokens":10,"system":42,"messages":[{"role":"user","content":"x"}]})",
+           R"({"model":"claude-3-5-haiku","max_tokens":10,"stream":1,"messages":[{"role":"user","content":"x"}]})",
+       }) {
+    auto r = call_raw(g.port(), "POST", "/v1/messages", b, {}, {{"x-api-key", g.key}});
+    expect_messages_error(r, 400, "invalid_request_error", b);
+  }
+  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+           {"anthropic-version", "latest"}, {"anthropic-beta", "tools;drop=1"}, {"anthropic-beta", std::string(2000, 'a')}}) {
+    auto r = call(g.port(), "POST", "/v1/messages", ask("claude-3-5-haiku", "x"), {}, {{"x-api-key", g.key}, {name, value}});
+    expect_messages_error(r, 400, "invalid_request_error", name + ": " + value.substr(0, 20));
   }
   expect_messages_error(messages(g, ask("gpt-4o-mini", "x"), "bk_proj_invalid"), 401, "authentication_error", "bad key");
   expect_messages_error(call(g.port(), "POST", "/v1/messages", ask("gpt-4o-mini", "x")), 401, "authentication_error",

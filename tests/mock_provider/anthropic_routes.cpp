@@ -138,7 +138,13 @@ void answer_anthropic_messages(route_call& call) {
                                        sp));
     }
   } else {
+    int sent = 0;
     for (const auto piece : split_for_stream(plan.text)) {
+      if (sent++ == call.faults.stream_error_after) {
+        add_sse_event(response, "error",
+                      boost::json::value({{"type", "error"}, {"error", {{"type", "overloaded_error"}, {"message", "Overloaded"}}}}, sp));
+        return;
+      }
       add_sse_event(response, "content_block_delta",
                     boost::json::value({{"type", "content_block_delta"}, {"index", 0}, {"delta", {{"type", "text_delta"}, {"text", piece}}}}, sp));
     }

@@ -47,6 +47,7 @@ void read_body_directives(std::string_view body, fault_plan& plan) {
     else if (key == "ttft") plan.first_event_delay_ms = clamp_delay(value);
     else if (key == "cached" && value >= 0) plan.cached_tokens = value;
     else if (key == "cache_write" && value >= 0) plan.cache_write_tokens = value;
+    else if (key == "stream_error" && value >= 0) plan.stream_error_after = static_cast<int>(std::min<std::int64_t>(value, 1'000'000));
   }
 }
 
@@ -81,6 +82,9 @@ fault_plan read_fault_plan(const http_request& request) {
   }
   if (const auto written = header_integer(request, "x-mock-cache-write-tokens"); written && *written >= 0) {
     plan.cache_write_tokens = *written;
+  }
+  if (const auto after = header_integer(request, "x-mock-stream-error-after"); after && *after >= 0) {
+    plan.stream_error_after = static_cast<int>(std::min<std::int64_t>(*after, 1'000'000));
   }
   return plan;
 }

@@ -22,11 +22,15 @@ struct fault_plan {
   std::optional<std::string_view> reply;  // x-mock-reply: reply text (views the request)
   std::optional<std::int64_t> cached_tokens;  // x-mock-cached-tokens: reported cache-read tokens
   std::optional<std::int64_t> cache_write_tokens;  // x-mock-cache-write-tokens: cache writes (Anthropic)
+  // x-mock-stream-error-after: >= 0 ends an Anthropic stream after that many content deltas with an
+  // in-band `error` event (overloaded_error), as the real API does when it sheds load mid-stream.
+  int stream_error_after = -1;
 };
 
 // Unparseable or out-of-range values are ignored (status) or clamped (delays, counts). Besides
 // the headers, a body containing `mock-fault:status=429,disconnect=2,delay=100,chunk_delay=10,ttft=500`
-// sets the same faults (headers win), so tests can reach the mock through the gateway.
+// sets the same faults (headers win), so tests can reach the mock through the gateway; the body
+// also takes cached=N, cache_write=N and stream_error=N.
 fault_plan read_fault_plan(const http_request& request);
 
 }  // namespace brokle::mock

@@ -55,7 +55,9 @@ const char* finish_reason_of(std::string_view stop_reason) {
   return "stop";  // end_turn, stop_sequence, pause_turn, refusal
 }
 
-void read_usage(const json::object& u, token_usage& out) {
+}  // namespace
+
+void read_anthropic_usage(const json::object& u, token_usage& out) {
   int64_t cache_read = json_int(u, "cache_read_input_tokens");
   int64_t cache_write = json_int(u, "cache_creation_input_tokens");
   if (u.contains("input_tokens")) out.input_tokens = json_int(u, "input_tokens") + cache_read + cache_write;
@@ -64,7 +66,18 @@ void read_usage(const json::object& u, token_usage& out) {
   if (u.contains("output_tokens")) out.output_tokens = json_int(u, "output_tokens");
 }
 
-}  // namespace
+
+net::upstream_request anthropic_messages_post(const provider_config& p, bool stream, std::string_view version) {
+  net::upstream_request req;
+  req.method = net::http_method::post;
+  const std::string& base = p.base_url;
+  req.url = base + (base.size() >= 3 && base.compare(base.size() - 3, 3, "/v1") == 0 ? "/messages" : "/v1/messages");
+  req.headers.set("x-api-key", p.api_key);
+  req.headers.set("anthropic-version", version.empty() ? std::string(kAnthropicVersion) : std::string(version));
+  req.headers.set("Content-Type", "application/json");
+  req.headers.set("Accept", stream ? "text/event-stream" : "application/json");
+  return req;
+}
 
 result<net::upstream_request> build_anthropic_request(const provider_config& p, const json::object& in,
                                                       const std::string& upstream_model) {
@@ -147,14 +160,7 @@ result<net::upstream_request> build_anthropic_request(const provider_config& p, 
       out["tool_choice"] = json::object{{"type", "tool"}, {"name", tc.at("function").at("name")}};
   }
 
-  net::upstream_request req;
-  req.method = net::http_method::post;
-  std::string base = p.base_url;
-  req.url = base + (base.size() >= 3 && base.compare(base.size() - 3, 3, "/v1") == 0 ? "/messages" : "/v1/messages");
-  req.headers.set("x-api-key", p.api_key);
-  req.headers.set("anthropic-version", kAnthropicVersion);
-  req.headers.set("Content-Type", "application/json");
-  req.headers.set("Accept", stream ? "text/event-stream" : "application/json");
+  auto req = anthropic_messages_post(p, stream);
   req.body = json::serialize(out);
   return req;
 }
@@ -175,7 +181,7 @@ translated_response anthropic_to_openai(const json::object& msg, std::string_vie
     }
   }
   std::string stop = msg.contains("stop_reason") && msg.at("stop_reason").is_string() ? std::string(msg.at("stop_reason").as_string()) : "end_turn";
-  if (auto u = msg.find("usage"); u != msg.end() && u->value().is_object()) read_usage(u->value().as_object(), t.usage);
+  if (auto u = msg.find("usage"); u != msg.end() && u->value().is_object()) read_anthropic_usage(u->value().as_object(), t.usage);
   json::object message{{"role", "assistant"}, {"content", text.empty() && !tool_calls.empty() ? json::value(nullptr) : json::value(text)}};
   if (!tool_calls.empty()) message["tool_calls"] = std::move(tool_calls);
   json::object choice{{"index", 0}, {"message", std::move(message)}, {"finish_reason", finish_reason_of(stop)}};
@@ -210,7 +216,7 @@ void anthropic_stream_translator::on_event(std::string_view name, const json::ob
     if (auto m = data.find("message"); m != data.end() && m->value().is_object()) {
       const auto& msg = m->value().as_object();
       if (msg.contains("id") && msg.at("id").is_string()) chunks_.set_id(std::string(msg.at("id").as_string()));
-      if (auto u = msg.find("usage"); u != msg.end() && u->value().is_object()) read_usage(u->value().as_object(), usage_);
+      if (auto u = msg.find("usage"); u != msg.end() && u->value().is_object()) read_anthropic_usage(u->value().as_object(), usage_);
     }
     chunks_.delta(json::object{{"role", "assistant"}, {"content", ""}}, "", out);
   } else if (name == "content_block_start") {
@@ -244,7 +250,7 @@ void anthropic_stream_translator::on_event(std::string_view name, const json::ob
       stop_reason_ = std::string(d->value().at("stop_reason").as_string());
     if (const auto* d = json_object_at(data, "delta"); d && d->contains("stop_sequence") && d->at("stop_sequence").is_string())
       stop_sequence_ = std::string(d->at("stop_sequence").as_string());
-    if (auto u = data.find("usage"); u != data.end() && u->value().is_object()) read_usage(u->value().as_object(), usage_);
+    if (auto u = data.find("usage"); u != data.end() && u->value().is_object()) read_anthropic_usage(u->value().as_object(), usage_);
   } else if (name == "message_stop") {
     chunks_.finish(finish_reason_of(stop_reason_), usage_, out, stop_reason_ == "stop_sequence" ? stop_sequence_ : "");
     finished_ = true;

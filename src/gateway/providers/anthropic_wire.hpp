@@ -20,6 +20,15 @@
 
 namespace brokle::gateway {
 
+// POST to the provider's Messages endpoint ({base}/v1/messages) with its key and the API version
+// (the one given, else the version this gateway's translation is written against); no body yet.
+net::upstream_request anthropic_messages_post(const provider_config& p, bool stream, std::string_view version = {});
+
+// An Anthropic usage object (a message's, message_start's or message_delta's) read into out:
+// input_tokens counts the whole prompt (uncached + cache reads + cache writes); absent fields leave
+// out as it was, so a stream's events can be read in turn.
+void read_anthropic_usage(const boost::json::object& usage, token_usage& out);
+
 // invalid_argument when the OpenAI request cannot be expressed for Anthropic.
 result<net::upstream_request> build_anthropic_request(const provider_config& p, const boost::json::object& openai_body,
                                                       const std::string& upstream_model);

@@ -162,6 +162,22 @@ bool sse_splitter::feed(std::string_view bytes, std::vector<std::string>& events
   return buf_.size() <= max_event_;
 }
 
+std::string sse_event_name(std::string_view event) {
+  size_t pos = 0;
+  while (pos < event.size()) {
+    size_t e = event.find('\n', pos);
+    std::string_view line = event.substr(pos, e == std::string_view::npos ? std::string_view::npos : e - pos);
+    pos = e == std::string_view::npos ? event.size() : e + 1;
+    if (line.rfind("event:", 0) == 0) {
+      line.remove_prefix(6);
+      while (!line.empty() && (line.front() == ' ')) line.remove_prefix(1);
+      while (!line.empty() && (line.back() == '\r')) line.remove_suffix(1);
+      return std::string(line);
+    }
+  }
+  return {};
+}
+
 std::string sse_data(std::string_view event) {
   std::string out;
   size_t pos = 0;

@@ -54,6 +54,8 @@ class sse_splitter {
   std::string buf_;
 };
 
+// The `event:` name of one SSE event ("" when none).
+std::string sse_event_name(std::string_view event);
 // The `data:` payload of one SSE event ("" when none).
 std::string sse_data(std::string_view event);
 

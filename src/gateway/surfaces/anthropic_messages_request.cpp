@@ -227,12 +227,10 @@ status apply_tool_choice(const json::value& v, json::object& out) {
 
 }  // namespace
 
-result<json::object> messages_to_chat(const json::object& in, const messages_request_options& options) {
-  json::object out;
+status check_messages_request(const json::object& in) {
   const auto* model = member(in, "model");
   if (!model) return bad("model", "Field required");
   if (!model->is_string()) return bad("model", "Input should be a valid string");
-  out["model"] = *model;
 
   const auto* max_tokens = member(in, "max_tokens");
   if (!max_tokens) return bad("max_tokens", "Field required");
@@ -243,6 +241,49 @@ result<json::object> messages_to_chat(const json::object& in, const messages_req
   if (!turns) return bad("messages", "Field required");
   if (!turns->is_array()) return bad("messages", "Input should be a valid list");
   if (turns->as_array().empty()) return bad("messages", "at least one message is required");
+  for (size_t i = 0; i < turns->as_array().size(); ++i) {
+    auto p = item("messages", i);
+    const auto& t = turns->as_array()[i];
+    if (!t.is_object()) return bad(p, "Input should be an object");
+    auto role = required_text(t.as_object(), "role", p);
+    if (!role) return role.err();
+    if (*role != "user" && *role != "assistant") return bad(p + ".role", "Input should be 'user' or 'assistant'");
+    const auto* content = member(t.as_object(), "content");
+    if (!content) return bad(p + ".content", "Field required");
+    if (content->is_string()) continue;
+    if (!content->is_array()) return bad(p + ".content", "Input should be a valid string or a list of content blocks");
+    for (size_t j = 0; j < content->as_array().size(); ++j) {
+      const auto& b = content->as_array()[j];
+      if (!b.is_object() || type_of(b.as_object()).empty())
+        return bad(item(p + ".content", j), "Input should be a content block with a 'type'");
+    }
+  }
+  if (const auto* system = member(in, "system"); system && !system->is_string() && !system->is_array())
+    return bad("system", "Input should be a valid string or a list of content blocks");
+
+  for (const char* key : {"temperature", "top_p"})
+    if (const auto* v = member(in, key); v && !v->is_number()) return bad(key, "Input should be a valid number");
+  if (const auto* v = member(in, "top_k"); v && !(v->is_int64() || v->is_uint64()))
+    return bad("top_k", "Input should be a valid integer");
+  if (const auto* v = member(in, "stop_sequences")) {
+    if (!v->is_array()) return bad("stop_sequences", "Input should be a valid list");
+    for (size_t i = 0; i < v->as_array().size(); ++i)
+      if (!v->as_array()[i].is_string()) return bad(item("stop_sequences", i), "Input should be a valid string");
+  }
+  if (const auto* v = member(in, "metadata")) {
+    if (!v->is_object()) return bad("metadata", "Input should be an object");
+    if (const auto* user = member(v->as_object(), "user_id"); user && !user->is_string())
+      return bad("metadata.user_id", "Input should be a valid string");
+  }
+  if (const auto* v = member(in, "tools"); v && !v->is_array()) return bad("tools", "Input should be a valid list");
+  if (const auto* v = member(in, "stream"); v && !v->is_bool()) return bad("stream", "Input should be a valid boolean");
+  return {};
+}
+
+result<json::object> messages_to_chat(const json::object& in, const messages_request_options& options) {
+  if (auto checked = check_messages_request(in); !checked) return checked.err();
+  json::object out;
+  out["model"] = in.at("model");
 
   json::array messages;
   if (const auto* system = member(in, "system")) {
@@ -250,45 +291,24 @@ result<json::object> messages_to_chat(const json::object& in, const messages_req
     if (!text) return text.err();
     if (!text->empty()) messages.push_back(json::object{{"role", "system"}, {"content", std::move(*text)}});
   }
-  for (size_t i = 0; i < turns->as_array().size(); ++i) {
+  const auto& turns = in.at("messages").as_array();
+  for (size_t i = 0; i < turns.size(); ++i) {
     auto p = item("messages", i);
-    const auto& t = turns->as_array()[i];
-    if (!t.is_object()) return bad(p, "Input should be an object");
-    const auto& turn = t.as_object();
-    auto role = required_text(turn, "role", p);
-    if (!role) return role.err();
-    const auto* content = member(turn, "content");
-    if (!content) return bad(p + ".content", "Field required");
-    status s = *role == "user"        ? add_user_turn(*content, p + ".content", messages)
-               : *role == "assistant" ? add_assistant_turn(*content, p + ".content", messages)
-                                      : status(bad(p + ".role", "Input should be 'user' or 'assistant'"));
+    const auto& turn = turns[i].as_object();
+    const auto& content = turn.at("content");
+    status s = turn.at("role").as_string() == "user" ? add_user_turn(content, p + ".content", messages)
+                                                     : add_assistant_turn(content, p + ".content", messages);
     if (!s) return s.err();
   }
   out["messages"] = std::move(messages);
-  out[options.use_max_completion_tokens ? "max_completion_tokens" : "max_tokens"] = *max_tokens;
+  out[options.use_max_completion_tokens ? "max_completion_tokens" : "max_tokens"] = in.at("max_tokens");
 
-  for (const char* key : {"temperature", "top_p"}) {
-    if (const auto* v = member(in, key)) {
-      if (!v->is_number()) return bad(key, "Input should be a valid number");
-      out[key] = *v;
-    }
-  }
+  for (const char* key : {"temperature", "top_p"})
+    if (const auto* v = member(in, key)) out[key] = *v;
   // top_k has no chat-completions counterpart: checked, then dropped.
-  if (const auto* v = member(in, "top_k"); v && !(v->is_int64() || v->is_uint64()))
-    return bad("top_k", "Input should be a valid integer");
-  if (const auto* v = member(in, "stop_sequences")) {
-    if (!v->is_array()) return bad("stop_sequences", "Input should be a valid list");
-    for (size_t i = 0; i < v->as_array().size(); ++i)
-      if (!v->as_array()[i].is_string()) return bad(item("stop_sequences", i), "Input should be a valid string");
-    if (!v->as_array().empty()) out["stop"] = *v;
-  }
-  if (const auto* v = member(in, "metadata")) {
-    if (!v->is_object()) return bad("metadata", "Input should be an object");
-    if (const auto* user = member(v->as_object(), "user_id")) {
-      if (!user->is_string()) return bad("metadata.user_id", "Input should be a valid string");
-      out["user"] = *user;
-    }
-  }
+  if (const auto* v = member(in, "stop_sequences"); v && !v->as_array().empty()) out["stop"] = *v;
+  if (const auto* v = member(in, "metadata"))
+    if (const auto* user = member(v->as_object(), "user_id")) out["user"] = *user;
   if (const auto* v = member(in, "tools")) {
     auto tools = tools_of(*v);
     if (!tools) return tools.err();
@@ -300,12 +320,9 @@ result<json::object> messages_to_chat(const json::object& in, const messages_req
     if (out.contains("tools"))
       for (auto& kv : choice) out[kv.key()] = std::move(kv.value());
   }
-  if (const auto* v = member(in, "stream")) {
-    if (!v->is_bool()) return bad("stream", "Input should be a valid boolean");
-    if (v->as_bool()) {
-      out["stream"] = true;
-      out["stream_options"] = json::object{{"include_usage", true}};
-    }
+  if (const auto* v = member(in, "stream"); v && v->as_bool()) {
+    out["stream"] = true;
+    out["stream_options"] = json::object{{"include_usage", true}};
   }
   return out;
 }

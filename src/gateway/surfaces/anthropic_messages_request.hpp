@@ -17,6 +17,12 @@ struct messages_request_options {
   bool use_max_completion_tokens = false;
 };
 
+// The checks the Messages API makes on a request's shape (model, max_tokens, messages with user /
+// assistant roles and string or block content, sampling, stop sequences, metadata, stream), any
+// block type allowed: what a request relayed unchanged to an Anthropic provider must pass first.
+// invalid_argument naming the field, as below.
+status check_messages_request(const boost::json::object& request);
+
 // invalid_argument, with a message naming the field ("messages.1.content.0.type: ..."), for a
 // body the Messages API would refuse or that has no chat-completions equivalent (server tools,
 // document blocks). A streamed request asks for usage (stream_options.include_usage) because the

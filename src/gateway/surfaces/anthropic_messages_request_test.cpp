@@ -172,4 +172,28 @@ TEST(anthropic_messages_request, refuses_what_the_messages_api_refuses) {
   EXPECT_NE(refusal(R"({"max_tokens":5,"messages":[{"role":"user","content":"x"}]})").find("model"), std::string::npos);
 }
 
+// The checks made before a request goes unchanged to an Anthropic provider: the same shape
+// errors, with every block type, server tool and unknown field allowed through.
+TEST(anthropic_messages_request, the_passthrough_check_refuses_shapes_not_features) {
+  auto fails = [](std::string_view text) {
+    auto r = check_messages_request(obj(text));
+    return r ? std::string() : r.err().message;
+  };
+  EXPECT_EQ(fails(R"({"model":"m","messages":[{"role":"user","content":"x"}]})"), "max_tokens: Field required");
+  EXPECT_NE(fails(R"({"model":"m","max_tokens":0,"messages":[{"role":"user","content":"x"}]})").find("max_tokens"), std::string::npos);
+  EXPECT_EQ(fails(R"({"model":"m","max_tokens":5})"), "messages: Field required");
+  EXPECT_NE(fails(R"({"model":"m","max_tokens":5,"messages":[{"role":"system","content":"x"}]})").find("messages.0.role"), std::string::npos);
+  EXPECT_NE(fails(R"({"model":"m","max_tokens":5,"messages":[{"role":"user","content":42}]})").find("messages.0.content"), std::string::npos);
+  EXPECT_NE(fails(R"({"model":"m","max_tokens":5,"messages":[{"role":"user","content":[{"text":"x"}]}]})").find("messages.0.content.0"), std::string::npos);
+  EXPECT_NE(fails(R"({"model":"m","max_tokens":5,"system":7,"messages":[{"role":"user","content":"x"}]})").find("system"), std::string::npos);
+  EXPECT_NE(fails(R"({"model":"m","max_tokens":5,"stream":"yes","messages":[{"role":"user","content":"x"}]})").find("stream"), std::string::npos);
+  EXPECT_NE(fails(R"({"model":"m","max_tokens":5,"tools":{},"messages":[{"role":"user","content":"x"}]})").find("tools"), std::string::npos);
+  EXPECT_EQ(fails(R"({"model":"m","max_tokens":5,"thinking":{"type":"enabled","budget_tokens":1024},
+      "tools":[{"type":"web_search_20250305","name":"web_search"}],
+      "system":[{"type":"text","text":"s","cache_control":{"type":"ephemeral"}}],
+      "messages":[{"role":"user","content":[{"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"AA"}}]},
+                  {"role":"assistant","content":[{"type":"thinking","thinking":"t","signature":"sig"}]}]})"),
+            "");
+}
+
 }  // namespace brokle::gateway

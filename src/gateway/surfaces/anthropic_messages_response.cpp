@@ -102,6 +102,10 @@ std::string messages_error_body(std::string_view type, std::string_view message,
   return json::serialize(body);
 }
 
+std::string messages_error_event(std::string_view type, std::string_view message) {
+  return "event: error\ndata: " + messages_error_body(type, message) + "\n\n";
+}
+
 std::string chat_error_to_messages(std::string_view body, unsigned status, std::string_view request_id) {
   static constexpr std::array<std::string_view, 9> kMessagesTypes = {
       "invalid_request_error", "authentication_error", "billing_error", "permission_error", "not_found_error",

@@ -31,6 +31,8 @@ boost::json::object messages_usage(const token_usage& u);
 // request_too_large, rate_limit_error, api_error or overloaded_error for an HTTP status.
 std::string_view messages_error_type(unsigned status);
 std::string messages_error_body(std::string_view type, std::string_view message, std::string_view request_id = {});
+// The same error as a Messages stream event ("event: error\ndata: {...}\n\n").
+std::string messages_error_event(std::string_view type, std::string_view message);
 // An OpenAI error body as a Messages error body of the same status; an error type that already
 // is a Messages one (an Anthropic upstream's overloaded_error) is kept.
 std::string chat_error_to_messages(std::string_view body, unsigned status, std::string_view request_id = {});

@@ -1,0 +1,122 @@
+#include "api/gateway_call.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include "core/clock.hpp"
+#include "core/ulid.hpp"
+
+namespace brokle::api {
+
+namespace {
+
+// W3C trace context: "00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>".
+bool parse_traceparent(std::string_view h, std::string& trace_id, std::string& span_id) {
+  auto hex = [](std::string_view s) {
+    for (char c : s)
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    return s.find_first_not_of('0') != std::string_view::npos;  // all-zero ids are invalid
+  };
+  if (h.size() < 55 || h[2] != '-' || h[35] != '-' || h[52] != '-') return false;
+  auto t = h.substr(3, 32), s = h.substr(36, 16);
+  if (!hex(t) || !hex(s) || h.substr(0, 2) == "ff") return false;
+  trace_id = std::string(t);
+  span_id = std::string(s);
+  return true;
+}
+
+}  // namespace
+
+void call_state::first_bytes_arrived() {
+  if (first_bytes_seen_) return;
+  first_bytes_seen_ = true;
+  rec.time_to_first_token_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+}
+
+void call_state::finish(int status, std::string error) {
+  rec.status = status;
+  rec.error = std::move(error);
+  rec.input_tokens = usage.input_tokens;
+  rec.output_tokens = usage.output_tokens;
+  rec.cached_input_tokens = usage.cached_input_tokens;
+  rec.cache_write_input_tokens = usage.cache_write_input_tokens;
+  rec.reasoning_tokens = usage.reasoning_tokens;
+  rec.cost_usd = gw->prices.cost(rec.model_used, usage);
+  rec.latency_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  if (key) record_tokens(gw->id, *key, usage.input_tokens + usage.output_tokens);
+  if (gw->telemetry && key) record_trace();
+  gw->recorder.push(std::move(rec));
+}
+
+// The call as an LLM trace + generation. A full ingest queue drops it (counted by the pipeline as
+// rejected rows); the call record is kept either way.
+void call_state::record_trace() {
+  storage::telemetry_batch b;
+  int64_t end_ms = rec.started_at + rec.latency_ms;
+  if (parent_span_id.empty()) {
+    storage::trace_record t;
+    t.id = trace_id.empty() ? rec.id : trace_id;
+    t.name = "gateway " + rec.endpoint;
+    t.environment = rec.environment;
+    t.timestamp_ms = rec.started_at;
+    t.updated_at_ms = end_ms;
+    t.metadata_json = boost::json::serialize(boost::json::object{{"request_id", rec.request_id}, {"gateway", true}});
+    b.traces.push_back(std::move(t));
+  }
+  storage::observation_record o;
+  o.id = rec.id;
+  o.trace_id = trace_id.empty() ? rec.id : trace_id;
+  o.parent_observation_id = parent_span_id;
+  o.type = storage::observation_type::generation;
+  o.name = rec.endpoint;
+  o.level = rec.status >= 400 ? "ERROR" : "DEFAULT";
+  o.status_message = rec.error;
+  o.environment = rec.environment;
+  o.start_time_ms = rec.started_at;
+  o.end_time_ms = end_ms;
+  if (rec.time_to_first_token_ms > 0) o.completion_start_time_ms = rec.started_at + rec.time_to_first_token_ms;
+  o.model = rec.model_used;
+  o.model_requested = rec.model_requested;
+  o.provider = rec.provider;
+  o.key_id = rec.key_id;
+  o.input_tokens = rec.input_tokens;
+  o.output_tokens = rec.output_tokens;
+  o.cached_input_tokens = rec.cached_input_tokens;
+  o.cache_write_input_tokens = rec.cache_write_input_tokens;
+  o.reasoning_tokens = rec.reasoning_tokens;
+  o.cost_usd = rec.cost_usd;
+  o.http_status = rec.status;
+  o.streamed = rec.streamed;
+  b.observations.push_back(std::move(o));
+  (void)gw->telemetry->submit(key->scope, std::move(b), nullptr);
+}
+
+std::shared_ptr<call_state> begin_call(net::request_context& ctx, gateway_api& gw, const relay_call& call) {
+  auto st = std::make_shared<call_state>();
+  st->gw = &gw;
+  st->key = call.caller.key;
+  auto& rec = st->rec;
+  rec.id = new_ulid();
+  rec.request_id = ctx.request_id;
+  parse_traceparent(ctx.request.header("traceparent"), st->trace_id, st->parent_span_id);
+  ctx.on_client_gone([abort = st->abort] { abort->trigger(); });
+  rec.org_id = call.caller.key.scope.org_id();
+  rec.project_id = call.caller.key.scope.project_id();
+  rec.key_id = call.caller.key.key_id;
+  rec.environment = call.environment;
+  rec.endpoint = call.recorded_endpoint;
+  rec.model_requested = call.model;
+  rec.model_used = call.route.upstream_model;
+  rec.provider = call.route.provider->name;
+  rec.streamed = call.stream;
+  rec.started_at = unix_now_ms();
+  return st;
+}
+
+void fail_upstream(const call_state& st, const std::string& provider, const std::string& why) {
+  if (st.abort->triggered()) fail(499, "client_closed_request", "the client closed the connection");
+  fail(502, "upstream_error", "provider '" + provider + "': " + why);
+}
+
+}  // namespace brokle::api

@@ -1,0 +1,54 @@
+// One gateway call in flight, from the moment it is routed to the moment it is recorded: the call
+// record filled in as it happens, the upstream stream while it is relayed, and the abort that
+// drops the upstream request when the client leaves. Every relay (the OpenAI surface, the
+// translated ones, the Anthropic Messages passthrough) records through finish(), exactly once.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "api/gateway_routes.hpp"
+
+namespace brokle::api {
+
+struct call_state {
+  storage::generation_record rec;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  gateway::token_usage usage;
+  bool client_wants_usage = false;
+  std::unique_ptr<net::upstream_stream> upstream;
+  gateway_api* gw = nullptr;
+  std::optional<identity::key_principal> key;  // for the tokens-per-minute budget
+  std::string trace_id;        // the caller's W3C trace (traceparent), or the call's own id
+  std::string parent_span_id;  // the caller's span, when it sent a traceparent
+  // Triggered when the client hangs up while the provider works: the upstream call is dropped.
+  std::shared_ptr<net::upstream_abort> abort = std::make_shared<net::upstream_abort>();
+
+  // The status an upstream failure is recorded with: 499 when we dropped the call ourselves
+  // because the client left, 502 when the provider failed.
+  int failure_status() const { return abort->triggered() ? 499 : 502; }
+
+  // Time to first token: the first body bytes of a stream (later calls change nothing).
+  void first_bytes_arrived();
+
+  // Prices and records the call (request log entry, tokens-per-minute budget, and the LLM trace
+  // with its generation observation when telemetry is on). Call once.
+  void finish(int status, std::string error = {});
+
+ private:
+  void record_trace();
+  bool first_bytes_seen_ = false;
+};
+
+// A call_state for `call`, its record filled from the request (ids, project, key, environment,
+// endpoint, model asked and used, provider, streamed, the caller's traceparent), watching for the
+// client to leave.
+std::shared_ptr<call_state> begin_call(net::request_context& ctx, gateway_api& gw, const relay_call& call);
+
+// Ends the request after a failed upstream call: 502 when the provider failed, 499 (what nginx
+// logs for a client that closed the request) when we dropped the call because the client left.
+[[noreturn]] void fail_upstream(const call_state& st, const std::string& provider, const std::string& why);
+
+}  // namespace brokle::api

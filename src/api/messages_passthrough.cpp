@@ -1,0 +1,147 @@
+// /v1/messages for a model an Anthropic provider serves: relayed without translation (see
+// gateway/providers/anthropic_passthrough.hpp), recorded like every other gateway call. Upstream
+// errors that already are Anthropic errors pass as they are; anything else, and a stream that dies
+// or ends before message_stop, becomes a Messages-shaped error (an `error` event mid-stream).
+#include <boost/json/parse.hpp>
+
+#include "api/gateway_call.hpp"
+#include "api/gateway_routes.hpp"
+#include "gateway/providers/anthropic_passthrough.hpp"
+#include "gateway/providers/openai_wire.hpp"
+#include "gateway/surfaces/anthropic_messages_response.hpp"
+#include "net/body_sink.hpp"
+
+namespace brokle::api {
+
+namespace asio = boost::asio;
+using net::http_response;
+using net::request_context;
+
+namespace {
+
+constexpr size_t kMaxErrorBody = 1 << 20;
+
+http_response error_answer(call_state& st, const gateway::provider_config& p, unsigned status, std::string body,
+                           std::string_view retry_after, std::string_view request_id) {
+  auto res = gateway::is_anthropic_error(body)
+                 ? net::json_response(status, std::move(body))
+                 : net::json_response(status, gateway::messages_error_body(
+                                                  gateway::messages_error_type(status),
+                                                  "provider '" + p.name + "' answered " + std::to_string(status),
+                                                  request_id));
+  if (!retry_after.empty()) res.headers.set("Retry-After", std::string(retry_after));
+  st.finish(static_cast<int>(status), "upstream status " + std::to_string(status));
+  return res;
+}
+
+asio::awaitable<void> relay_events(std::shared_ptr<call_state> st, net::body_sink& sink) {
+  gateway::sse_splitter splitter;
+  gateway::anthropic_stream_watch watch;
+  std::vector<std::string> events;
+  if (!st->upstream->has_buffered_body()) co_await sink.flush();  // the head now, not with a slow first event
+  for (;;) {
+    auto chunk = co_await st->upstream->next();
+    if (!chunk) {
+      // The upstream died mid-stream: said in-band, never a silent end.
+      co_await sink.write(gateway::messages_error_event("api_error", chunk.err().message));
+      st->usage = watch.usage();
+      st->finish(st->failure_status(), st->abort->triggered() ? "client disconnected" : chunk.err().message);
+      co_return;
+    }
+    if (!*chunk) break;
+    st->first_bytes_arrived();
+    events.clear();
+    if (!splitter.feed(**chunk, events)) {
+      co_await sink.write(gateway::messages_error_event("api_error", "the provider sent an oversized stream event"));
+      st->usage = watch.usage();
+      st->finish(502, "oversized stream event");
+      co_return;
+    }
+    std::string out;
+    for (auto& ev : events) {
+      watch.on_event(ev);
+      out += ev;
+      out += "\n\n";
+    }
+    bool last = st->upstream->finished();
+    if (last && !watch.finished() && watch.error().empty())
+      out += gateway::messages_error_event("api_error", "the provider stream ended before message_stop");
+    bool delivered = true;
+    if (last) delivered = co_await sink.write_last(out);
+    else if (!out.empty()) delivered = co_await sink.write(out);
+    if (!delivered) {
+      st->usage = watch.usage();
+      st->finish(499, "client disconnected");
+      co_return;  // dropping the upstream stream cancels the upstream request
+    }
+    if (last) break;
+  }
+  st->usage = watch.usage();
+  if (!watch.error().empty()) st->finish(502, "provider stream error: " + watch.error());
+  else if (!watch.finished()) st->finish(502, "provider stream ended before message_stop");
+  else st->finish(200);
+}
+
+}  // namespace
+
+asio::awaitable<http_response> relay_messages_to_anthropic(request_context& ctx, gateway_api& gw, relay_call call) {
+  const auto& p = *call.route.provider;
+  gateway::anthropic_client_headers client{ctx.request.header("anthropic-version"), ctx.request.header("anthropic-beta")};
+  auto req = gateway::build_anthropic_passthrough(p, std::move(call.body), call.route.upstream_model, client);
+  if (!req) fail(400, "invalid_request", req.err().message);
+  auto st = begin_call(ctx, gw, call);
+  req->abort = st->abort;
+  auto add_rate_headers = [&](http_response& r) {
+    for (const auto& h : call.caller.rate_headers) r.headers.set(h.name, h.value);
+  };
+
+  if (!call.stream) {
+    auto r = co_await gw.upstream.send(std::move(*req));
+    if (!r) {
+      st->finish(st->failure_status(), r.err().message);
+      fail_upstream(*st, p.name, r.err().message);
+    }
+    if (r->status >= 400) {
+      auto res = error_answer(*st, p, r->status, std::move(r->body), r->headers.get("Retry-After"), ctx.request_id);
+      add_rate_headers(res);
+      co_return res;
+    }
+    auto usage = gateway::anthropic_message_usage(r->body);
+    if (!usage) {
+      st->finish(502, "malformed provider response");
+      fail(502, "upstream_error", "provider '" + p.name + "' sent a response that is not a message");
+    }
+    st->usage = *usage;
+    auto res = net::json_response(200, std::move(r->body));
+    st->finish(200);
+    add_rate_headers(res);
+    co_return res;
+  }
+
+  auto opened = co_await gw.upstream.open(std::move(*req));
+  if (!opened) {
+    st->finish(st->failure_status(), opened.err().message);
+    fail_upstream(*st, p.name, opened.err().message);
+  }
+  st->upstream = std::move(*opened);
+  if (st->upstream->status() != 200) {
+    std::string body;
+    while (body.size() < kMaxErrorBody) {
+      auto part = co_await st->upstream->next();
+      if (!part || !*part) break;
+      body += **part;
+    }
+    auto res = error_answer(*st, p, st->upstream->status(), std::move(body),
+                            st->upstream->headers().get("Retry-After"), ctx.request_id);
+    add_rate_headers(res);
+    co_return res;
+  }
+  http_response res;
+  res.headers.set("Content-Type", "text/event-stream; charset=utf-8");
+  res.headers.set("Cache-Control", "no-cache");
+  add_rate_headers(res);
+  res.producer = [st](net::body_sink& sink) { return relay_events(st, sink); };
+  co_return res;
+}
+
+}  // namespace brokle::api
