@@ -183,6 +183,7 @@ json::object llm_group_view(const storage::llm_group_stats& g) {
           {"input_tokens", g.input_tokens},
           {"output_tokens", g.output_tokens},
           {"cached_input_tokens", g.cached_input_tokens},
+          {"cache_write_input_tokens", g.cache_write_input_tokens},
           {"reasoning_tokens", g.reasoning_tokens},
           {"cost_usd", g.cost_usd},
           {"avg_latency_ms", g.avg_latency_ms},

@@ -202,7 +202,8 @@ struct llm_group_stats {
   double error_rate = 0;
   int64_t input_tokens = 0;
   int64_t output_tokens = 0;
-  int64_t cached_input_tokens = 0;
+  int64_t cached_input_tokens = 0;       // read from a prompt cache
+  int64_t cache_write_input_tokens = 0;  // written to a prompt cache
   int64_t reasoning_tokens = 0;
   double cost_usd = 0;
   double avg_latency_ms = 0;

@@ -190,6 +190,24 @@ TEST(gateway_messages, prompt_cache_reads_and_writes_are_reported_and_recorded) 
     EXPECT_GE(row.at("input_tokens").as_int64(), 50) << v;
     EXPECT_GT(row.at("cost_usd").as_double(), 0) << v;
   }
+  // The LLM analytics (per-minute rollups of the calls' generations) report both too.
+  auto login = call(g.port(), "POST", "/api/v1/auth/login",
+                    obj{{"email", "gw@example.com"}, {"password", "gateway password"}});
+  std::string url = "/api/v1/projects/" + g.project_id + "/analytics/llm?group_by=provider";
+  api_reply stats;
+  for (int i = 0; i < 50; ++i) {
+    stats = call(g.port(), "GET", url, nullptr, login.str("access_token"));
+    if (stats.status() == 200 && !stats.json.at("data").as_array().empty() &&
+        stats.json.at("data").as_array()[0].at("calls").as_int64() >= 2)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(stats.status(), 200) << stats.raw.body;
+  ASSERT_EQ(stats.json.at("data").as_array().size(), 1u) << stats.raw.body;
+  const auto& claude = stats.json.at("data").as_array()[0];
+  EXPECT_EQ(claude.at("calls").as_int64(), 2) << stats.raw.body;
+  EXPECT_EQ(claude.at("cached_input_tokens").as_int64(), 40) << stats.raw.body;
+  EXPECT_EQ(claude.at("cache_write_input_tokens").as_int64(), 60) << stats.raw.body;
 }
 
 TEST(gateway_messages, max_tokens_cuts_show_as_the_max_tokens_stop_reason) {

@@ -224,7 +224,7 @@ result<std::vector<llm_group_stats>> sqlite_telemetry_query_store::llm_breakdown
   query_builder b("SELECT " + col +
                   ", SUM(calls), SUM(errors), SUM(input_tokens), SUM(output_tokens), SUM(cached_tokens),"
                   " SUM(reasoning_tokens), SUM(cost_usd), SUM(latency_sum_ms), SUM(latency_count), SUM(ttft_sum_ms),"
-                  " SUM(ttft_count)" + bucket_sums());
+                  " SUM(ttft_count), SUM(cache_write_tokens)" + bucket_sums());
   rollup_range(b, "llm_rollups", sc, minutes_of(q.range), {});
   llm_filters(b, q);
   b.sql(" GROUP BY " + col + " HAVING SUM(calls) > 0 ORDER BY SUM(calls) DESC, " + col + " LIMIT 10000");
@@ -250,7 +250,8 @@ result<std::vector<llm_group_stats>> sqlite_telemetry_query_store::llm_breakdown
       g.avg_latency_ms = latency_count > 0 ? static_cast<double>(s->column_int(8)) / static_cast<double>(latency_count) : 0;
       int64_t ttft_count = s->column_int(11);
       g.avg_time_to_first_token_ms = ttft_count > 0 ? static_cast<double>(s->column_int(10)) / static_cast<double>(ttft_count) : 0;
-      auto buckets = read_buckets(*s, 12);
+      g.cache_write_input_tokens = s->column_int(12);
+      auto buckets = read_buckets(*s, 13);
       g.p50_latency_ms = static_cast<double>(latency_quantile_ns(buckets, 0.50)) / 1e6;
       g.p95_latency_ms = static_cast<double>(latency_quantile_ns(buckets, 0.95)) / 1e6;
       g.p99_latency_ms = static_cast<double>(latency_quantile_ns(buckets, 0.99)) / 1e6;

@@ -46,7 +46,10 @@ struct sqlite_telemetry_query_test : sqlite_telemetry_fixture {
     }
     b.logs.push_back(make_log("proj-beta", "01HLOG0000000000000000099", "beta-svc", t0_ns, "payment failed beta"));
     b.observations.push_back(make_generation("proj-alpha", "g1", "tr-1", "gpt-4o", t0_ms, 1000));
-    b.observations.push_back(make_generation("proj-alpha", "g2", "tr-1", "gpt-4o", t0_ms + 1000, 3000));
+    auto cached = make_generation("proj-alpha", "g2", "tr-1", "gpt-4o", t0_ms + 1000, 3000);
+    cached.cached_input_tokens = 40;
+    cached.cache_write_input_tokens = 25;
+    b.observations.push_back(cached);
     auto failed = make_generation("proj-alpha", "g3", "tr-2", "claude-3", t0_ms + 2000, 500);
     failed.provider = "anthropic";
     failed.http_status = 500;
@@ -406,6 +409,8 @@ TEST_F(sqlite_telemetry_query_test, llm_breakdown_and_series) {
   EXPECT_EQ(gpt.value, "gpt-4o");
   EXPECT_EQ(gpt.calls, 2);
   EXPECT_EQ(gpt.input_tokens, 200);
+  EXPECT_EQ(gpt.cached_input_tokens, 40);
+  EXPECT_EQ(gpt.cache_write_input_tokens, 25);
   EXPECT_DOUBLE_EQ(gpt.avg_latency_ms, 2000);
   EXPECT_GT(gpt.p95_latency_ms, 2000);
   EXPECT_LE(gpt.p95_latency_ms, 5000);

@@ -90,7 +90,7 @@ struct log_rollup {
   int64_t logs = 0, errors = 0;
 };
 struct llm_rollup {
-  int64_t calls = 0, errors = 0, input = 0, output = 0, cached = 0, reasoning = 0;
+  int64_t calls = 0, errors = 0, input = 0, output = 0, cached = 0, cache_write = 0, reasoning = 0;
   double cost = 0;
   int64_t latency_sum = 0, latency_count = 0, ttft_sum = 0, ttft_count = 0;
   std::array<int64_t, latency_bucket_count> buckets{};
@@ -217,14 +217,16 @@ result<std::unique_ptr<sqlite_telemetry_writer>> sqlite_telemetry_writer::open(c
       {&st->upsert_llm_rollup,
        "INSERT INTO llm_rollups(project_id, minute, model, provider, environment, key_id, calls, errors,"
        " input_tokens, output_tokens, cached_tokens, reasoning_tokens, cost_usd, latency_sum_ms, latency_count,"
-       " ttft_sum_ms, ttft_count" + buckets + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?" + bucket_marks +
+       " ttft_sum_ms, ttft_count, cache_write_tokens" + buckets + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?" +
+           bucket_marks +
            ") ON CONFLICT(project_id, minute, model, provider, environment, key_id) DO UPDATE SET calls = calls +"
            " excluded.calls, errors = errors + excluded.errors, input_tokens = input_tokens + excluded.input_tokens,"
            " output_tokens = output_tokens + excluded.output_tokens, cached_tokens = cached_tokens +"
            " excluded.cached_tokens, reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens, cost_usd ="
            " cost_usd + excluded.cost_usd, latency_sum_ms = latency_sum_ms + excluded.latency_sum_ms,"
            " latency_count = latency_count + excluded.latency_count, ttft_sum_ms = ttft_sum_ms +"
-           " excluded.ttft_sum_ms, ttft_count = ttft_count + excluded.ttft_count" + bucket_adds},
+           " excluded.ttft_sum_ms, ttft_count = ttft_count + excluded.ttft_count, cache_write_tokens ="
+           " cache_write_tokens + excluded.cache_write_tokens" + bucket_adds},
       {&st->upsert_trace, merge_upsert_sql("llm_traces", {{"name", true},
                                                           {"user_id", true},
                                                           {"session_id", true},
@@ -545,7 +547,6 @@ namespace {
 struct generation_contribution {
   llm_key key;
   llm_rollup values;
-  int64_t cache_write = 0;  // prices the row; the rollups have no column for it
 };
 
 // The stored fields a generation's rollup contribution depends on, read back from a merged row or
@@ -556,7 +557,7 @@ struct rollup_fields {
   std::string model, model_requested, provider, environment, key_id, level;
   int64_t http_status = 0, input = 0, output = 0, cached = 0, reasoning = 0;
   double cost = 0;
-  int64_t cache_write = 0;  // prices the merged row; not part of the rollups
+  int64_t cache_write = 0;
 };
 
 rollup_fields rollup_fields_of(const statement& s) {
@@ -578,13 +579,13 @@ std::optional<generation_contribution> contribution_of(const std::string& projec
   generation_contribution g;
   g.key = {project, minute_of_ms(f.start), f.model.empty() ? f.model_requested : f.model, f.provider, f.environment,
            f.key_id};
-  g.cache_write = f.cache_write;
   auto& v = g.values;
   v.calls = 1;
   v.errors = (f.level == "ERROR" || f.http_status >= 400) ? 1 : 0;
   v.input = f.input;
   v.output = f.output;
   v.cached = f.cached;
+  v.cache_write = f.cache_write;
   v.reasoning = f.reasoning;
   v.cost = f.cost;
   if (f.end > 0 && f.end >= f.start) {
@@ -605,6 +606,7 @@ void add_into(llm_rollup& to, const llm_rollup& v, int64_t sign) {
   to.input += sign * v.input;
   to.output += sign * v.output;
   to.cached += sign * v.cached;
+  to.cache_write += sign * v.cache_write;
   to.reasoning += sign * v.reasoning;
   to.cost += static_cast<double>(sign) * v.cost;
   to.latency_sum += sign * v.latency_sum;
@@ -650,7 +652,7 @@ status sqlite_telemetry_writer::write_llm_records(const telemetry_batch& batch) 
     merged.input_tokens = g.values.input;
     merged.output_tokens = g.values.output;
     merged.cached_input_tokens = g.values.cached;
-    merged.cache_write_input_tokens = g.cache_write;
+    merged.cache_write_input_tokens = g.values.cache_write;
     merged.reasoning_tokens = g.values.reasoning;
     double cost = price_(merged);
     if (!(cost > 0)) return ok_v;
@@ -699,8 +701,8 @@ status sqlite_telemetry_writer::write_llm_records(const telemetry_batch& batch) 
     u.reset();
     u.bind_all(std::get<0>(k), std::get<1>(k), std::get<2>(k), std::get<3>(k), std::get<4>(k), std::get<5>(k),
                d.calls, d.errors, d.input, d.output, d.cached, d.reasoning, d.cost, d.latency_sum, d.latency_count,
-               d.ttft_sum, d.ttft_count);
-    for (int b = 0; b < latency_bucket_count; ++b) u.bind(18 + b, d.buckets[static_cast<size_t>(b)]);
+               d.ttft_sum, d.ttft_count, d.cache_write);
+    for (int b = 0; b < latency_bucket_count; ++b) u.bind(19 + b, d.buckets[static_cast<size_t>(b)]);
     if (auto r = u.run(); !r) return r;
   }
 

@@ -212,12 +212,16 @@ TEST_F(sqlite_telemetry_writer_test, observation_merge_replaces_its_rollup_contr
   completion.completion_start_time_ms = t0_ms + 300;
   completion.output_tokens = 77;
   completion.input_tokens = 10;
+  completion.cached_input_tokens = 3;
+  completion.cache_write_input_tokens = 4;
   completion.cost_usd = 0.25;
   done.observations.push_back(completion);
   write(done);
   write(done);  // a replay changes nothing
   EXPECT_EQ(count("SELECT SUM(calls) FROM llm_rollups"), 1);
   EXPECT_EQ(count("SELECT SUM(output_tokens) FROM llm_rollups"), 77);
+  EXPECT_EQ(count("SELECT SUM(cached_tokens) FROM llm_rollups"), 3);
+  EXPECT_EQ(count("SELECT SUM(cache_write_tokens) FROM llm_rollups"), 4);
   EXPECT_EQ(count("SELECT SUM(latency_sum_ms) FROM llm_rollups"), 1500);
   EXPECT_EQ(count("SELECT SUM(ttft_sum_ms) FROM llm_rollups"), 300);
   auto obs = queries->list_observations(alpha, {all, "tr1"});

@@ -1,0 +1,1 @@
+ALTER TABLE llm_rollups DROP COLUMN cache_write_tokens;
