@@ -46,7 +46,7 @@ result<page<log_record>> sqlite_telemetry_query_store::search_logs(const project
     time_range range = q.range;
     if (!q.trace_id.empty()) {
       // There is no index on the random trace id; the trace's summary says when to look.
-      auto s = c.prepare(std::string("SELECT start_ns, end_ns FROM trace_summaries") + trace_summary_index + " WHERE" +
+      auto s = c.prepare(std::string("SELECT start_ns, end_ns FROM trace_summaries") + " WHERE" +
                          trace_summary_match);
       if (!s) return s.err();
       s->bind_all(sc.project_id(), q.trace_id);

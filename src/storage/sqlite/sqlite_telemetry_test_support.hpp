@@ -121,6 +121,16 @@ struct sqlite_telemetry_fixture : ::testing::Test {
       return row && *row ? s->column_int(0) : -1;
     });
   }
+  // The same with ?1 and ?2 bound (a project id and a trace id, say).
+  int64_t count(const std::string& sql, const std::string& first, const std::string& second) {
+    return db->read([&](connection& c) -> int64_t {
+      auto s = c.prepare(sql);
+      if (!s) return -1;
+      s->bind_all(first, second);
+      auto row = s->step();
+      return row && *row ? s->column_int(0) : -1;
+    });
+  }
 };
 
 }  // namespace brokle::storage::sqlite

@@ -10,7 +10,7 @@ status sqlite_telemetry_retention::delete_trace(const project_scope& sc, const s
     if (auto st = tx.begin(); !st) return st;
     int64_t removed = 0;
     // Spans are found through their summary's span_refs (spans have no trace-id index).
-    auto summary = c.prepare(std::string("SELECT span_refs FROM trace_summaries") + trace_summary_index + " WHERE" +
+    auto summary = c.prepare(std::string("SELECT span_refs FROM trace_summaries") + " WHERE" +
                              trace_summary_match);
     if (!summary) return summary.err();
     summary->bind_all(sc.project_id(), trace_id);
@@ -28,7 +28,7 @@ status sqlite_telemetry_retention::delete_trace(const project_scope& sc, const s
       removed += 1;
     }
     const std::string summary_delete =
-        std::string("DELETE FROM trace_summaries") + trace_summary_index + " WHERE" + trace_summary_match;
+        std::string("DELETE FROM trace_summaries") + " WHERE" + trace_summary_match;
     for (const char* sql : {summary_delete.c_str(),
                             "DELETE FROM llm_traces WHERE project_id = ? AND id = ?",
                             "DELETE FROM observations WHERE project_id = ? AND trace_id = ?",

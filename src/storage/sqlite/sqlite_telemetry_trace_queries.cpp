@@ -261,7 +261,7 @@ result<trace_detail> sqlite_telemetry_query_store::get_trace(const project_scope
     trace_detail d;
     bool found = false;
     auto s = c.prepare(std::string("SELECT ") + summary_columns +
-                       ", t.span_refs FROM trace_summaries t" + trace_summary_index + " WHERE" + trace_summary_match);
+                       ", t.span_refs FROM trace_summaries t" + " WHERE" + trace_summary_match);
     if (!s) return s.err();
     s->bind_all(sc.project_id(), trace_id);
     auto row = s->step();

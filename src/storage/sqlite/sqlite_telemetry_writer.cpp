@@ -110,7 +110,8 @@ bool is_server_side(int kind) {
 }  // namespace
 
 struct sqlite_telemetry_writer::statements {
-  statement find_summary, insert_summary, update_summary;
+  statement find_summary, find_summary_at, insert_summary, update_summary;
+  statement index_unindexed_summaries, advance_indexed_upto;
   statement insert_span, span_id_at;
   statement insert_log, insert_log_fts;
   statement upsert_span_rollup, upsert_edge_rollup, upsert_log_rollup, upsert_llm_rollup;
@@ -173,14 +174,20 @@ result<std::unique_ptr<sqlite_telemetry_writer>> sqlite_telemetry_writer::open(c
       {"http_status", false},
       {"streamed", false},
       {"cache_write_input_tokens", false}};
+  const std::string summary_columns =
+      "SELECT seq, start_ns, end_ns, duration_ns, root_span_id, root_name, root_service, root_seq, span_count,"
+      " error_count, services, span_refs, pending_edges FROM trace_summaries";
   const std::string buckets = bucket_columns();
   const std::string bucket_marks = bucket_placeholders();
   const std::string bucket_adds = bucket_additions();
   std::initializer_list<std::pair<statement*, std::string>> sqls = {
-      {&st->find_summary,
-       std::string("SELECT seq, start_ns, end_ns, duration_ns, root_span_id, root_name, root_service, root_seq,"
-                   " span_count, error_count, services, span_refs, pending_edges FROM trace_summaries") + trace_summary_index +
-           " WHERE" + trace_summary_match},
+      {&st->find_summary, summary_columns + " WHERE" + trace_summary_indexed_match},
+      {&st->find_summary_at, summary_columns + " WHERE seq = ?3 AND +project_id = ?1 AND +trace_id = ?2"},
+      {&st->index_unindexed_summaries,
+       "INSERT OR IGNORE INTO trace_lookup(key, seq) SELECT substr(trace_id, -12), seq FROM trace_summaries"
+       " WHERE seq > (SELECT indexed_upto FROM trace_lookup_state) ORDER BY 1, 2"},
+      {&st->advance_indexed_upto,
+       "UPDATE trace_lookup_state SET indexed_upto = (SELECT COALESCE(MAX(seq), 0) FROM trace_summaries)"},
       {&st->insert_summary,
        "INSERT INTO trace_summaries(project_id, trace_id, start_ns, end_ns, duration_ns, root_span_id, root_name,"
        " root_service, root_seq, span_count, error_count, services, span_refs, pending_edges)"
@@ -271,7 +278,39 @@ result<std::unique_ptr<sqlite_telemetry_writer>> sqlite_telemetry_writer::open(c
     if (auto r = prep(*s, sql); !r) return r.err();
   }
   w->st_ = std::move(st);
+  // Summaries stored before a crash or stop may still wait for their lookup entries.
+  if (auto flushed = w->flush_trace_lookup(); !flushed) return flushed.err();
   return w;
+}
+
+bool sqlite_telemetry_writer::lookup_flush_due() const {
+  if (unindexed_count_ == 0) return false;
+  return unindexed_count_ >= trace_lookup_flush_rows ||
+         std::chrono::steady_clock::now() - last_lookup_flush_ >= std::chrono::seconds(2);
+}
+
+status sqlite_telemetry_writer::flush_trace_lookup_in_transaction() {
+  for (auto* s : {&st_->index_unindexed_summaries, &st_->advance_indexed_upto}) {
+    s->reset();
+    if (auto r = s->run(); !r) return r;
+  }
+  return ok_v;
+}
+
+status sqlite_telemetry_writer::flush_trace_lookup() {
+  transaction tx(c_);
+  if (auto st = tx.begin(); !st) return st;
+  if (auto st = flush_trace_lookup_in_transaction(); !st) return st;
+  if (auto st = tx.commit(); !st) return st;
+  unindexed_.clear();
+  unindexed_count_ = 0;
+  last_lookup_flush_ = std::chrono::steady_clock::now();
+  return ok_v;
+}
+
+void sqlite_telemetry_writer::remember_unindexed(const std::string& trace_id, int64_t seq) {
+  unindexed_[std::string(trace_lookup_key(trace_id))].push_back(seq);
+  ++unindexed_count_;
 }
 
 sqlite_telemetry_writer::~sqlite_telemetry_writer() = default;
@@ -280,6 +319,11 @@ status sqlite_telemetry_writer::write(const telemetry_batch& batch) {
   if (batch.empty()) return ok_v;
   transaction tx(c_);
   if (auto st = tx.begin(); !st) return st;
+  fresh_.clear();
+  // The lookup entries of the summaries stored so far go in with this batch: one sorted pass.
+  const bool flushing = lookup_flush_due();
+  if (flushing)
+    if (auto st = flush_trace_lookup_in_transaction(); !st) return st;
   if (auto st = write_spans(batch); !st) return st;
   if (auto st = write_logs(batch); !st) return st;
   if (auto st = write_llm_records(batch); !st) return st;
@@ -296,7 +340,16 @@ status sqlite_telemetry_writer::write(const telemetry_batch& batch) {
     fail_next_commit_ = false;
     return make_error(errc::unavailable, "injected failure before commit");
   }
-  return tx.commit();
+  if (auto st = tx.commit(); !st) return st;
+  // Only now are the flush and this batch's summaries real; a rolled-back write changed nothing.
+  if (flushing) {
+    unindexed_.clear();
+    unindexed_count_ = 0;
+    last_lookup_flush_ = std::chrono::steady_clock::now();
+  }
+  for (const auto& [trace_id, seq] : fresh_) remember_unindexed(trace_id, seq);
+  fresh_.clear();
+  return ok_v;
 }
 
 namespace {
@@ -351,12 +404,30 @@ status sqlite_telemetry_writer::write_spans(const telemetry_batch& batch) {
     const auto& project = group.front()->project_id;
     const auto& trace_id = group.front()->trace_id;
     trace_state t;
-    st.find_summary.reset();
-    st.find_summary.bind_all_borrowed(project, trace_id);
-    auto found = st.find_summary.step();
-    if (!found) return found.err();
+    // A summary stored since the last lookup flush is found by its seq, any other through trace_lookup.
+    statement* finder = &st.find_summary;
+    result<bool> found = false;
+    if (auto it = unindexed_.find(std::string(trace_lookup_key(trace_id))); it != unindexed_.end()) {
+      for (int64_t seq : it->second) {
+        st.find_summary_at.reset();
+        st.find_summary_at.bind_all_borrowed(project, trace_id, seq);
+        found = st.find_summary_at.step();
+        if (!found) return found.err();
+        if (*found) {
+          finder = &st.find_summary_at;
+          break;
+        }
+        st.find_summary_at.reset();
+      }
+    }
+    if (!*found) {
+      st.find_summary.reset();
+      st.find_summary.bind_all_borrowed(project, trace_id);
+      found = st.find_summary.step();
+      if (!found) return found.err();
+    }
     if (*found) {
-      auto& f = st.find_summary;
+      auto& f = *finder;
       t.stored = true;
       t.seq = f.column_int(0);
       t.start_ns = f.column_int(1);
@@ -372,7 +443,7 @@ status sqlite_telemetry_writer::write_spans(const telemetry_batch& batch) {
       t.refs = decode_span_refs(f.column_text(11));
       t.halves = decode_edge_halves(f.column_text(12));
     }
-    st.find_summary.reset();
+    finder->reset();
 
     std::unordered_multimap<uint64_t, int64_t> known;
     known.reserve(t.refs.size() + group.size());
@@ -492,6 +563,7 @@ status sqlite_telemetry_writer::write_spans(const telemetry_batch& batch) {
       i.bind_blob_borrowed(13, refs.data(), refs.size());
       i.bind_blob_borrowed(14, halves.data(), halves.size());
       if (auto r = i.run(); !r) return r;
+      fresh_.emplace_back(trace_id, c_.last_insert_rowid());
     }
   }
 

@@ -4,6 +4,12 @@
 // together. Statements are prepared once. Not thread-safe: one caller at a time.
 #pragma once
 
+#include <chrono>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
 #include <filesystem>
 #include <memory>
 
@@ -28,6 +34,10 @@ class sqlite_telemetry_writer final : public telemetry_writer {
   // WAL size and checkpoint counts (brokle_store_wal_bytes, brokle_store_checkpoints_*).
   std::vector<writer_gauge> gauges() const override;
 
+  // Indexes every stored trace summary in trace_lookup now (the writer does it by itself every
+  // trace_lookup_flush_rows new summaries or 2 s, and when it opens).
+  status flush_trace_lookup();
+
   // Fault injection for tests: the next write fails just before COMMIT (after every row went in).
   void fail_next_commit_for_tests() noexcept { fail_next_commit_ = true; }
 
@@ -39,11 +49,21 @@ class sqlite_telemetry_writer final : public telemetry_writer {
   status write_logs(const telemetry_batch& batch);
   status write_llm_records(const telemetry_batch& batch);
 
+  // Trace lookup entries are written in bulk (migration 0012): summaries this writer stored since
+  // the last flush are found through unindexed_, which holds them once their commit succeeded.
+  bool lookup_flush_due() const;
+  status flush_trace_lookup_in_transaction();
+  void remember_unindexed(const std::string& trace_id, int64_t seq);
+
   connection c_;
   std::unique_ptr<wal_checkpointer> checkpointer_;  // declared after c_: detached before it closes
   std::unique_ptr<statements> st_;
   generation_pricer price_;
   bool fail_next_commit_ = false;
+  std::unordered_map<std::string, std::vector<int64_t>> unindexed_;  // lookup key -> summary seqs
+  size_t unindexed_count_ = 0;
+  std::vector<std::pair<std::string, int64_t>> fresh_;  // (trace id, seq) stored by the open transaction
+  std::chrono::steady_clock::time_point last_lookup_flush_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace brokle::storage::sqlite

@@ -32,10 +32,10 @@ telemetry_batch three_span_trace_with_id(const std::string& project, const std::
   return b;
 }
 
-// Every lookup of one trace's summary (writer, trace detail, delete, logs of a trace) goes through
-// trace_summary_match: it must search the index on the id's last digits, and reach one row even
-// when many ids share their first half: 64-bit ids zero-padded on the left (Zipkin B3, Datadog)
-// and ids that start with a time (X-Ray).
+// Every lookup of one trace's summary (trace detail, delete, logs of a trace) goes through
+// trace_summary_match: trace_lookup by the id's last digits, or the writer's unindexed tail (a
+// rowid range), and it reaches one row even when many ids share their first half: 64-bit ids
+// zero-padded on the left (Zipkin B3, Datadog) and ids that start with a time (X-Ray).
 TEST_F(sqlite_telemetry_writer_test, a_trace_summary_lookup_searches_the_id_index_and_visits_one_row) {
   std::vector<std::string> ids;
   for (uint64_t i = 1; i <= 200; ++i) {
@@ -45,7 +45,7 @@ TEST_F(sqlite_telemetry_writer_test, a_trace_summary_lookup_searches_the_id_inde
   for (const auto& id : ids) write(three_span_trace_with_id("proj-alpha", id));
   auto lookup = [&](const std::string& sql_head, const std::string& id) {
     return db->read([&](connection& c) -> std::pair<std::string, int64_t> {
-      auto s = c.prepare(sql_head + " FROM trace_summaries" + trace_summary_index + " WHERE" + trace_summary_match);
+      auto s = c.prepare(sql_head + " FROM trace_summaries WHERE" + trace_summary_match);
       if (!s) return {"prepare failed: " + s.err().message, -1};
       s->bind_all(std::string("proj-alpha"), id);
       std::string out;
@@ -57,8 +57,19 @@ TEST_F(sqlite_telemetry_writer_test, a_trace_summary_lookup_searches_the_id_inde
       return {out, s->vm_steps()};
     });
   };
+  // Fewer than a flush's worth: still in the tail, found by the rowid scan of the tail.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM trace_lookup"), 0);
+  EXPECT_EQ(lookup("SELECT span_count", ids[7]).first, "3\n");
+  EXPECT_EQ(lookup("SELECT span_count", ids[300]).first, "3\n");
+
+  ASSERT_TRUE(writer->flush_trace_lookup());
+  EXPECT_EQ(count("SELECT COUNT(*) FROM trace_lookup"), 400);
+  EXPECT_EQ(count("SELECT indexed_upto FROM trace_lookup_state"), count("SELECT MAX(seq) FROM trace_summaries"));
   auto [plan, plan_steps] = lookup("EXPLAIN QUERY PLAN SELECT seq", ids[7]);
-  EXPECT_NE(plan.find("SEARCH trace_summaries USING INDEX trace_summaries_trace_suffix"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("SEARCH trace_lookup USING PRIMARY KEY (key=?)"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("SEARCH trace_summaries USING INTEGER PRIMARY KEY (rowid>?)"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("SCAN trace_summaries"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("SCAN trace_lookup\n"), std::string::npos) << plan;  // trace_lookup_state is one row
   // Bare: one row found costs a few dozen steps; walking 200 ids that share a key costs thousands.
   auto [one, one_steps] = lookup("SELECT span_count", ids[7]);
   EXPECT_EQ(one, "3\n");
@@ -67,6 +78,50 @@ TEST_F(sqlite_telemetry_writer_test, a_trace_summary_lookup_searches_the_id_inde
   EXPECT_LT(one_steps, 100);
   EXPECT_LT(other_steps, 100);
   EXPECT_EQ(count("SELECT COUNT(*) FROM trace_summaries"), 400);
+}
+
+// The writer indexes trace summaries in bulk; whichever side of a flush a trace's pieces land on,
+// the summary is found and merged, never stored twice, and a rolled-back write leaves no trace of
+// itself in what the writer remembers.
+TEST_F(sqlite_telemetry_writer_test, traces_arriving_in_pieces_merge_across_lookup_flushes) {
+  auto piece = [&](const std::string& trace, int span) {
+    telemetry_batch b;
+    b.spans.push_back(make_span("proj-alpha", trace, span_hex(static_cast<uint64_t>(span)), "", "svc", t0_ns, ms_ns));
+    return b;
+  };
+  const std::string a = hex_id(1, 16) + hex_id(0xabcdef, 16), b = hex_id(2, 16) + hex_id(0x123456, 16);
+  write(piece(a, 1));                       // unindexed: found through the writer's memory
+  write(piece(a, 2));
+  ASSERT_TRUE(writer->flush_trace_lookup());  // indexed: found through trace_lookup
+  write(piece(a, 3));
+  writer->fail_next_commit_for_tests();
+  EXPECT_FALSE(writer->write(piece(b, 1)));  // rolled back: b was never stored
+  write(piece(b, 2));
+  write(piece(b, 2));                        // a replay
+  EXPECT_EQ(count("SELECT COUNT(*) FROM trace_summaries"), 2);
+  EXPECT_EQ(count("SELECT span_count FROM trace_summaries WHERE trace_id = '" + a + "'"), 3);
+  EXPECT_EQ(count("SELECT span_count FROM trace_summaries WHERE trace_id = '" + b + "'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM spans"), 4);
+
+  // Deleting the newest summary hands its seq to the next insert: it counts as unindexed again.
+  ASSERT_TRUE(writer->flush_trace_lookup());
+  const int64_t seq_of_b = count("SELECT seq FROM trace_summaries WHERE trace_id = '" + b + "'");
+  const int64_t seq_of_a = count("SELECT seq FROM trace_summaries WHERE trace_id = '" + a + "'");
+  ASSERT_GT(seq_of_b, seq_of_a);
+  EXPECT_EQ(count("SELECT indexed_upto FROM trace_lookup_state"), seq_of_b);
+  ASSERT_TRUE(db->write([&](connection& conn) { return conn.exec("DELETE FROM trace_summaries WHERE trace_id = '" + b + "'"); }));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM trace_lookup WHERE seq NOT IN (SELECT seq FROM trace_summaries)"), 0);
+  EXPECT_EQ(count("SELECT indexed_upto FROM trace_lookup_state"), seq_of_a);
+  const std::string c = hex_id(3, 16) + hex_id(0x777777, 16);
+  write(piece(c, 1));
+  EXPECT_EQ(count("SELECT seq FROM trace_summaries WHERE trace_id = '" + c + "'"), seq_of_b) << "the seq is reused";
+  EXPECT_EQ(count("SELECT COUNT(*) FROM trace_summaries WHERE" + std::string(trace_summary_match), "proj-alpha", c), 1)
+      << "readers find it in the tail";
+  write(piece(c, 2));
+  ASSERT_TRUE(writer->flush_trace_lookup());
+  EXPECT_EQ(count("SELECT COUNT(*) FROM trace_lookup WHERE key = substr('" + c + "', -12)"), 1);
+  write(piece(c, 3));
+  EXPECT_EQ(count("SELECT span_count FROM trace_summaries WHERE trace_id = '" + c + "'"), 3);
 }
 
 TEST_F(sqlite_telemetry_writer_test, its_gauges_report_the_wal_and_keep_their_names) {

@@ -14,14 +14,24 @@
 
 namespace brokle::storage::sqlite {
 
-// The WHERE clause that finds one trace's summary through its index on the id's last 12 digits
-// (migration 0009): bind ?1 the project id, ?2 the trace id. Always with "FROM trace_summaries" +
-// trace_summary_index so the planner cannot prefer the project's time index and walk every trace.
-inline constexpr const char* trace_summary_index = " INDEXED BY trace_summaries_trace_suffix";
-// The unary + keeps SQLite from propagating "trace_id = ?2" into the indexed expression, which
-// turned the lookup into a scan of the whole index (its plan is checked by a unit test).
+// The WHERE clause that finds one trace's summary (after "FROM trace_summaries"; bind ?1 the
+// project id, ?2 the trace id): its seq through trace_lookup (migration 0012), keyed by the id's
+// last 12 characters, or among the summaries the writer has not indexed there yet (seq above
+// trace_lookup_state.indexed_upto: a rowid range of at most one flush's worth). The unary + keeps
+// the planner on those seqs rather than the project's time index (plans checked by a unit test).
 inline constexpr const char* trace_summary_match =
-    " +project_id = ?1 AND +trace_id = ?2 AND substr(trace_id, -12) = substr(?2, -12)";
+    " seq IN (SELECT seq FROM trace_lookup WHERE key = substr(?2, -12)"
+    " UNION ALL SELECT seq FROM trace_summaries WHERE seq > (SELECT indexed_upto FROM trace_lookup_state)"
+    " AND +trace_id = ?2) AND +project_id = ?1 AND +trace_id = ?2";
+// The writer's own lookup: it knows the unindexed summaries (it wrote them), so only trace_lookup.
+inline constexpr const char* trace_summary_indexed_match =
+    " seq IN (SELECT seq FROM trace_lookup WHERE key = substr(?2, -12)) AND +project_id = ?1 AND +trace_id = ?2";
+// The trace id's lookup key, as trace_lookup holds it.
+inline std::string_view trace_lookup_key(std::string_view trace_id) {
+  return trace_id.size() > 12 ? trace_id.substr(trace_id.size() - 12) : trace_id;
+}
+// How many new summaries the writer lets wait before it indexes them (see sqlite_telemetry_writer).
+inline constexpr size_t trace_lookup_flush_rows = 16'384;
 
 struct span_ref {
   uint64_t key = 0;  // span_key(span_id).value
