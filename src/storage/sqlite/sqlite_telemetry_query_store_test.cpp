@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "storage/sqlite/span_time_index.hpp"
+
 #include <algorithm>
 
 #include "storage/sqlite/sqlite_telemetry_test_support.hpp"
@@ -504,5 +506,25 @@ TEST_F(sqlite_telemetry_query_test, a_reversed_range_is_refused) {
 }
 
 }  // namespace
+
+// Span start-time ranges are searched through the bucket index (migration 0013); the expression
+// in span_time_index.hpp must match the index's for SQLite to use it.
+TEST_F(sqlite_telemetry_query_test, span_time_ranges_search_the_start_bucket_index) {
+  auto plan = db->read([&](connection& c) -> std::string {
+    auto s = c.prepare(std::string("EXPLAIN QUERY PLAN SELECT trace_id FROM spans WHERE project_id = ? AND ") +
+                       span_start_bucket + " BETWEEN ? AND ? AND start_ns >= ? AND start_ns < ?");
+    if (!s) return "prepare failed: " + s.err().message;
+    std::string out;
+    for (;;) {
+      auto row = s->step();
+      if (!row || !*row) break;
+      out += s->column_text(3) + "\n";
+    }
+    return out;
+  });
+  EXPECT_NE(plan.find("USING INDEX spans_project_start_bucket"), std::string::npos) << plan;
+  EXPECT_EQ(span_start_bucket_of(int64_t{1} << 30), 1);
+  EXPECT_EQ(span_start_bucket_of((int64_t{1} << 30) - 1), 0);
+}
 
 }  // namespace brokle::storage::sqlite

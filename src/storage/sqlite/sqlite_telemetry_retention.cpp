@@ -1,4 +1,5 @@
 #include "storage/sqlite/sqlite_telemetry_retention.hpp"
+#include "storage/sqlite/span_time_index.hpp"
 
 #include <functional>
 #include <map>
@@ -97,7 +98,11 @@ status sqlite_telemetry_retention::purge_project(const std::string& p, int64_t c
     return std::string("DELETE FROM ") + table + " WHERE (" + key + ") IN (SELECT " + key + " FROM " + table +
            " WHERE project_id = ? AND minute < ? LIMIT ?)";
   };
-  if (auto st = delete_in_chunks(db, by_seq("spans", "start_ns"), n.spans, tx, p, cutoff_ns); !st) return st;
+  // Spans: through their start-time buckets (span_time_index.hpp), then the exact cutoff.
+  const std::string spans_sql = std::string("DELETE FROM spans WHERE seq IN (SELECT seq FROM spans WHERE project_id = ? AND ") +
+                                span_start_bucket + " <= ? AND start_ns < ? LIMIT ?)";
+  if (auto st = delete_in_chunks(db, spans_sql, n.spans, tx, p, span_start_bucket_of(cutoff_ns), cutoff_ns); !st)
+    return st;
   if (auto st = delete_in_chunks(db, by_seq("trace_summaries", "start_ns"), n.trace_summaries, tx, p, cutoff_ns); !st)
     return st;
   if (auto st = delete_logs_in_chunks(db, p, cutoff_ns, n); !st) return st;

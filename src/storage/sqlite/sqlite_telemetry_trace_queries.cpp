@@ -6,6 +6,7 @@
 #include "storage/sqlite/json_string_array.hpp"
 #include "storage/sqlite/sqlite_telemetry_query_store.hpp"
 #include "storage/sqlite/telemetry_query_support.hpp"
+#include "storage/sqlite/span_time_index.hpp"
 #include "storage/sqlite/trace_summary_state.hpp"
 
 namespace brokle::storage::sqlite {
@@ -227,8 +228,14 @@ result<page<trace_summary>> sqlite_telemetry_query_store::list_traces(const proj
   if (q.min_duration_ns > 0) b.sql(" AND t.duration_ns >= ?").arg(q.min_duration_ns);
   if (q.max_duration_ns > 0) b.sql(" AND t.duration_ns <= ?").arg(q.max_duration_ns);
   auto spans_in_range = [&] {
-    b.sql(" AND t.trace_id IN (SELECT trace_id FROM spans WHERE project_id = ? AND start_ns >= ? AND start_ns < ?");
-    b.arg(sc.project_id()).arg(q.range.start_ns).arg(q.range.end_ns + span_filter_slack_ns);
+    const int64_t end_ns = q.range.end_ns + span_filter_slack_ns;
+    b.sql(std::string(" AND t.trace_id IN (SELECT trace_id FROM spans WHERE project_id = ? AND ") + span_start_bucket +
+          " BETWEEN ? AND ? AND start_ns >= ? AND start_ns < ?");
+    b.arg(sc.project_id())
+        .arg(span_start_bucket_of(q.range.start_ns))
+        .arg(span_start_bucket_of(end_ns - 1))
+        .arg(q.range.start_ns)
+        .arg(end_ns);
   };
   if (!q.name_contains.empty()) {
     if (q.name_scope == match_scope::root_span) {
