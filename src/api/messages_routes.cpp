@@ -14,6 +14,7 @@
 #include "api/translating_sink.hpp"
 #include "core/log.hpp"
 #include "core/ulid.hpp"
+#include "gateway/providers/anthropic_passthrough.hpp"
 #include "gateway/surfaces/anthropic_messages_request.hpp"
 #include "gateway/surfaces/anthropic_messages_response.hpp"
 #include "gateway/surfaces/anthropic_messages_stream.hpp"
@@ -89,10 +90,45 @@ asio::awaitable<http_response> relay_message(request_context& ctx, gateway_api& 
   co_return res;
 }
 
-asio::awaitable<http_response> create_message(request_context& ctx, gateway_api& gw) {
+// POST /v1/messages/count_tokens: Anthropic counts; the request goes to the Anthropic provider
+// serving the model, unchanged but for the model name, and is not recorded (nothing is generated
+// or billed). No other provider has a counting API, so their models get a 400 saying so.
+asio::awaitable<http_response> count_message_tokens(request_context& ctx, gateway_api& gw) {
+  auto caller = require_api_key(ctx, gw.id);
+  auto request = parse_json_object(ctx.request);
+  std::string model = required_string(request, "model", 256);
+  auto route = resolve_model(gw, caller.key.scope, model);
+  if (route.provider->type != gateway::provider_type::anthropic)
+    fail(400, "invalid_request",
+         "counting tokens needs a model an Anthropic provider serves; `" + model + "` is served by '" +
+             route.provider->name + "' (" + std::string(gateway::provider_type_name(route.provider->type)) + ")");
+  if (auto checked = gateway::check_messages_request(request, gateway::messages_check::token_count); !checked)
+    fail(400, "invalid_request", checked.err().message);
+  gateway::anthropic_client_headers client{ctx.request.header("anthropic-version"), ctx.request.header("anthropic-beta")};
+  auto req = gateway::build_anthropic_passthrough(*route.provider, std::move(request), route.upstream_model, client);
+  if (!req) fail(400, "invalid_request", req.err().message);
+  req->url += "/count_tokens";
+  auto r = co_await gw.upstream.send(std::move(*req));
+  if (!r) fail(502, "upstream_error", "provider '" + route.provider->name + "': " + r.err().message);
+  http_response res;
+  if (r->status >= 400 && !gateway::is_anthropic_error(r->body)) {
+    res = error_reply(r->status, "provider '" + route.provider->name + "' answered " + std::to_string(r->status),
+                      ctx.request_id);
+  } else {
+    res = net::json_response(r->status, std::move(r->body));
+  }
+  if (auto ra = r->headers.get("Retry-After"); !ra.empty()) res.headers.set("Retry-After", std::string(ra));
+  for (const auto& h : caller.rate_headers) res.headers.set(h.name, h.value);
+  res.headers.set("request-id", ctx.request_id);
+  co_return res;
+}
+
+using messages_handler = std::function<asio::awaitable<http_response>(request_context&, gateway_api&)>;
+
+asio::awaitable<http_response> in_messages_shape(request_context& ctx, gateway_api& gw, messages_handler handler) {
   std::optional<net::request_error> failure;
   try {
-    co_return co_await relay_message(ctx, gw);
+    co_return co_await handler(ctx, gw);
   } catch (const net::request_error& e) {
     failure = e;
   } catch (const std::exception& e) {
@@ -110,7 +146,10 @@ asio::awaitable<http_response> create_message(request_context& ctx, gateway_api&
 }  // namespace
 
 void add_messages_routes(net::router& r, gateway_api& gw) {
-  r.add(net::http_method::post, "/v1/messages", [&gw](request_context& ctx) { return create_message(ctx, gw); });
+  r.add(net::http_method::post, "/v1/messages",
+        [&gw](request_context& ctx) { return in_messages_shape(ctx, gw, relay_message); });
+  r.add(net::http_method::post, "/v1/messages/count_tokens",
+        [&gw](request_context& ctx) { return in_messages_shape(ctx, gw, count_message_tokens); });
 }
 
 }  // namespace brokle::api

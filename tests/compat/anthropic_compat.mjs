@@ -141,6 +141,14 @@ check('claude-3-5-haiku: an overloaded_error event mid-stream is an APIError', a
   await assert.rejects(stream.finalMessage(), (e) => e instanceof Anthropic.APIError && /Overloaded/.test(e.message));
 });
 
+check('claude-3-5-haiku: messages.countTokens', async () => {
+  const r = await client.messages.countTokens({
+    model: 'claude-3-5-haiku', system: 'be brief', messages: [{ role: 'user', content: 'count '.repeat(50) }],
+  });
+  assert.equal(typeof r.input_tokens, 'number');
+  assert.ok(r.input_tokens > 0, 'a positive count');
+});
+
 check('missing max_tokens is a BadRequestError', async () => {
   await assert.rejects(
     client.messages.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] }),

@@ -26,6 +26,7 @@ TEST(gateway_compat, official_anthropic_npm_client_works_unmodified) {
   EXPECT_EQ(text.find("FAIL"), std::string::npos) << text;
   EXPECT_NE(text.find("ok   claude-3-5-haiku: tool use round trip"), std::string::npos) << text;
   EXPECT_NE(text.find("ok   claude-3-5-haiku: an overloaded_error event mid-stream"), std::string::npos) << text;
+  EXPECT_NE(text.find("ok   claude-3-5-haiku: messages.countTokens"), std::string::npos) << text;
 }
 
 }  // namespace brokle::testing

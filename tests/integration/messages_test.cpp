@@ -380,6 +380,45 @@ TEST(gateway_messages, an_anthropic_provider_gets_the_request_as_written) {
   expect_messages_error(messages(g, body), 400, "invalid_request_error", "document via translation");
 }
 
+// Token counting goes to the Anthropic provider serving the model and is not a recorded call; a
+// model of any other provider gets a 400 saying why, without an upstream call.
+TEST(gateway_messages, count_tokens_is_relayed_to_an_anthropic_provider_only) {
+  gateway_env g;
+  auto body = obj{{"model", "claude-3-5-haiku"},
+                  {"system", "be terse"},
+                  {"messages", arr{obj{{"role", "user"}, {"content", std::string(400, 'x')}}}}};
+  auto r = call(g.port(), "POST", "/v1/messages/count_tokens", body, {},
+                {{"x-api-key", g.key}, {"anthropic-version", "2023-06-01"}});
+  ASSERT_EQ(r.status(), 200) << r.raw.body;
+  EXPECT_GT(r.json.at("input_tokens").as_int64(), 90) << r.raw.body;
+  EXPECT_FALSE(r.raw.header("request-id").empty());
+  auto last = last_upstream_request(g);
+  EXPECT_EQ(last.at("path").as_string(), "/v1/messages/count_tokens");
+  EXPECT_EQ(boost::json::parse(last.at("body").as_string()).at("system").as_string(), "be terse");
+
+  auto before = g.upstream_requests();
+  body["model"] = "gpt-4o-mini";
+  auto other = call(g.port(), "POST", "/v1/messages/count_tokens", body, {}, {{"x-api-key", g.key}});
+  expect_messages_error(other, 400, "invalid_request_error", "an OpenAI provider's model");
+  EXPECT_NE(std::string(other.json.at("error").at("message").as_string()).find("Anthropic"), std::string::npos);
+  for (const auto& bad : std::vector<std::string>{R"({"model":"claude-3-5-haiku"})", R"({"messages":[]})", "{nope"}) {
+    auto b = call_raw(g.port(), "POST", "/v1/messages/count_tokens", bad, {}, {{"x-api-key", g.key}});
+    expect_messages_error(b, 400, "invalid_request_error", bad);
+  }
+  expect_messages_error(call(g.port(), "POST", "/v1/messages/count_tokens", body), 401, "authentication_error", "no key");
+  EXPECT_EQ(g.upstream_requests(), before) << "refused requests never reach a provider";
+
+  body["model"] = "claude-3-5-haiku";
+  body["messages"] = arr{obj{{"role", "user"}, {"content", "mock-fault:status=429"}}};
+  auto limited = call(g.port(), "POST", "/v1/messages/count_tokens", body, {}, {{"x-api-key", g.key}});
+  expect_messages_error(limited, 429, "rate_limit_error", "upstream 429");
+  EXPECT_FALSE(limited.raw.header("Retry-After").empty());
+
+  // Nothing was generated, so nothing was recorded.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(g.generations().json.at("data").as_array().size(), 0u);
+}
+
 TEST(gateway_messages, an_error_event_in_an_anthropic_stream_is_relayed_and_recorded) {
   gateway_env g;
   auto body = ask("claude-3-5-haiku", "a long enough answer to be cut mock-fault:stream_error=1");

@@ -158,4 +158,20 @@ void answer_anthropic_messages(route_call& call) {
   add_sse_event(response, "message_stop", boost::json::value({{"type", "message_stop"}}, sp));
 }
 
+void answer_anthropic_count_tokens(route_call& call) {
+  if (string_member(call.body, "model").empty()) {
+    write_provider_error(provider_kind::anthropic, 400, "model: Field required", call.response);
+    return;
+  }
+  const auto* messages = call.body.if_contains("messages");
+  if (messages == nullptr || !messages->is_array() || messages->get_array().empty()) {
+    write_provider_error(provider_kind::anthropic, 400, "messages: Field required", call.response);
+    return;
+  }
+  std::size_t chars = content_text_size(call.body.if_contains("system"));
+  for (const auto& entry : messages->get_array())
+    if (const auto* message = entry.if_object()) chars += content_text_size(message->if_contains("content"));
+  write_json_body(call.response, boost::json::value({{"input_tokens", estimate_tokens(chars)}}, call.storage));
+}
+
 }  // namespace brokle::mock

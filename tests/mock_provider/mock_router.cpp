@@ -18,6 +18,7 @@ enum class endpoint {
   openai_models,
   openai_model,
   anthropic_messages,
+  anthropic_count_tokens,
   gemini_generate,
   gemini_stream,
   gemini_embed,
@@ -94,6 +95,8 @@ route_match match_route(std::string_view path) {
     match.target = endpoint::openai_embeddings;
   } else if (path == "/v1/messages") {
     match.target = endpoint::anthropic_messages;
+  } else if (path == "/v1/messages/count_tokens") {
+    match.target = endpoint::anthropic_count_tokens;
   } else if (path == "/v2/chat") {
     match.target = endpoint::cohere_chat;
   } else if (path == "/v2/embed") {
@@ -240,6 +243,7 @@ void mock_router::handle(const http_request& request, json_arena& arena, mock_re
     case endpoint::openai_models: answer_openai_models(call, {}); break;
     case endpoint::openai_model: answer_openai_models(call, route.path_detail); break;
     case endpoint::anthropic_messages: answer_anthropic_messages(call); break;
+    case endpoint::anthropic_count_tokens: answer_anthropic_count_tokens(call); break;
     case endpoint::gemini_generate: answer_gemini_generate(call, route.path_detail, false); break;
     case endpoint::gemini_stream: answer_gemini_generate(call, route.path_detail, true); break;
     case endpoint::gemini_embed: answer_gemini_embed(call, route.path_detail); break;

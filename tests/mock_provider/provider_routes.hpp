@@ -42,6 +42,9 @@ void answer_openai_models(route_call& call, std::string_view model_id);  // empt
 
 // Anthropic: /v1/messages.
 void answer_anthropic_messages(route_call& call);
+// POST /v1/messages/count_tokens: {"input_tokens": N}, N estimated from the prompt's text as the
+// mock's replies report it.
+void answer_anthropic_count_tokens(route_call& call);
 
 // Gemini: /v1beta/models/{model}:generateContent, :streamGenerateContent and :batchEmbedContents.
 void answer_gemini_generate(route_call& call, std::string_view model, bool stream);

@@ -227,15 +227,17 @@ status apply_tool_choice(const json::value& v, json::object& out) {
 
 }  // namespace
 
-status check_messages_request(const json::object& in) {
+status check_messages_request(const json::object& in, messages_check kind) {
   const auto* model = member(in, "model");
   if (!model) return bad("model", "Field required");
   if (!model->is_string()) return bad("model", "Input should be a valid string");
 
   const auto* max_tokens = member(in, "max_tokens");
-  if (!max_tokens) return bad("max_tokens", "Field required");
-  if (!(max_tokens->is_int64() || max_tokens->is_uint64())) return bad("max_tokens", "Input should be a valid integer");
-  if (max_tokens->is_int64() && max_tokens->as_int64() < 1) return bad("max_tokens", "Input should be greater than or equal to 1");
+  if (!max_tokens && kind == messages_check::message) return bad("max_tokens", "Field required");
+  if (max_tokens && !(max_tokens->is_int64() || max_tokens->is_uint64()))
+    return bad("max_tokens", "Input should be a valid integer");
+  if (max_tokens && max_tokens->is_int64() && max_tokens->as_int64() < 1)
+    return bad("max_tokens", "Input should be greater than or equal to 1");
 
   const auto* turns = member(in, "messages");
   if (!turns) return bad("messages", "Field required");

@@ -21,7 +21,9 @@ struct messages_request_options {
 // assistant roles and string or block content, sampling, stop sequences, metadata, stream), any
 // block type allowed: what a request relayed unchanged to an Anthropic provider must pass first.
 // invalid_argument naming the field, as below.
-status check_messages_request(const boost::json::object& request);
+// A token-count request (/v1/messages/count_tokens) is the same without max_tokens.
+enum class messages_check { message, token_count };
+status check_messages_request(const boost::json::object& request, messages_check kind = messages_check::message);
 
 // invalid_argument, with a message naming the field ("messages.1.content.0.type: ..."), for a
 // body the Messages API would refuse or that has no chat-completions equivalent (server tools,

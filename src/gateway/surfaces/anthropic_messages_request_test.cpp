@@ -188,6 +188,12 @@ TEST(anthropic_messages_request, the_passthrough_check_refuses_shapes_not_featur
   EXPECT_NE(fails(R"({"model":"m","max_tokens":5,"system":7,"messages":[{"role":"user","content":"x"}]})").find("system"), std::string::npos);
   EXPECT_NE(fails(R"({"model":"m","max_tokens":5,"stream":"yes","messages":[{"role":"user","content":"x"}]})").find("stream"), std::string::npos);
   EXPECT_NE(fails(R"({"model":"m","max_tokens":5,"tools":{},"messages":[{"role":"user","content":"x"}]})").find("tools"), std::string::npos);
+  // Token counting takes the same shape without max_tokens.
+  EXPECT_TRUE(check_messages_request(obj(R"({"model":"m","messages":[{"role":"user","content":"x"}]})"),
+                                     messages_check::token_count));
+  EXPECT_FALSE(check_messages_request(obj(R"({"model":"m","max_tokens":0,"messages":[{"role":"user","content":"x"}]})"),
+                                      messages_check::token_count));
+  EXPECT_FALSE(check_messages_request(obj(R"({"model":"m","messages":[]})"), messages_check::token_count));
   EXPECT_EQ(fails(R"({"model":"m","max_tokens":5,"thinking":{"type":"enabled","budget_tokens":1024},
       "tools":[{"type":"web_search_20250305","name":"web_search"}],
       "system":[{"type":"text","text":"s","cache_control":{"type":"ephemeral"}}],
