@@ -46,7 +46,11 @@ echo "# OTLP/HTTP protobuf"
 "$LOAD" logs --port "$OTLP" --key "$KEY" --connections 8 --batch 512 --seconds "$SECONDS_PER_RUN" 2>/dev/null
 if [ "$FILL" -gt 0 ]; then
   echo "filling the store to $FILL spans..."
+  # What the process made the kernel write while filling (WAL + checkpoints), per span: the measure
+  # of write amplification, steadier than the rate on this machine.
+  W0=$(awk '/^write_bytes/ {print $2}' /proc/$BPID/io)
   "$LOAD" traces-grpc --port "$GRPC" --key "$KEY" --connections 8 --batch 512 --seconds 100000 --total "$FILL" 2>/dev/null
+  echo "bytes written to disk per span while filling: $(( ($(awk '/^write_bytes/ {print $2}' /proc/$BPID/io) - W0) / FILL ))"
 fi
 echo '```'
 echo

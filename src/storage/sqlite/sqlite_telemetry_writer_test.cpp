@@ -124,6 +124,26 @@ TEST_F(sqlite_telemetry_writer_test, traces_arriving_in_pieces_merge_across_look
   EXPECT_EQ(count("SELECT span_count FROM trace_summaries WHERE trace_id = '" + c + "'"), 3);
 }
 
+// A writer that stops (or dies) with summaries not yet in trace_lookup leaves them as the tail; the
+// next writer indexes that tail when it opens, so its own lookups (which trust trace_lookup plus
+// its memory) still find those traces and a later piece merges instead of starting a second summary.
+TEST_F(sqlite_telemetry_writer_test, a_new_writer_indexes_the_tail_its_predecessor_left) {
+  const std::string id = trace_hex(42);
+  write(three_span_trace_with_id("proj-alpha", id));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM trace_lookup"), 0) << "still in the tail";
+  writer.reset();  // no flush on the way out: as after kill -9
+  auto w = sqlite_telemetry_writer::open(dir / "t.db");
+  ASSERT_TRUE(w) << w.err().message;
+  writer = std::move(*w);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM trace_lookup"), 1);
+  EXPECT_EQ(count("SELECT indexed_upto FROM trace_lookup_state"), count("SELECT MAX(seq) FROM trace_summaries"));
+  telemetry_batch more;
+  more.spans.push_back(make_span("proj-alpha", id, span_hex(9), span_hex(1), "late", t0_ns, ms_ns));
+  write(more);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM trace_summaries"), 1);
+  EXPECT_EQ(count("SELECT span_count FROM trace_summaries"), 4);
+}
+
 TEST_F(sqlite_telemetry_writer_test, its_gauges_report_the_wal_and_keep_their_names) {
   auto value_of = [&](std::string_view name) {
     for (const auto& g : writer->gauges())
