@@ -1,10 +1,10 @@
 -- Trace summaries are found by trace id through trace_lookup, an index table the telemetry writer
 -- fills in bulk, instead of an index SQLite maintains per insert. Trace ids are random, so every
 -- new trace's entry in the old index (trace_summaries_trace_suffix) landed on a random page, and at
--- ~12,000 new traces/s each commit dirtied most of that index's leaf pages: ~2.5 KB of WAL and as
--- much again of checkpoint writes per span at 10M spans. Now the writer appends summaries (rowid
--- order) and every few seconds, or every 16,384 new summaries, inserts their lookup entries sorted
--- in one go, so each leaf page is written once per flush instead of once per commit.
+-- ~12,000 new traces/s each commit dirtied most of that index's leaf pages (filling to 10M spans,
+-- the bytes written per span fell from 6.5 KB to 4.5-5.0 KB without it). Now the writer appends
+-- summaries (rowid order) and every few seconds, or every 16,384 new summaries, inserts their
+-- lookup entries sorted in one go, so each leaf page is written once per flush, not per commit.
 --
 -- trace_lookup_state.indexed_upto: every summary with seq <= it has its trace_lookup entry. Newer
 -- ones (the tail, at most one flush's worth) are found by scanning seq > indexed_upto, which is a
