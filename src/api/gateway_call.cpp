@@ -119,4 +119,32 @@ void fail_upstream(const call_state& st, const std::string& provider, const std:
   fail(502, "upstream_error", "provider '" + provider + "': " + why);
 }
 
+boost::asio::awaitable<void> open_upstream_stream(call_state& st, net::upstream_request req, const std::string& provider) {
+  auto opened = co_await st.gw->upstream.open(std::move(req));
+  if (!opened) {
+    st.finish(st.failure_status(), opened.err().message);
+    fail_upstream(st, provider, opened.err().message);
+  }
+  st.upstream = std::move(*opened);
+}
+
+boost::asio::awaitable<std::string> read_error_body(net::upstream_stream& upstream) {
+  constexpr size_t max_error_body = 1 << 20;
+  std::string body;
+  while (body.size() < max_error_body) {
+    auto part = co_await upstream.next();
+    if (!part || !*part) break;
+    body += **part;
+  }
+  co_return body;
+}
+
+net::http_response event_stream_response(std::function<boost::asio::awaitable<void>(net::body_sink&)> producer) {
+  net::http_response res;
+  res.headers.set("Content-Type", "text/event-stream; charset=utf-8");
+  res.headers.set("Cache-Control", "no-cache");
+  res.producer = std::move(producer);
+  return res;
+}
+
 }  // namespace brokle::api

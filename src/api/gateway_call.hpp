@@ -5,11 +5,13 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "api/gateway_routes.hpp"
+#include "net/body_sink.hpp"
 
 namespace brokle::api {
 
@@ -50,5 +52,16 @@ std::shared_ptr<call_state> begin_call(net::request_context& ctx, gateway_api& g
 // Ends the request after a failed upstream call: 502 when the provider failed, 499 (what nginx
 // logs for a client that closed the request) when we dropped the call because the client left.
 [[noreturn]] void fail_upstream(const call_state& st, const std::string& provider, const std::string& why);
+
+// Opens the streamed upstream call into st.upstream; when it cannot be opened, records the call
+// and ends the request (fail_upstream).
+boost::asio::awaitable<void> open_upstream_stream(call_state& st, net::upstream_request req, const std::string& provider);
+
+// The body of an upstream error that arrived as a stream, read to its end or to 1 MiB, whichever
+// comes first (the rest is not waited for).
+boost::asio::awaitable<std::string> read_error_body(net::upstream_stream& upstream);
+
+// The head of a relayed event stream (text/event-stream, no-cache), its body produced by `producer`.
+net::http_response event_stream_response(std::function<boost::asio::awaitable<void>(net::body_sink&)> producer);
 
 }  // namespace brokle::api

@@ -273,33 +273,21 @@ asio::awaitable<http_response> relay_translated(std::shared_ptr<call_state> st, 
     add_rate_headers(res);
     co_return res;
   }
-  auto opened = co_await gw.upstream.open(std::move(req));
-  if (!opened) {
-    st->finish(st->failure_status(), opened.err().message);
-    fail_upstream(*st, p.name, opened.err().message);
-  }
-  st->upstream = std::move(*opened);
+  co_await open_upstream_stream(*st, std::move(req), p.name);
   if (st->upstream->status() != 200) {
-    std::string body;
-    while (body.size() < (1 << 20)) {
-      auto part = co_await st->upstream->next();
-      if (!part || !*part) break;
-      body += **part;
-    }
+    std::string body = co_await read_error_body(*st->upstream);
     co_return error_reply(st->upstream->status(), body, st->upstream->headers().get("Retry-After"));
   }
-  http_response res;
-  res.headers.set("Content-Type", "text/event-stream; charset=utf-8");
-  res.headers.set("Cache-Control", "no-cache");
-  add_rate_headers(res);
   const auto& m = st->rec.model_requested;
   bool usage = st->client_wants_usage;
+  http_response res;
   if (p.type == gateway::provider_type::gemini)
-    res.producer = [st, t = gemini_stream{{m, usage}}](net::body_sink& sink) { return relay_translated_stream(st, t, sink); };
+    res = event_stream_response([st, t = gemini_stream{{m, usage}}](net::body_sink& sink) { return relay_translated_stream(st, t, sink); });
   else if (p.type == gateway::provider_type::cohere)
-    res.producer = [st, t = cohere_stream{{m, usage}}](net::body_sink& sink) { return relay_translated_stream(st, t, sink); };
+    res = event_stream_response([st, t = cohere_stream{{m, usage}}](net::body_sink& sink) { return relay_translated_stream(st, t, sink); });
   else
-    res.producer = [st, t = anthropic_stream{{m, usage}}](net::body_sink& sink) { return relay_translated_stream(st, t, sink); };
+    res = event_stream_response([st, t = anthropic_stream{{m, usage}}](net::body_sink& sink) { return relay_translated_stream(st, t, sink); });
+  add_rate_headers(res);
   co_return res;
 }
 
@@ -420,20 +408,10 @@ asio::awaitable<http_response> relay_call_to_provider(request_context& ctx, gate
     co_return res;
   }
 
-  auto opened = co_await gw.upstream.open(std::move(upstream_req));
-  if (!opened) {
-    st->finish(st->failure_status(), opened.err().message);
-    fail_upstream(*st, route.provider->name, opened.err().message);
-  }
-  st->upstream = std::move(*opened);
+  co_await open_upstream_stream(*st, std::move(upstream_req), route.provider->name);
   if (st->upstream->status() != 200) {
     // An error before the stream began: answer it as a normal (bounded) error response.
-    std::string err_body;
-    while (err_body.size() < (1 << 20)) {
-      auto part = co_await st->upstream->next();
-      if (!part || !*part) break;
-      err_body += **part;
-    }
+    std::string err_body = co_await read_error_body(*st->upstream);
     unsigned status = st->upstream->status();
     boost::system::error_code ec;
     auto parsed = boost::json::parse(err_body, ec);
@@ -448,11 +426,8 @@ asio::awaitable<http_response> relay_call_to_provider(request_context& ctx, gate
     add_rate_headers(res);
     co_return res;
   }
-  http_response res;
-  res.headers.set("Content-Type", "text/event-stream; charset=utf-8");
-  res.headers.set("Cache-Control", "no-cache");
+  auto res = event_stream_response([st](net::body_sink& sink) { return relay_stream(st, sink); });
   add_rate_headers(res);
-  res.producer = [st](net::body_sink& sink) { return relay_stream(st, sink); };
   co_return res;
 }
 

@@ -19,8 +19,6 @@ using net::request_context;
 
 namespace {
 
-constexpr size_t kMaxErrorBody = 1 << 20;
-
 http_response error_answer(call_state& st, const gateway::provider_config& p, unsigned status, std::string body,
                            std::string_view retry_after, std::string_view request_id) {
   auto res = gateway::is_anthropic_error(body)
@@ -78,6 +76,7 @@ asio::awaitable<void> relay_events(std::shared_ptr<call_state> st, net::body_sin
   }
   st->usage = watch.usage();
   if (!watch.error().empty()) st->finish(502, "provider stream error: " + watch.error());
+  else if (!watch.malformed().empty()) st->finish(502, "provider sent a " + watch.malformed());
   else if (!watch.finished()) st->finish(502, "provider stream ended before message_stop");
   else st->finish(200);
 }
@@ -118,29 +117,16 @@ asio::awaitable<http_response> relay_messages_to_anthropic(request_context& ctx,
     co_return res;
   }
 
-  auto opened = co_await gw.upstream.open(std::move(*req));
-  if (!opened) {
-    st->finish(st->failure_status(), opened.err().message);
-    fail_upstream(*st, p.name, opened.err().message);
-  }
-  st->upstream = std::move(*opened);
+  co_await open_upstream_stream(*st, std::move(*req), p.name);
   if (st->upstream->status() != 200) {
-    std::string body;
-    while (body.size() < kMaxErrorBody) {
-      auto part = co_await st->upstream->next();
-      if (!part || !*part) break;
-      body += **part;
-    }
+    std::string body = co_await read_error_body(*st->upstream);
     auto res = error_answer(*st, p, st->upstream->status(), std::move(body),
                             st->upstream->headers().get("Retry-After"), ctx.request_id);
     add_rate_headers(res);
     co_return res;
   }
-  http_response res;
-  res.headers.set("Content-Type", "text/event-stream; charset=utf-8");
-  res.headers.set("Cache-Control", "no-cache");
+  auto res = event_stream_response([st](net::body_sink& sink) { return relay_events(st, sink); });
   add_rate_headers(res);
-  res.producer = [st](net::body_sink& sink) { return relay_events(st, sink); };
   co_return res;
 }
 

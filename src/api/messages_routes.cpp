@@ -1,8 +1,9 @@
 // The Anthropic-compatible surface: POST /v1/messages in the Messages API's wire format, served by
-// whichever provider owns the model. An Anthropic provider gets the request as it is
-// (messages_passthrough.cpp); for any other the request is translated to a chat-completions body,
-// sent through the same relay (and call record) as chat completions, and the relay's answer or
-// stream translated back to the Messages shapes. Everything this surface answers is Messages-shaped, errors included
+// whichever provider owns the model, and POST /v1/messages/count_tokens for Anthropic providers.
+// An Anthropic provider gets the request as it is (messages_passthrough.cpp); for any other the
+// request is translated to a chat-completions body, sent through the same relay (and call record)
+// as chat completions, and the relay's answer or stream translated back to the Messages shapes.
+// Everything this surface answers is Messages-shaped, errors included
 // ({"type":"error","error":{...}}), and bad input is refused before any upstream call.
 #include <functional>
 #include <optional>
@@ -105,9 +106,8 @@ asio::awaitable<http_response> count_message_tokens(request_context& ctx, gatewa
   if (auto checked = gateway::check_messages_request(request, gateway::messages_check::token_count); !checked)
     fail(400, "invalid_request", checked.err().message);
   gateway::anthropic_client_headers client{ctx.request.header("anthropic-version"), ctx.request.header("anthropic-beta")};
-  auto req = gateway::build_anthropic_passthrough(*route.provider, std::move(request), route.upstream_model, client);
+  auto req = gateway::build_anthropic_count_tokens(*route.provider, std::move(request), route.upstream_model, client);
   if (!req) fail(400, "invalid_request", req.err().message);
-  req->url += "/count_tokens";
   auto r = co_await gw.upstream.send(std::move(*req));
   if (!r) fail(502, "upstream_error", "provider '" + route.provider->name + "': " + r.err().message);
   http_response res;

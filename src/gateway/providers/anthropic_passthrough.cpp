@@ -63,6 +63,15 @@ result<net::upstream_request> build_anthropic_passthrough(const provider_config&
   return req;
 }
 
+result<net::upstream_request> build_anthropic_count_tokens(const provider_config& p, json::object request,
+                                                           const std::string& upstream_model,
+                                                           const anthropic_client_headers& headers) {
+  request.erase("stream");  // counting has no stream; the answer is always one JSON body
+  auto req = build_anthropic_passthrough(p, std::move(request), upstream_model, headers);
+  if (req) req->url += "/count_tokens";
+  return req;
+}
+
 std::optional<token_usage> anthropic_message_usage(std::string_view body) {
   auto message = parse_object(body);
   if (!message || string_at(*message, "type") != "message") return std::nullopt;
@@ -86,7 +95,11 @@ void anthropic_stream_watch::on_event(std::string_view event) {
   }
   if (name != "message_start" && name != "message_delta" && name != "error") return;
   auto data = parse_object(sse_data(event));
-  if (!data) return;
+  if (!data) {
+    // Relayed all the same (the client judges it), but the usage it carried is lost: say so.
+    if (malformed_.empty()) malformed_ = "malformed " + name + " event";
+    return;
+  }
   if (name == "error") {
     const auto* e = object_at(*data, "error");
     error_ = e ? string_at(*e, "type") + ": " + string_at(*e, "message") : "error event";

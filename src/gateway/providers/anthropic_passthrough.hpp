@@ -31,6 +31,11 @@ result<net::upstream_request> build_anthropic_passthrough(const provider_config&
                                                           const std::string& upstream_model,
                                                           const anthropic_client_headers& headers);
 
+// The same request for token counting (POST {base}/v1/messages/count_tokens).
+result<net::upstream_request> build_anthropic_count_tokens(const provider_config& p, boost::json::object request,
+                                                           const std::string& upstream_model,
+                                                           const anthropic_client_headers& headers);
+
 // The usage of a whole Messages response (a `message` object); nullopt when the body is not one.
 std::optional<token_usage> anthropic_message_usage(std::string_view body);
 
@@ -46,12 +51,16 @@ class anthropic_stream_watch {
   bool finished() const { return finished_; }
   // "overloaded_error: Overloaded" when the provider sent an error event; empty otherwise.
   const std::string& error() const { return error_; }
+  // "malformed message_delta event" when an event read for usage was not JSON (it is relayed all
+  // the same, but its usage is lost); empty otherwise.
+  const std::string& malformed() const { return malformed_; }
   const token_usage& usage() const { return usage_; }
 
  private:
   token_usage usage_;
   bool finished_ = false;
   std::string error_;
+  std::string malformed_;
 };
 
 }  // namespace brokle::gateway

@@ -44,6 +44,19 @@ TEST(anthropic_passthrough, the_request_goes_as_written_with_only_the_model_repl
   EXPECT_EQ(req2->headers.get("Accept"), "text/event-stream");
 }
 
+TEST(anthropic_passthrough, token_counting_goes_to_the_count_tokens_endpoint_as_json) {
+  auto streamed = request();
+  streamed["stream"] = true;
+  auto req = build_anthropic_count_tokens(claude(), streamed, "claude-3-5-haiku-20241022", {"2023-06-01", ""});
+  ASSERT_TRUE(req) << req.err().message;
+  EXPECT_EQ(req->url, "https://api.anthropic.com/v1/messages/count_tokens");
+  EXPECT_EQ(req->headers.get("Accept"), "application/json");
+  auto sent = boost::json::parse(req->body).as_object();
+  EXPECT_FALSE(sent.contains("stream"));
+  EXPECT_EQ(sent.at("model").as_string(), "claude-3-5-haiku-20241022");
+  EXPECT_FALSE(build_anthropic_count_tokens(claude(), request(), "m", {"latest", ""}));
+}
+
 TEST(anthropic_passthrough, forwarded_headers_must_be_what_the_api_defines) {
   for (std::string_view v : {"latest", "2023-6-01", "2023-06-01x", "20230601000", "2023/06/01"})
     EXPECT_FALSE(build_anthropic_passthrough(claude(), request(), "m", {v, ""})) << v;
@@ -93,6 +106,12 @@ TEST(anthropic_passthrough, the_stream_watch_reads_usage_the_end_and_errors) {
   e.on_event("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}");
   EXPECT_EQ(e.error(), "overloaded_error: Overloaded");
   EXPECT_FALSE(e.finished());
+
+  anthropic_stream_watch m;
+  m.on_event("event: message_delta\ndata: {\"usage\":");
+  EXPECT_EQ(m.malformed(), "malformed message_delta event");
+  EXPECT_TRUE(m.error().empty());
+  EXPECT_TRUE(w.malformed().empty());
 }
 
 }  // namespace brokle::gateway

@@ -51,6 +51,9 @@ class sqlite_telemetry_writer final : public telemetry_writer {
 
   // Trace lookup entries are written in bulk (migration 0012): summaries this writer stored since
   // the last flush are found through unindexed_, which holds them once their commit succeeded.
+  // Bound: a commit that finds trace_lookup_flush_rows entries waiting flushes them in the same
+  // transaction, so unindexed_ never holds more than that plus one batch's new traces; a failed
+  // write adds nothing to it (fresh_ is dropped with the transaction).
   bool lookup_flush_due() const;
   status flush_trace_lookup_in_transaction();
   void remember_unindexed(const std::string& trace_id, int64_t seq);
