@@ -45,6 +45,10 @@ using asio::awaitable;
 using asio::use_awaitable;
 constexpr auto no_throw = asio::as_tuple(asio::use_awaitable);
 
+// How long a handler works before its client-presence watch starts (session::on_client_gone).
+// Longer than the I/O thread's 250 ms pacer period, so scheduling it never reprograms the timerfd.
+constexpr std::chrono::milliseconds client_watch_delay{300};
+
 namespace {
 
 // Per-route series, resolved once so the hot path only touches atomics.
@@ -144,7 +148,7 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
 class session : public std::enable_shared_from_this<session>, public client_presence {
  public:
   session(std::shared_ptr<http_server::impl> srv, tcp::socket sock)
-      : srv_(std::move(srv)), stream_(std::move(sock)), wake_(stream_.get_executor()), deadline_(stream_.get_executor()) {
+      : srv_(std::move(srv)), stream_(std::move(sock)), wake_(stream_.get_executor()), watch_delay_(stream_.get_executor()), deadline_(stream_.get_executor()) {
     buffer_.max_size(srv_->opts.header_limit + srv_->opts.body_limit + 64 * 1024);
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
@@ -175,12 +179,22 @@ class session : public std::enable_shared_from_this<session>, public client_pres
 
   // The client-presence watch: a wait for the socket to turn readable while the handler works.
   // Readable with nothing to read is the client's FIN (or a reset): the callback runs. Readable
-  // with data is a pipelined request: the client is there, and the watch ends. No system call
-  // unless it fires: the socket is already registered edge-triggered with the reactor.
+  // with data is a pipelined request: the client is there, and the watch ends.
+  //
+  // The wait starts only once the handler has been working for client_watch_delay: arming it
+  // costs an epoll_ctl (asio re-arms the edge-triggered registration so that a FIN that came
+  // before the wait is still seen), and most calls to a fast upstream are over before then. A
+  // client that left meanwhile is noticed as soon as the wait starts.
   void on_client_gone(std::function<void()> gone) override {
     gone_ = std::move(gone);
     if (watching_) return;
     watching_ = true;
+    watch_delay_.expires_after(client_watch_delay);
+    watch_delay_.async_wait([self = shared_from_this(), gen = watch_gen_](const boost::system::error_code& ec) {
+      if (!ec && gen == self->watch_gen_) self->start_watch();
+    });
+  }
+  void start_watch() {
     stream_.socket().async_wait(tcp::socket::wait_read,
                                 [self = shared_from_this(), gen = watch_gen_](const beast::error_code& ec) {
                                   if (gen != self->watch_gen_) return;  // a later request's watch
@@ -199,6 +213,7 @@ class session : public std::enable_shared_from_this<session>, public client_pres
     if (!watching_) return;
     watching_ = false;
     ++watch_gen_;
+    watch_delay_.cancel();
     beast::error_code ignore;
     stream_.socket().cancel(ignore);  // nothing else is pending on the socket between requests
   }
@@ -228,6 +243,7 @@ class session : public std::enable_shared_from_this<session>, public client_pres
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   asio::steady_timer wake_;
+  asio::steady_timer watch_delay_;
   // Read deadlines for the header and body phases. On expiry the pending read is cancelled (not
   // the socket closed, as tcp_stream's own expiry would) so the client still gets its 408.
   asio::steady_timer deadline_;

@@ -79,6 +79,9 @@ struct wire_request {
 
 }  // namespace
 
+// The read buffer a new upstream connection starts with (it grows for larger responses).
+constexpr size_t connection_read_buffer = 8 * 1024;
+
 // One upstream connection; lives and dies on the thread that opened it.
 struct connection {
   std::string key;
@@ -138,6 +141,10 @@ struct upstream_client::impl {
     auto [rec, endpoints] = co_await resolver.async_resolve(t.host, t.port, no_throw);
     if (rec) co_return make_error(errc::unavailable, "cannot resolve " + t.host + ": " + rec.message());
     auto c = std::make_unique<connection>();
+    // Room for a whole typical response (or a run of stream events) in one read: beast reads at
+    // most the buffer's free capacity, 512 bytes when empty, which took two recvmsg calls for a
+    // small chat completion.
+    c->buffer.reserve(connection_read_buffer);
     c->key = t.key;
     c->tls = t.tls;
     if (t.tls) c->secure.emplace(ex, tls_ctx);
