@@ -61,7 +61,7 @@ void call_state::record_trace() {
     t.environment = rec.environment;
     t.timestamp_ms = rec.started_at;
     t.updated_at_ms = end_ms;
-    t.metadata_json = boost::json::serialize(boost::json::object{{"request_id", rec.request_id}, {"gateway", true}});
+    t.metadata_json = R"({"request_id":)" + boost::json::serialize(boost::json::string_view(rec.request_id)) + R"(,"gateway":true})";
     b.traces.push_back(std::move(t));
   }
   storage::observation_record o;

@@ -8,6 +8,7 @@
 
 #include <functional>
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -93,7 +94,8 @@ bool carries_usage(std::string_view data) {
 
 asio::awaitable<void> relay_stream(std::shared_ptr<call_state> st, net::body_sink& sink) {
   gateway::sse_splitter splitter;
-  std::vector<std::string> events;
+  std::vector<std::string_view> events;
+  std::string out, scratch;
   // The client gets the response head now unless the first events are already here to share
   // its write: a slow first token must not hold back the head the provider already sent.
   if (!st->upstream->has_buffered_body()) co_await sink.flush();
@@ -108,14 +110,18 @@ asio::awaitable<void> relay_stream(std::shared_ptr<call_state> st, net::body_sin
     if (!*chunk) break;
     st->first_bytes_arrived();
     events.clear();
+    // Whole events in, whole events out: the chunk can go to the client as it came.
+    bool verbatim = splitter.pending().empty();
     if (!splitter.feed(**chunk, events)) {
       co_await sink.write(upstream_error_event("upstream sent an oversized stream event"));
       st->finish(502, "oversized stream event");
       co_return;
     }
-    std::string out;
-    for (auto& ev : events) {
-      std::string data = gateway::sse_data(ev);
+    verbatim = verbatim && splitter.pending().empty();
+    out.clear();
+    for (size_t i = 0; i < events.size(); ++i) {
+      auto ev = events[i];
+      auto data = gateway::sse_data(ev, scratch);
       // Only chunks that carry usage need parsing; content deltas are relayed untouched.
       if (!data.empty() && data != "[DONE]" && carries_usage(data)) {
         boost::system::error_code ec;
@@ -125,18 +131,23 @@ asio::awaitable<void> relay_stream(std::shared_ptr<call_state> st, net::body_sin
           // Usage was asked for on the client's behalf: hide the extra chunk unless they asked too.
           auto choices = v.as_object().find("choices");
           if (!st->client_wants_usage && choices != v.as_object().end() && choices->value().is_array() &&
-              choices->value().as_array().empty() && v.as_object().contains("usage"))
+              choices->value().as_array().empty() && v.as_object().contains("usage")) {
+            if (verbatim) {  // from here on the events are written out one by one
+              verbatim = false;
+              for (size_t j = 0; j < i; ++j) (out += events[j]) += "\n\n";
+            }
             continue;
+          }
         }
       }
-      out += ev;
-      out += "\n\n";
+      if (!verbatim) (out += ev) += "\n\n";
     }
+    std::string_view payload = verbatim ? std::string_view(**chunk) : std::string_view(out);
     // The upstream's last bytes and the end of the client's body leave in one write.
     bool last = st->upstream->finished();
     bool delivered = true;
-    if (last) delivered = co_await sink.write_last(out);
-    else if (!out.empty()) delivered = co_await sink.write(out);
+    if (last) delivered = co_await sink.write_last(payload);
+    else if (!payload.empty()) delivered = co_await sink.write(payload);
     if (!delivered) {
       st->finish(499, "client disconnected");
       co_return;  // dropping the upstream stream cancels the upstream request
@@ -176,7 +187,8 @@ struct cohere_stream {
 template <class Stream>
 asio::awaitable<void> relay_translated_stream(std::shared_ptr<call_state> st, Stream translator, net::body_sink& sink) {
   gateway::sse_splitter splitter;
-  std::vector<std::string> events;
+  std::vector<std::string_view> events;
+  std::string scratch;
   if (!st->upstream->has_buffered_body()) co_await sink.flush();  // as in relay_stream
   for (;;) {
     auto chunk = co_await st->upstream->next();
@@ -193,7 +205,7 @@ asio::awaitable<void> relay_translated_stream(std::shared_ptr<call_state> st, St
     bool bad = !splitter.feed(**chunk, events);
     for (auto& ev : events) {
       boost::system::error_code ec;
-      auto data = boost::json::parse(gateway::sse_data(ev), ec);
+      auto data = boost::json::parse(gateway::sse_data(ev, scratch), ec);
       if (ec || !data.is_object()) continue;
       try {
         translator.on(gateway::sse_event_name(ev), data.as_object(), out);
@@ -292,8 +304,12 @@ asio::awaitable<http_response> relay_translated(std::shared_ptr<call_state> st, 
 }
 
 asio::awaitable<http_response> relay(request_context& ctx, gateway_api& gw, gateway::openai_endpoint e) {
-  relay_call call(require_api_key(ctx, gw.id));
-  call.body = parse_json_object(ctx.request);
+  auto caller = require_api_key(ctx, gw.id);
+  // The body parsed into one arena sized from it: a chat request is dozens of strings, objects and
+  // arrays, each a heap allocation otherwise. Bounded by the body limit; freed with the call.
+  relay_call call(std::move(caller),
+                  parse_json_object(ctx.request, boost::json::make_shared_resource<boost::json::monotonic_resource>(
+                                                     2 * ctx.request.body.size() + 256)));
   call.client_bytes = ctx.request.body;
   call.model = required_string(call.body, "model", 256);
   validate(e, call.body);

@@ -34,6 +34,9 @@ void add_gateway_routes(net::router& r, gateway_api& gw);
 // it (the Anthropic Messages one).
 struct relay_call {
   explicit relay_call(sdk_caller c) : caller(std::move(c)) {}
+  // With the body as parsed: moved in, so it keeps the storage it was parsed into (assigning it
+  // to `body` later would copy it to the heap).
+  relay_call(sdk_caller c, boost::json::object b) : caller(std::move(c)), body(std::move(b)) {}
   sdk_caller caller;
   gateway::model_route route;  // resolve_model()
   std::string model;           // as the client named it

@@ -8,7 +8,7 @@ void fail(unsigned status, std::string code, std::string message) {
   throw net::request_error{status, std::move(code), std::move(message), ""};
 }
 
-boost::json::object parse_json_object(const net::http_request& req) {
+boost::json::object parse_json_object(const net::http_request& req, boost::json::storage_ptr sp) {
   auto ct = req.header("Content-Type");
   if (!ct.empty() && ct.find("json") == std::string_view::npos)
     fail(415, "unsupported_media_type", "expected Content-Type: application/json");
@@ -16,7 +16,7 @@ boost::json::object parse_json_object(const net::http_request& req) {
   boost::system::error_code ec;
   boost::json::parse_options opts;
   opts.max_depth = 32;
-  auto v = boost::json::parse(req.body, ec, {}, opts);
+  auto v = boost::json::parse(req.body, ec, std::move(sp), opts);
   if (ec) fail(400, "invalid_json", "request body is not valid JSON: " + ec.message());
   if (!v.is_object()) fail(400, "invalid_json", "request body must be a JSON object");
   return std::move(v.as_object());

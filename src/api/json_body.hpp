@@ -14,7 +14,9 @@
 
 namespace brokle::api {
 
-boost::json::object parse_json_object(const net::http_request& req);
+// `sp` is the storage the parsed object lives in (default: the heap, one allocation per string,
+// array and object).
+boost::json::object parse_json_object(const net::http_request& req, boost::json::storage_ptr sp = {});
 
 std::string required_string(const boost::json::object& o, std::string_view key, size_t max_len = 256);
 std::optional<std::string> optional_string(const boost::json::object& o, std::string_view key, size_t max_len = 256);

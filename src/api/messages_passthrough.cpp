@@ -35,7 +35,7 @@ http_response error_answer(call_state& st, const gateway::provider_config& p, un
 asio::awaitable<void> relay_events(std::shared_ptr<call_state> st, net::body_sink& sink) {
   gateway::sse_splitter splitter;
   gateway::anthropic_stream_watch watch;
-  std::vector<std::string> events;
+  std::vector<std::string_view> events;
   if (!st->upstream->has_buffered_body()) co_await sink.flush();  // the head now, not with a slow first event
   for (;;) {
     auto chunk = co_await st->upstream->next();

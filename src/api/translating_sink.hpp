@@ -28,7 +28,7 @@ class translating_sink final : public net::body_sink {
     // pending here and the splitter's 4 MiB bound is never the one that bites.
     splitter_.feed(chunk, events_);
     std::string out;
-    for (const auto& ev : events_) translator_.on_data(gateway::sse_data(ev), out);
+    for (auto ev : events_) translator_.on_data(gateway::sse_data(ev, scratch_), out);
     if (out.empty()) co_return true;
     if (!co_await client_.write(out)) gone_ = true;
     co_return !gone_;
@@ -48,7 +48,8 @@ class translating_sink final : public net::body_sink {
   net::body_sink& client_;
   Translator& translator_;
   gateway::sse_splitter splitter_;
-  std::vector<std::string> events_;
+  std::vector<std::string_view> events_;  // views into splitter_, valid until its next feed
+  std::string scratch_;
   bool gone_ = false;
 };
 

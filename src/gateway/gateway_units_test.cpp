@@ -144,15 +144,45 @@ TEST(openai_wire, finds_usage_in_a_body_without_parsing_all_of_it) {
 
 TEST(sse_splitter, splits_across_reads_and_bounds_events) {
   sse_splitter s(64);
-  std::vector<std::string> ev;
+  std::vector<std::string_view> ev;
   EXPECT_TRUE(s.feed("data: {\"a\":1}\n\nda", ev));
   ASSERT_EQ(ev.size(), 1u);
   EXPECT_EQ(sse_data(ev[0]), "{\"a\":1}");
+  EXPECT_EQ(s.pending(), "da");
+  ev.clear();  // views last until the next feed
   EXPECT_TRUE(s.feed("ta: [DONE]\r\n\r\n", ev));
-  ASSERT_EQ(ev.size(), 2u);
-  EXPECT_EQ(sse_data(ev[1]), "[DONE]");
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(sse_data(ev[0]), "[DONE]");
+  EXPECT_EQ(s.pending(), "");
   EXPECT_EQ(sse_data("event: x\ndata: a\ndata: b"), "a\nb");
   EXPECT_FALSE(s.feed(std::string(100, 'x'), ev));
+}
+
+// Every way of cutting a stream into two reads gives the same events as reading it whole.
+TEST(sse_splitter, finds_the_same_events_wherever_the_reads_split_the_stream) {
+  const std::string stream =
+      "event: a\ndata: 1\n\ndata: two\r\n\r\n\n\ndata: x\r\ndata: y\r\n\r\ndata: \"\\n\\n\"\n\nid: 5\r\n\r\ntail";
+  const std::vector<std::string> want = {"event: a\ndata: 1", "data: two", "", "data: x\r\ndata: y",
+                                         "data: \"\\n\\n\"", "id: 5"};
+  for (size_t cut = 0; cut <= stream.size(); ++cut) {
+    for (size_t cut2 = cut; cut2 <= stream.size(); cut2 += 3) {
+      sse_splitter s;
+      std::vector<std::string> got;
+      std::vector<std::string_view> ev;
+      for (auto part : {std::string_view(stream).substr(0, cut), std::string_view(stream).substr(cut, cut2 - cut),
+                        std::string_view(stream).substr(cut2)}) {
+        ev.clear();
+        ASSERT_TRUE(s.feed(part, ev));
+        for (auto e : ev) got.emplace_back(e);
+      }
+      EXPECT_EQ(got, want) << "cut at " << cut << " and " << cut2;
+      EXPECT_EQ(s.pending(), "tail");
+    }
+  }
+  std::string scratch;
+  EXPECT_EQ(sse_data("data: x\r\ndata: y", scratch), "x\ny");
+  EXPECT_EQ(sse_data("event: e\ndata:z", scratch), "z");
+  EXPECT_EQ(sse_data("event: e", scratch), "");
 }
 
 }  // namespace brokle::gateway

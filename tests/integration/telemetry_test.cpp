@@ -421,6 +421,26 @@ TEST(telemetry, gateway_calls_become_generations_joined_to_the_callers_trace) {
   EXPECT_EQ(by_key.json.at("data").as_array()[0].at("calls").as_int64(), 1);
 }
 
+TEST(telemetry, a_gateway_call_without_a_callers_trace_gets_its_own_named_after_the_endpoint) {
+  gateway_env g;
+  auto token = g.login();
+  auto r = g.chat(obj{{"model", "gpt-4o-mini"}, {"messages", arr{obj{{"role", "user"}, {"content", "hello"}}}}},
+                  {{"X-Request-Id", "req-own-trace.1"}});
+  ASSERT_EQ(r.status(), 200) << r.raw.body;
+  std::string base = "/api/v1/projects/" + g.project_id;
+  auto obs = poll(g.port(), base + "/analytics/observations?type=GENERATION", token,
+                  [](auto& r) { return data_size(r) == 1; });
+  ASSERT_EQ(data_size(obs), 1u) << obs.raw.body;
+  auto o = obs.json.at("data").as_array()[0].as_object();
+  EXPECT_TRUE(o.at("parent_observation_id").is_null() || o.at("parent_observation_id").as_string().empty());
+  std::string trace_id(o.at("trace_id").as_string());
+  auto t = call(g.port(), "GET", base + "/analytics/traces/" + trace_id, nullptr, token);
+  ASSERT_EQ(t.status(), 200) << t.raw.body;
+  EXPECT_EQ(t.json.at("llm_trace").at("name").as_string(), "gateway chat.completions");
+  EXPECT_EQ(t.json.at("llm_trace").at("metadata").at("request_id").as_string(), "req-own-trace.1");
+  EXPECT_EQ(t.json.at("llm_trace").at("metadata").at("gateway").as_bool(), true);
+}
+
 TEST(telemetry, a_configured_default_project_takes_otlp_without_a_key) {
   gateway_env g;
   g.stop();

@@ -147,19 +147,37 @@ std::optional<token_usage> usage_of(const boost::json::object& o) {
   return out;
 }
 
-bool sse_splitter::feed(std::string_view bytes, std::vector<std::string>& events) {
-  buf_.append(bytes);
-  for (;;) {
-    // Events end at a blank line; accept \n\n and \r\n\r\n.
-    size_t lf = buf_.find("\n\n");
-    size_t crlf = buf_.find("\r\n\r\n");
-    size_t end = std::min(lf, crlf);
-    if (end == std::string::npos) break;
-    size_t sep = end == crlf ? 4 : 2;
-    events.emplace_back(buf_.substr(0, end));
-    buf_.erase(0, end + sep);
+bool sse_splitter::feed(std::string_view bytes, std::vector<std::string_view>& events) {
+  if (consumed_ > 0) {
+    buf_.erase(0, consumed_);
+    consumed_ = 0;
   }
-  return buf_.size() <= max_event_;
+  // A separator may straddle the bytes already scanned and the new ones: rescan the last three.
+  size_t pos = buf_.size() > 3 ? buf_.size() - 3 : 0;
+  buf_.append(bytes);
+  // Events end at a blank line: "\n\n" or "\r\n\r\n", whichever comes first.
+  const size_t n = buf_.size();
+  for (;;) {
+    size_t nl = buf_.find('\n', pos);
+    if (nl == std::string::npos || nl + 1 >= n) break;
+    size_t end = std::string::npos, sep = 0;
+    if (buf_[nl + 1] == '\n') {
+      end = nl;
+      sep = 2;
+    } else if (nl >= 1 && nl + 2 < n && buf_[nl - 1] == '\r' && buf_[nl + 1] == '\r' && buf_[nl + 2] == '\n' &&
+               nl - 1 >= consumed_) {
+      end = nl - 1;
+      sep = 4;
+    }
+    if (end == std::string::npos) {
+      pos = nl + 1;
+      continue;
+    }
+    events.emplace_back(buf_.data() + consumed_, end - consumed_);
+    consumed_ = end + sep;
+    pos = consumed_;
+  }
+  return n - consumed_ <= max_event_;
 }
 
 std::string sse_event_name(std::string_view event) {
@@ -178,22 +196,32 @@ std::string sse_event_name(std::string_view event) {
   return {};
 }
 
-std::string sse_data(std::string_view event) {
-  std::string out;
+std::string_view sse_data(std::string_view event, std::string& scratch) {
+  std::string_view first;
+  int lines = 0;
   size_t pos = 0;
   while (pos < event.size()) {
     size_t e = event.find('\n', pos);
     std::string_view line = event.substr(pos, e == std::string_view::npos ? std::string_view::npos : e - pos);
     pos = e == std::string_view::npos ? event.size() : e + 1;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.rfind("data:", 0) == 0) {
-      line.remove_prefix(5);
-      if (!line.empty() && line.front() == ' ') line.remove_prefix(1);
-      if (!out.empty()) out += '\n';
-      out += line;
+    if (line.rfind("data:", 0) != 0) continue;
+    line.remove_prefix(5);
+    if (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+    if (++lines == 1) {
+      first = line;
+      continue;
     }
+    if (lines == 2) scratch.assign(first);
+    scratch += '\n';
+    scratch += line;
   }
-  return out;
+  return lines <= 1 ? first : std::string_view(scratch);
+}
+
+std::string sse_data(std::string_view event) {
+  std::string scratch;
+  return std::string(sse_data(event, scratch));
 }
 
 }  // namespace brokle::gateway

@@ -42,21 +42,28 @@ std::optional<token_usage> usage_of(const boost::json::object& o);
 
 // Splits a byte stream into Server-Sent Events (blank-line separated). Bounded: one event may not
 // exceed max_event bytes (a runaway upstream ends the stream with an error instead of growing).
+// One forward scan per byte fed, no copy per event: the events are views into the splitter's
+// buffer, valid until the next feed().
 class sse_splitter {
  public:
   explicit sse_splitter(size_t max_event = 4 * 1024 * 1024) : max_event_(max_event) {}
-  // Appends bytes; returns complete events (each without its trailing blank line). false = too big.
-  bool feed(std::string_view bytes, std::vector<std::string>& events);
-  std::string_view pending() const { return buf_; }
+  // Appends bytes; appends the now complete events (each without its trailing blank line) to
+  // `events`. false = the pending event is over the bound.
+  bool feed(std::string_view bytes, std::vector<std::string_view>& events);
+  // The bytes of an event not yet complete.
+  std::string_view pending() const { return std::string_view(buf_).substr(consumed_); }
 
  private:
   size_t max_event_;
   std::string buf_;
+  size_t consumed_ = 0;  // buf_'s prefix already handed out as events (dropped at the next feed)
 };
 
 // The `event:` name of one SSE event ("" when none).
 std::string sse_event_name(std::string_view event);
-// The `data:` payload of one SSE event ("" when none).
+// The `data:` payload of one SSE event ("" when none). A single data line is returned as a view
+// into `event`; several are joined with '\n' into `scratch`, which the view then points into.
+std::string_view sse_data(std::string_view event, std::string& scratch);
 std::string sse_data(std::string_view event);
 
 }  // namespace brokle::gateway
