@@ -92,6 +92,22 @@ bool carries_usage(std::string_view data) {
   return false;
 }
 
+// A stream chunk that carries usage: the call's usage taken from it. false when the chunk is to be
+// hidden: the usage-only chunk we asked for on the client's behalf when the client did not. Parsed
+// in a stack arena (no heap allocation for a chunk of ordinary size).
+bool read_usage_chunk(std::string_view data, call_state& st) {
+  unsigned char arena[4096];
+  boost::json::monotonic_resource mr(arena, sizeof arena);
+  boost::system::error_code ec;
+  auto v = boost::json::parse(data, ec, &mr);
+  if (ec || !v.is_object()) return true;
+  const auto& o = v.as_object();
+  if (auto u = gateway::usage_of(o)) st.usage = *u;
+  auto choices = o.find("choices");
+  return st.client_wants_usage || choices == o.end() || !choices->value().is_array() ||
+         !choices->value().as_array().empty() || !o.contains("usage");
+}
+
 asio::awaitable<void> relay_stream(std::shared_ptr<call_state> st, net::body_sink& sink) {
   gateway::sse_splitter splitter;
   std::vector<std::string_view> events;
@@ -123,22 +139,12 @@ asio::awaitable<void> relay_stream(std::shared_ptr<call_state> st, net::body_sin
       auto ev = events[i];
       auto data = gateway::sse_data(ev, scratch);
       // Only chunks that carry usage need parsing; content deltas are relayed untouched.
-      if (!data.empty() && data != "[DONE]" && carries_usage(data)) {
-        boost::system::error_code ec;
-        auto v = boost::json::parse(data, ec);
-        if (!ec && v.is_object()) {
-          if (auto u = gateway::usage_of(v.as_object())) st->usage = *u;
-          // Usage was asked for on the client's behalf: hide the extra chunk unless they asked too.
-          auto choices = v.as_object().find("choices");
-          if (!st->client_wants_usage && choices != v.as_object().end() && choices->value().is_array() &&
-              choices->value().as_array().empty() && v.as_object().contains("usage")) {
-            if (verbatim) {  // from here on the events are written out one by one
-              verbatim = false;
-              for (size_t j = 0; j < i; ++j) (out += events[j]) += "\n\n";
-            }
-            continue;
-          }
+      if (!data.empty() && data != "[DONE]" && carries_usage(data) && !read_usage_chunk(data, *st)) {
+        if (verbatim) {  // from here on the events are written out one by one
+          verbatim = false;
+          for (size_t j = 0; j < i; ++j) (out += events[j]) += "\n\n";
         }
+        continue;
       }
       if (!verbatim) (out += ev) += "\n\n";
     }

@@ -147,37 +147,52 @@ std::optional<token_usage> usage_of(const boost::json::object& o) {
   return out;
 }
 
+namespace {
+
+// Appends the events of `text` that end at a blank line ("\n\n" or "\r\n\r\n", whichever comes
+// first) to `events`, looking for separators from `pos` on, the first event starting at `start`.
+// Returns where the incomplete rest starts.
+size_t split_events(std::string_view text, size_t pos, size_t start, std::vector<std::string_view>& events) {
+  const size_t n = text.size();
+  for (;;) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos || nl + 1 >= n) break;
+    size_t end = std::string_view::npos, sep = 0;
+    if (text[nl + 1] == '\n') {
+      end = nl;
+      sep = 2;
+    } else if (nl >= start + 1 && nl + 2 < n && text[nl - 1] == '\r' && text[nl + 1] == '\r' && text[nl + 2] == '\n') {
+      end = nl - 1;
+      sep = 4;
+    }
+    if (end == std::string_view::npos) {
+      pos = nl + 1;
+      continue;
+    }
+    events.push_back(text.substr(start, end - start));
+    start = end + sep;
+    pos = start;
+  }
+  return start;
+}
+
+}  // namespace
+
 bool sse_splitter::feed(std::string_view bytes, std::vector<std::string_view>& events) {
   if (consumed_ > 0) {
     buf_.erase(0, consumed_);
     consumed_ = 0;
   }
+  if (buf_.empty()) {
+    // Nothing carried over: the events are views into `bytes`, and only an incomplete tail is kept.
+    buf_.assign(bytes.substr(split_events(bytes, 0, 0, events)));
+    return buf_.size() <= max_event_;
+  }
   // A separator may straddle the bytes already scanned and the new ones: rescan the last three.
   size_t pos = buf_.size() > 3 ? buf_.size() - 3 : 0;
   buf_.append(bytes);
-  // Events end at a blank line: "\n\n" or "\r\n\r\n", whichever comes first.
-  const size_t n = buf_.size();
-  for (;;) {
-    size_t nl = buf_.find('\n', pos);
-    if (nl == std::string::npos || nl + 1 >= n) break;
-    size_t end = std::string::npos, sep = 0;
-    if (buf_[nl + 1] == '\n') {
-      end = nl;
-      sep = 2;
-    } else if (nl >= 1 && nl + 2 < n && buf_[nl - 1] == '\r' && buf_[nl + 1] == '\r' && buf_[nl + 2] == '\n' &&
-               nl - 1 >= consumed_) {
-      end = nl - 1;
-      sep = 4;
-    }
-    if (end == std::string::npos) {
-      pos = nl + 1;
-      continue;
-    }
-    events.emplace_back(buf_.data() + consumed_, end - consumed_);
-    consumed_ = end + sep;
-    pos = consumed_;
-  }
-  return n - consumed_ <= max_event_;
+  consumed_ = split_events(buf_, pos, 0, events);
+  return buf_.size() - consumed_ <= max_event_;
 }
 
 std::string sse_event_name(std::string_view event) {

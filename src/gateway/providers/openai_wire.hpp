@@ -42,8 +42,8 @@ std::optional<token_usage> usage_of(const boost::json::object& o);
 
 // Splits a byte stream into Server-Sent Events (blank-line separated). Bounded: one event may not
 // exceed max_event bytes (a runaway upstream ends the stream with an error instead of growing).
-// One forward scan per byte fed, no copy per event: the events are views into the splitter's
-// buffer, valid until the next feed().
+// One forward scan per byte fed, no copy per event: the events are views into the bytes fed or
+// into the splitter's buffer, valid until the next feed() and while those bytes live.
 class sse_splitter {
  public:
   explicit sse_splitter(size_t max_event = 4 * 1024 * 1024) : max_event_(max_event) {}
