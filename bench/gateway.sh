@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Gateway overhead, side by side in one run: wrk straight at the mock provider vs wrk through
 # brokle (API-key auth, routing, relay, call recording on), at 1 and 64 connections, non-streaming
-# and streaming. Prints a Markdown block for bench/RESULTS.md.
-# Usage: bench/gateway.sh [duration_seconds=10]
+# and streaming; then latency at fixed offered rates over 64 connections (brokle_gateway_rate, an
+# open-loop generator: latency counted from each request's intended send time, so a stall is not
+# hidden by the generator waiting for it). Prints a Markdown block for bench/RESULTS.md.
+# Usage: bench/gateway.sh [duration_seconds=10]   (RATES="1000 5000" by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-10}
 BIN=build/release/brokle
 MOCK=build/release/tests/brokle_mock_provider
-[ -x "$BIN" ] && [ -x "$MOCK" ] || { echo "build first: make build" >&2; exit 1; }
+RATEGEN=build/release/bench/brokle_gateway_rate
+RATES=${RATES:-"1000 5000"}
+[ -x "$BIN" ] && [ -x "$MOCK" ] && [ -x "$RATEGEN" ] || { echo "build first: make build" >&2; exit 1; }
 
 WORK=$(mktemp -d)
 cleanup() { kill $BPID $MPID 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"; }
@@ -55,6 +59,28 @@ for c in 1 64; do
   for s in 0 1; do
     row "direct to mock" "http://127.0.0.1:$MPORT/v1/chat/completions" $c $s sk-bench
     row "through brokle" "http://127.0.0.1:$BPORT/v1/chat/completions" $c $s "$KEY"
+  done
+done
+
+rate_row() {  # label url rate stream auth
+  local out
+  out=$("$RATEGEN" --url "$2" --rate "$3" --connections 64 --duration "$DURATION" --header "Authorization: Bearer $5" \
+    $( [ "$4" = 1 ] && echo --stream ))
+  field() { echo "$out" | tr ' ' '\n' | awk -F= -v k="$1" '$1==k {print $2}'; }
+  echo "| $1 | $3 | $( [ "$4" = 1 ] && echo stream || echo json ) | $(field achieved) | $(field p50_us) µs | $(field p99_us) µs |" \
+    "$(field p999_us) µs | $(field non2xx) / $(field errors) |"
+}
+
+echo
+echo "Fixed offered rate, 64 connections (latency from the intended send time; the generator's own"
+echo "timer wake-up, ~30-50 µs here, is in every row):"
+echo
+echo "| path | offered req/s | body | achieved | p50 | p99 | p99.9 | non-2xx / errors |"
+echo "|---|---|---|---|---|---|---|---|"
+for r in $RATES; do
+  for s in 0 1; do
+    rate_row "direct to mock" "http://127.0.0.1:$MPORT/v1/chat/completions" "$r" $s sk-bench
+    rate_row "through brokle" "http://127.0.0.1:$BPORT/v1/chat/completions" "$r" $s "$KEY"
   done
 done
 echo

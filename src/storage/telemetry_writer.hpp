@@ -44,6 +44,20 @@ struct telemetry_batch {
     move_into(events, other.events);
     move_into(metrics, other.metrics);
   }
+  // Room for the rows of all `batches` on top of these: merging many small batches then moves
+  // each row once instead of again at every growth of the vectors.
+  template <class Range, class Batch>
+  void reserve_for(const Range& batches, Batch&& batch_of) {
+    size_t n[7] = {spans.size(), logs.size(), traces.size(), observations.size(), scores.size(), events.size(),
+                   metrics.size()};
+    for (const auto& item : batches) {
+      const telemetry_batch& b = batch_of(item);
+      n[0] += b.spans.size(), n[1] += b.logs.size(), n[2] += b.traces.size(), n[3] += b.observations.size();
+      n[4] += b.scores.size(), n[5] += b.events.size(), n[6] += b.metrics.size();
+    }
+    spans.reserve(n[0]), logs.reserve(n[1]), traces.reserve(n[2]), observations.reserve(n[3]);
+    scores.reserve(n[4]), events.reserve(n[5]), metrics.reserve(n[6]);
+  }
   void clear() {
     spans.clear();
     logs.clear();

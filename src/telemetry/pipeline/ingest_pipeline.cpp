@@ -122,6 +122,8 @@ void ingest_pipeline::loop() {
 void ingest_pipeline::write_group(std::vector<pending>& group) {
   storage::telemetry_batch merged;
   size_t rows = 0;
+  // Many small batches (the gateway submits one per call): one allocation per kind of row.
+  if (group.size() > 1) merged.reserve_for(group, [](const pending& p) -> const storage::telemetry_batch& { return p.batch; });
   for (auto& p : group) {
     rows += p.batch.size();
     merged.append(std::move(p.batch));
