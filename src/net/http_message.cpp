@@ -61,10 +61,14 @@ void header_map::set(std::string name, std::string value) {
       return;
     }
   }
-  entries_.push_back({std::move(name), std::move(value)});
+  add(std::move(name), std::move(value));
 }
 
-void header_map::add(std::string name, std::string value) { entries_.push_back({std::move(name), std::move(value)}); }
+void header_map::add(std::string name, std::string value) {
+  // Room for a typical message's headers at once, instead of growing through 1, 2, 4, 8.
+  if (entries_.capacity() == 0) entries_.reserve(8);
+  entries_.push_back({std::move(name), std::move(value)});
+}
 
 void header_map::erase(std::string_view name) {
   std::erase_if(entries_, [&](const entry& e) { return iequals(e.name, name); });
