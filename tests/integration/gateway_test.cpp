@@ -85,6 +85,34 @@ TEST(gateway, streaming_relays_chunks_and_records_time_to_first_token) {
   EXPECT_NE(reply->body.find("chat.completion.chunk"), std::string::npos);
   EXPECT_NE(reply->body.find("data: [DONE]"), std::string::npos);
   EXPECT_EQ(reply->body.find("\"usage\":{"), std::string::npos) << "usage chunk only when asked";
+  // Every other event of the provider's stream arrives, in order: the mock's own stream (with the
+  // usage chunk Brokle asks for) minus that one chunk.
+  auto data_events = [](const std::string& sse) {
+    std::vector<std::string> out;
+    for (size_t pos = 0; (pos = sse.find("data: ", pos)) != std::string::npos;) {
+      size_t end = sse.find("\n\n", pos);
+      out.push_back(sse.substr(pos + 6, end - pos - 6));
+      pos = end;
+    }
+    return out;
+  };
+  auto direct_body = body;
+  direct_body["stream_options"] = boost::json::object{{"include_usage", true}};
+  http_connection m(g.mock.port());
+  std::string direct_text = boost::json::serialize(direct_body);
+  m.send_raw("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk-test\r\nContent-Type: "
+             "application/json\r\nContent-Length: " + std::to_string(direct_text.size()) + "\r\n\r\n" + direct_text);
+  auto direct = m.read_reply(std::chrono::seconds(10));
+  ASSERT_TRUE(direct);
+  auto want = data_events(direct->body), got = data_events(reply->body);
+  std::erase_if(want, [](const std::string& d) { return d.find("\"usage\":{") != std::string::npos; });
+  auto without_ids = [](std::vector<std::string> v) {  // each call has its own completion id
+    for (auto& d : v)
+      if (auto i = d.find("\"id\":\""); i != std::string::npos) d.erase(i, d.find('"', i + 6) - i);
+    return v;
+  };
+  ASSERT_GT(want.size(), 2u);
+  EXPECT_EQ(without_ids(got), without_ids(want));
   // The connection stays usable after a stream.
   c.send_raw("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
   auto next = c.read_reply();
