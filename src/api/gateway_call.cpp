@@ -34,6 +34,8 @@ void call_state::first_bytes_arrived() {
 }
 
 void call_state::finish(int status, std::string error) {
+  if (finished_) return;
+  finished_ = true;
   rec.status = status;
   rec.error = std::move(error);
   rec.input_tokens = usage.input_tokens;
@@ -47,6 +49,13 @@ void call_state::finish(int status, std::string error) {
   if (key) record_tokens(gw->id, *key, usage.input_tokens + usage.output_tokens);
   if (gw->telemetry && key) record_trace();
   gw->recorder.push(std::move(rec));
+}
+
+void call_state::finish_after_sent(net::http_response& res, int status, std::string error) {
+  res.after_sent = [self = shared_from_this(), status, error = std::move(error)](bool delivered) mutable {
+    if (delivered) self->finish(status, std::move(error));
+    else self->finish(499, "client disconnected");
+  };
 }
 
 // The call as an LLM trace + generation. A full ingest queue drops it (counted by the pipeline as

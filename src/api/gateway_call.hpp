@@ -5,17 +5,19 @@
 #pragma once
 
 #include <chrono>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "api/gateway_routes.hpp"
 #include "net/body_sink.hpp"
 
 namespace brokle::api {
 
-struct call_state {
+struct call_state : std::enable_shared_from_this<call_state> {
   storage::generation_record rec;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   gateway::token_usage usage;
@@ -36,12 +38,37 @@ struct call_state {
   void first_bytes_arrived();
 
   // Prices and records the call (request log entry, tokens-per-minute budget, and the LLM trace
-  // with its generation observation when telemetry is on). Call once.
+  // with its generation observation when telemetry is on). Once: later calls change nothing.
   void finish(int status, std::string error = {});
+  // The same once `res` has gone out (net::http_response::after_sent), so recording stays off the
+  // response path; a response the client never got is recorded as 499.
+  void finish_after_sent(net::http_response& res, int status, std::string error = {});
 
  private:
   void record_trace();
   bool first_bytes_seen_ = false;
+  bool finished_ = false;
+};
+
+// For code that takes the relay's answer and may still fail instead of sending it (the Messages and
+// legacy-completions surfaces reshape it): when the scope is left by an exception, the answer will
+// never go out, so its after_sent hook (the call's record) runs then.
+class record_if_abandoned {
+ public:
+  explicit record_if_abandoned(net::http_response& res) : res_(res), exceptions_(std::uncaught_exceptions()) {}
+  record_if_abandoned(const record_if_abandoned&) = delete;
+  record_if_abandoned& operator=(const record_if_abandoned&) = delete;
+  ~record_if_abandoned() {
+    if (std::uncaught_exceptions() <= exceptions_ || !res_.after_sent) return;
+    try {
+      std::exchange(res_.after_sent, nullptr)(true);
+    } catch (...) {
+    }
+  }
+
+ private:
+  net::http_response& res_;
+  int exceptions_;
 };
 
 // A call_state for `call`, its record filled from the request (ids, project, key, environment,

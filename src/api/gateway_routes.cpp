@@ -287,7 +287,7 @@ asio::awaitable<http_response> relay_translated(std::shared_ptr<call_state> st, 
     }
     st->usage = t->usage;
     auto res = net::json_response(200, boost::json::serialize(t->body));
-    st->finish(200);
+    st->finish_after_sent(res, 200);
     add_rate_headers(res);
     co_return res;
   }
@@ -425,7 +425,7 @@ asio::awaitable<http_response> relay_call_to_provider(request_context& ctx, gate
       res.body = std::move(r->body);
     }
     if (auto ra = r->headers.get("Retry-After"); !ra.empty()) res.headers.set("Retry-After", std::string(ra));
-    st->finish(static_cast<int>(status), status >= 400 ? "upstream status " + std::to_string(status) : "");
+    st->finish_after_sent(res, static_cast<int>(status), status >= 400 ? "upstream status " + std::to_string(status) : "");
     add_rate_headers(res);
     co_return res;
   }

@@ -112,7 +112,7 @@ asio::awaitable<http_response> relay_messages_to_anthropic(request_context& ctx,
     }
     st->usage = *usage;
     auto res = net::json_response(200, std::move(r->body));
-    st->finish(200);
+    st->finish_after_sent(res, 200);
     add_rate_headers(res);
     co_return res;
   }

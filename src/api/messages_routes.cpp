@@ -11,6 +11,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "api/gateway_call.hpp"
 #include "api/gateway_routes.hpp"
 #include "api/translating_sink.hpp"
 #include "core/log.hpp"
@@ -81,11 +82,14 @@ asio::awaitable<http_response> relay_message(request_context& ctx, gateway_api& 
     res.headers.set("Content-Type", "application/json");
     co_return res;
   }
+  record_if_abandoned recorded(res);  // the call is recorded even if reshaping its answer fails
   boost::system::error_code ec;
   auto completion = boost::json::parse(res.body, ec);
   std::optional<result<boost::json::object>> message;
   if (!ec && completion.is_object()) message.emplace(gateway::chat_to_message(completion.as_object(), id, model));
-  if (!message || !*message) fail(502, "upstream_error", "the provider sent a response that is not a chat completion");
+  if (!message || !*message) {
+    fail(502, "upstream_error", "the provider sent a response that is not a chat completion");
+  }
   res.body = boost::json::serialize(**message);
   res.headers.set("Content-Type", "application/json");
   co_return res;

@@ -6,6 +6,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "api/gateway_call.hpp"
 #include "api/gateway_routes.hpp"
 #include "api/translating_sink.hpp"
 #include "gateway/surfaces/text_completion.hpp"
@@ -45,11 +46,14 @@ asio::awaitable<http_response> relay_completion_through_chat(request_context& ct
     co_return res;
   }
   if (res.status >= 400) co_return res;  // already an OpenAI error
+  record_if_abandoned recorded(res);  // the call is recorded even if reshaping its answer fails
   boost::system::error_code ec;
   auto chat = boost::json::parse(res.body, ec);
   std::optional<result<boost::json::object>> completion;
   if (!ec && chat.is_object()) completion.emplace(gateway::chat_to_text_completion(chat.as_object(), echo));
-  if (!completion || !*completion) fail(502, "upstream_error", "the provider sent a response that is not a completion");
+  if (!completion || !*completion) {
+    fail(502, "upstream_error", "the provider sent a response that is not a completion");
+  }
   res.body = boost::json::serialize(**completion);
   co_return res;
 }

@@ -3,6 +3,8 @@
 // official `openai` npm client.
 #include <gtest/gtest.h>
 
+#include <sys/socket.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <thread>
@@ -516,6 +518,36 @@ TEST(gateway, a_client_that_goes_away_before_the_first_byte_drops_the_upstream_c
     EXPECT_EQ(gens.json.at("data").as_array()[0].at("status").as_int64(), 499) << "stream=" << stream;
   }
   // The server keeps serving.
+  EXPECT_EQ(g.chat(boost::json::object{{"model", "gpt-4o-mini"},
+                                       {"messages", boost::json::array{boost::json::object{{"role", "user"}, {"content", "hi"}}}}})
+                .status(),
+            200);
+}
+
+// The provider answers (in 150 ms, before the client-presence watch starts), but the client reset
+// its connection meanwhile: the answer cannot be written, and the call is recorded as 499, not 200.
+TEST(gateway, an_answer_the_client_never_got_is_recorded_as_499) {
+  gateway_env g;
+  auto body = boost::json::serialize(boost::json::object{
+      {"model", "gpt-4o-mini"},
+      {"messages", boost::json::array{boost::json::object{{"role", "user"}, {"content", "mock-fault:delay=150"}}}}});
+  {
+    http_connection c(g.port());
+    c.send_raw("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + g.key +
+               "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
+               body);
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    linger reset{1, 0};  // close with a RST: the server's write then fails at once
+    ASSERT_EQ(setsockopt(c.fd(), SOL_SOCKET, SO_LINGER, &reset, sizeof reset), 0);
+  }
+  api_reply gens;
+  for (int i = 0; i < 40; ++i) {
+    gens = g.generations();
+    if (!gens.json.at("data").as_array().empty()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(gens.json.at("data").as_array().size(), 1u) << gens.raw.body;
+  EXPECT_EQ(gens.json.at("data").as_array()[0].at("status").as_int64(), 499);
   EXPECT_EQ(g.chat(boost::json::object{{"model", "gpt-4o-mini"},
                                        {"messages", boost::json::array{boost::json::object{{"role", "user"}, {"content", "hi"}}}}})
                 .status(),
