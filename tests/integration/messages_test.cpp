@@ -135,6 +135,26 @@ TEST(gateway_messages, an_openai_provider_serves_a_messages_request_and_the_call
   EXPECT_EQ(row.at("request_id").as_string(), r.raw.header("request-id"));
 }
 
+// The provider answers 200 with something that is not a chat completion: the client gets a 502,
+// and the call (it happened, and was billed by the provider) is still recorded.
+TEST(gateway_messages, an_answer_that_cannot_be_reshaped_is_a_502_and_the_call_is_still_recorded) {
+  gateway_env g;
+  auto r = messages(g, ask("gpt-4o-mini", "mock-fault:malformed=1", 64));
+  ASSERT_EQ(r.status(), 502) << r.raw.body;
+  EXPECT_EQ(r.json.at("type").as_string(), "error") << r.raw.body;
+  api_reply gens;
+  for (int i = 0; i < 30; ++i) {
+    gens = g.generations();
+    if (gens.status() == 200 && !gens.json.at("data").as_array().empty()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(gens.json.at("data").as_array().size(), 1u) << gens.raw.body;
+  auto row = gens.json.at("data").as_array()[0].as_object();
+  EXPECT_EQ(row.at("endpoint").as_string(), "messages");
+  EXPECT_GT(row.at("input_tokens").as_int64(), 0);
+  EXPECT_EQ(messages(g, ask("gpt-4o-mini", "hello again", 64)).status(), 200);  // still serving
+}
+
 TEST(gateway_messages, an_anthropic_provider_serves_the_same_request) {
   gateway_env g;
   auto body = ask("claude-3-5-haiku", "hello claude messages", 200);

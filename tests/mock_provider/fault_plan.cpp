@@ -48,6 +48,7 @@ void read_body_directives(std::string_view body, fault_plan& plan) {
     else if (key == "cached" && value >= 0) plan.cached_tokens = value;
     else if (key == "cache_write" && value >= 0) plan.cache_write_tokens = value;
     else if (key == "stream_error" && value >= 0) plan.stream_error_after = static_cast<int>(std::min<std::int64_t>(value, 1'000'000));
+    else if (key == "malformed") plan.malformed_answer = value != 0;
   }
 }
 

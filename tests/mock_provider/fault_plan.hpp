@@ -25,12 +25,15 @@ struct fault_plan {
   // x-mock-stream-error-after: >= 0 ends an Anthropic stream after that many content deltas with an
   // in-band `error` event (overloaded_error), as the real API does when it sheds load mid-stream.
   int stream_error_after = -1;
+  // Body fault malformed=1: a non-streamed OpenAI chat answer that is 200 but not a chat
+  // completion (usage only), for the gateway's handling of answers it cannot reshape.
+  bool malformed_answer = false;
 };
 
 // Unparseable or out-of-range values are ignored (status) or clamped (delays, counts). Besides
 // the headers, a body containing `mock-fault:status=429,disconnect=2,delay=100,chunk_delay=10,ttft=500`
 // sets the same faults (headers win), so tests can reach the mock through the gateway; the body
-// also takes cached=N, cache_write=N and stream_error=N.
+// also takes cached=N, cache_write=N, stream_error=N and malformed=1.
 fault_plan read_fault_plan(const http_request& request);
 
 }  // namespace brokle::mock

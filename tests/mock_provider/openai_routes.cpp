@@ -97,6 +97,10 @@ void answer_openai_chat(route_call& call) {
   const auto& sp = call.storage;
 
   if (!bool_member(call.body, "stream")) {
+    if (call.faults.malformed_answer) {
+      write_json_body(call.response, boost::json::value({{"object", "mock.not_a_completion"}, {"usage", chat_usage(plan, sp)}}, sp));
+      return;
+    }
     boost::json::value message({{"role", "assistant"}, {"content", nullptr}, {"refusal", nullptr}}, sp);
     if (plan.use_tool) {
       message.as_object()["tool_calls"] = boost::json::value(
