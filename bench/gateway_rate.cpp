@@ -607,6 +607,13 @@ parse_result generator::advance(connection& c) {
     pos = end + 1;
     return true;
   };
+  // Takes what has arrived of a counted run (a Content-Length body or one chunk); true when it is whole.
+  auto consume_counted = [&] {
+    const uint64_t take = std::min<uint64_t>(c.remaining, n - pos);
+    pos += take;
+    c.remaining -= take;
+    return c.remaining == 0;
+  };
   std::string_view line;
   for (bool go = true; go && result == parse_result::more;) {
     switch (c.ps) {
@@ -672,14 +679,8 @@ parse_result generator::advance(connection& c) {
         break;
       }
       case parse_state::body: {
-        const uint64_t take = std::min<uint64_t>(c.remaining, n - pos);
-        pos += take;
-        c.remaining -= take;
-        if (c.remaining == 0) {
-          result = parse_result::complete;
-        } else {
-          go = false;
-        }
+        if (consume_counted()) result = parse_result::complete;
+        else go = false;
         break;
       }
       case parse_state::chunk_size: {
@@ -715,14 +716,8 @@ parse_result generator::advance(connection& c) {
         break;
       }
       case parse_state::chunk_data: {
-        const uint64_t take = std::min<uint64_t>(c.remaining, n - pos);
-        pos += take;
-        c.remaining -= take;
-        if (c.remaining == 0) {
-          c.ps = parse_state::chunk_crlf;
-        } else {
-          go = false;
-        }
+        if (consume_counted()) c.ps = parse_state::chunk_crlf;
+        else go = false;
         break;
       }
       case parse_state::chunk_crlf:

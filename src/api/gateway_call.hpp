@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "api/gateway_routes.hpp"
+#include "core/log.hpp"
 #include "net/body_sink.hpp"
 
 namespace brokle::api {
@@ -62,7 +63,8 @@ class record_if_abandoned {
     if (std::uncaught_exceptions() <= exceptions_ || !res_.after_sent) return;
     try {
       std::exchange(res_.after_sent, nullptr)(true);
-    } catch (...) {
+    } catch (const std::exception& e) {  // a destructor must not throw; the failure is logged
+      log::error("recording an abandoned gateway call failed", {{"error", e.what()}});
     }
   }
 

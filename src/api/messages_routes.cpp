@@ -87,9 +87,7 @@ asio::awaitable<http_response> relay_message(request_context& ctx, gateway_api& 
   auto completion = boost::json::parse(res.body, ec);
   std::optional<result<boost::json::object>> message;
   if (!ec && completion.is_object()) message.emplace(gateway::chat_to_message(completion.as_object(), id, model));
-  if (!message || !*message) {
-    fail(502, "upstream_error", "the provider sent a response that is not a chat completion");
-  }
+  if (!message || !*message) fail(502, "upstream_error", "the provider sent a response that is not a chat completion");
   res.body = boost::json::serialize(**message);
   res.headers.set("Content-Type", "application/json");
   co_return res;

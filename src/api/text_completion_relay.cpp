@@ -51,9 +51,7 @@ asio::awaitable<http_response> relay_completion_through_chat(request_context& ct
   auto chat = boost::json::parse(res.body, ec);
   std::optional<result<boost::json::object>> completion;
   if (!ec && chat.is_object()) completion.emplace(gateway::chat_to_text_completion(chat.as_object(), echo));
-  if (!completion || !*completion) {
-    fail(502, "upstream_error", "the provider sent a response that is not a completion");
-  }
+  if (!completion || !*completion) fail(502, "upstream_error", "the provider sent a response that is not a completion");
   res.body = boost::json::serialize(**completion);
   co_return res;
 }
