@@ -46,12 +46,21 @@ void call_state::finish(int status, std::string error) {
   rec.cost_usd = gw->prices.cost(rec.model_used, usage);
   rec.latency_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
-  if (key) record_tokens(gw->id, *key, usage.input_tokens + usage.output_tokens);
+  charge_budget();
   if (gw->telemetry && key) record_trace();
   gw->recorder.push(std::move(rec));
 }
 
+void call_state::charge_budget() {
+  if (charged_) return;
+  charged_ = true;
+  if (key) record_tokens(gw->id, *key, usage.input_tokens + usage.output_tokens);
+}
+
 void call_state::finish_after_sent(net::http_response& res, int status, std::string error) {
+  // The budget is charged now, before the answer goes out: a client that sends its next request
+  // the moment it has this answer must find these tokens already counted.
+  charge_budget();
   res.after_sent = [self = shared_from_this(), status, error = std::move(error)](bool delivered) mutable {
     if (delivered) self->finish(status, std::move(error));
     else self->finish(499, "client disconnected");

@@ -42,12 +42,17 @@ struct call_state : std::enable_shared_from_this<call_state> {
   // with its generation observation when telemetry is on). Once: later calls change nothing.
   void finish(int status, std::string error = {});
   // The same once `res` has gone out (net::http_response::after_sent), so recording stays off the
-  // response path; a response the client never got is recorded as 499.
+  // response path; a response the client never got is recorded as 499. The tokens-per-minute
+  // budget is charged at once, before the answer is written (the provider spent the tokens either way).
   void finish_after_sent(net::http_response& res, int status, std::string error = {});
+  // Charges the key's tokens-per-minute budget with `usage`, once (finish() does it too). A relay
+  // calls it before its last write, so a client's next request already sees these tokens.
+  void charge_budget();
 
  private:
   void record_trace();
   bool first_bytes_seen_ = false;
+  bool charged_ = false;
   bool finished_ = false;
 };
 

@@ -152,6 +152,7 @@ asio::awaitable<void> relay_stream(std::shared_ptr<call_state> st, net::body_sin
     // The upstream's last bytes and the end of the client's body leave in one write.
     bool last = st->upstream->finished();
     bool delivered = true;
+    if (last) st->charge_budget();
     if (last) delivered = co_await sink.write_last(payload);
     else if (!payload.empty()) delivered = co_await sink.write(payload);
     if (!delivered) {
@@ -237,6 +238,7 @@ asio::awaitable<void> relay_translated_stream(std::shared_ptr<call_state> st, St
   bool ok = translator.end(out);
   if (!ok && !translator.done()) out += upstream_error_event("provider stream ended early");
   st->usage = translator.usage();
+  st->charge_budget();
   if (!out.empty()) co_await sink.write(out);
   st->finish(ok ? 200 : 502, ok ? "" : "provider stream did not finish cleanly");
 }

@@ -65,6 +65,10 @@ asio::awaitable<void> relay_events(std::shared_ptr<call_state> st, net::body_sin
     if (last && !watch.finished() && watch.error().empty())
       out += gateway::messages_error_event("api_error", "the provider stream ended before message_stop");
     bool delivered = true;
+    if (last) {
+      st->usage = watch.usage();
+      st->charge_budget();
+    }
     if (last) delivered = co_await sink.write_last(out);
     else if (!out.empty()) delivered = co_await sink.write(out);
     if (!delivered) {

@@ -270,6 +270,29 @@ TEST(gateway, tokens_per_minute_budget_is_enforced_with_openai_headers) {
   EXPECT_EQ(g.chat(body).status(), 200);
 }
 
+// A stream's tokens are charged before its last bytes go out: the next request, sent the moment
+// the stream ends, is already over budget. Relayed (OpenAI) and translated (Anthropic) streams.
+TEST(gateway, a_streams_tokens_are_charged_before_the_stream_ends) {
+  gateway_env g;
+  auto login = call(g.port(), "POST", "/api/v1/auth/login",
+                    boost::json::object{{"email", "gw@example.com"}, {"password", "gateway password"}});
+  for (std::string model : {"gpt-4o-mini", "claude-3-5-haiku"}) {
+    auto key = call(g.port(), "POST", "/api/v1/projects/" + g.project_id + "/keys",
+                    boost::json::object{{"name", "tpm-" + model}, {"tpm_limit", 5}}, login.str("access_token"));
+    ASSERT_EQ(key.status(), 201) << key.raw.body;
+    auto body = boost::json::object{{"model", model},
+                                    {"stream", true},
+                                    {"messages", boost::json::array{boost::json::object{
+                                                     {"role", "user"}, {"content", "a prompt long enough to cost tokens"}}}}};
+    auto first = call(g.port(), "POST", "/v1/chat/completions", body, key.str("key"));
+    ASSERT_EQ(first.status(), 200) << first.raw.body;
+    ASSERT_NE(first.raw.body.find("data: [DONE]"), std::string::npos) << first.raw.body;
+    auto second = call(g.port(), "POST", "/v1/chat/completions", body, key.str("key"));
+    EXPECT_EQ(second.status(), 429) << model << ": " << second.raw.body;
+    EXPECT_EQ(second.raw.header("x-ratelimit-remaining-tokens"), "0") << model;
+  }
+}
+
 TEST(gateway, a_key_revoked_on_one_replica_stops_working_on_another_within_a_second) {
   gateway_env g;
   env_map env{{"BROKLE_DATA_DIR", (g.dir.path() / "data").string()}};
