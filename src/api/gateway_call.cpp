@@ -61,9 +61,10 @@ void call_state::finish_after_sent(net::http_response& res, int status, std::str
   // The budget is charged now, before the answer goes out: a client that sends its next request
   // the moment it has this answer must find these tokens already counted.
   charge_budget();
-  res.after_sent = [self = shared_from_this(), status, error = std::move(error)](bool delivered) mutable {
-    if (delivered) self->finish(status, std::move(error));
-    else self->finish(499, "client disconnected");
+  res.after_sent = [self = shared_from_this(), status, error = std::move(error)](unsigned sent) mutable {
+    if (sent == 0) self->finish(499, "client disconnected");
+    else if (static_cast<int>(sent) == status) self->finish(status, std::move(error));
+    else self->finish(static_cast<int>(sent), "the provider's answer (status " + std::to_string(status) + ") could not be passed on");
   };
 }
 

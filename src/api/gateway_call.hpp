@@ -42,7 +42,8 @@ struct call_state : std::enable_shared_from_this<call_state> {
   // with its generation observation when telemetry is on). Once: later calls change nothing.
   void finish(int status, std::string error = {});
   // The same once `res` has gone out (net::http_response::after_sent), so recording stays off the
-  // response path; a response the client never got is recorded as 499. The tokens-per-minute
+  // response path; a response the client never got is recorded as 499, and one a surface replaced
+  // (record_if_abandoned) with the status the client got instead. The tokens-per-minute
   // budget is charged at once, before the answer is written (the provider spent the tokens either way).
   void finish_after_sent(net::http_response& res, int status, std::string error = {});
   // Charges the key's tokens-per-minute budget with `usage`, once (finish() does it too). A relay
@@ -58,7 +59,8 @@ struct call_state : std::enable_shared_from_this<call_state> {
 
 // For code that takes the relay's answer and may still fail instead of sending it (the Messages and
 // legacy-completions surfaces reshape it): when the scope is left by an exception, the answer will
-// never go out, so its after_sent hook (the call's record) runs then.
+// never go out, so its after_sent hook (the call's record) runs then, with the 502 those surfaces
+// answer instead.
 class record_if_abandoned {
  public:
   explicit record_if_abandoned(net::http_response& res) : res_(res), exceptions_(std::uncaught_exceptions()) {}
@@ -67,7 +69,7 @@ class record_if_abandoned {
   ~record_if_abandoned() {
     if (std::uncaught_exceptions() <= exceptions_ || !res_.after_sent) return;
     try {
-      std::exchange(res_.after_sent, nullptr)(true);
+      std::exchange(res_.after_sent, nullptr)(502);
     } catch (const std::exception& e) {  // a destructor must not throw; the failure is logged
       log::error("recording an abandoned gateway call failed", {{"error", e.what()}});
     }

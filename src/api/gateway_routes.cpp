@@ -152,9 +152,10 @@ asio::awaitable<void> relay_stream(std::shared_ptr<call_state> st, net::body_sin
     // The upstream's last bytes and the end of the client's body leave in one write.
     bool last = st->upstream->finished();
     bool delivered = true;
-    if (last) st->charge_budget();
-    if (last) delivered = co_await sink.write_last(payload);
-    else if (!payload.empty()) delivered = co_await sink.write(payload);
+    if (last) {
+      st->charge_budget();
+      delivered = co_await sink.write_last(payload);
+    } else if (!payload.empty()) delivered = co_await sink.write(payload);
     if (!delivered) {
       st->finish(499, "client disconnected");
       co_return;  // dropping the upstream stream cancels the upstream request

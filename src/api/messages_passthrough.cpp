@@ -68,9 +68,8 @@ asio::awaitable<void> relay_events(std::shared_ptr<call_state> st, net::body_sin
     if (last) {
       st->usage = watch.usage();
       st->charge_budget();
-    }
-    if (last) delivered = co_await sink.write_last(out);
-    else if (!out.empty()) delivered = co_await sink.write(out);
+      delivered = co_await sink.write_last(out);
+    } else if (!out.empty()) delivered = co_await sink.write(out);
     if (!delivered) {
       st->usage = watch.usage();
       st->finish(499, "client disconnected");

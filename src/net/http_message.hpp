@@ -68,10 +68,10 @@ struct http_response {
   // When set, the body is produced chunk by chunk (Transfer-Encoding: chunked) with backpressure:
   // proxied streams. The producer owns whatever it captured until it returns.
   std::function<boost::asio::awaitable<void>(body_sink&)> producer;
-  // When set, runs once on the request's thread after the response went out (delivered = false
-  // when writing it failed): bookkeeping that must not delay the response, such as recording a
-  // gateway call.
-  std::function<void(bool delivered)> after_sent;
+  // When set, runs once on the request's thread after the response went out, with the status the
+  // client got (0 when writing it failed): bookkeeping that must not delay the response, such as
+  // recording a gateway call.
+  std::function<void(unsigned sent_status)> after_sent;
 };
 
 // The one JSON error envelope every surface uses: {"error":{"message","type","code"}}.

@@ -258,10 +258,10 @@ class session : public std::enable_shared_from_this<session>, public client_pres
 
 namespace {
 
-void run_after_sent(http_response& res, bool delivered) {
+void run_after_sent(http_response& res, unsigned sent_status) {
   if (!res.after_sent) return;
   try {
-    std::exchange(res.after_sent, nullptr)(delivered);
+    std::exchange(res.after_sent, nullptr)(sent_status);
   } catch (const std::exception& e) {
     log::error("work after a response failed", {{"error", e.what()}});
   }
@@ -466,7 +466,7 @@ awaitable<void> session::loop() {
     if (srv_->draining) keep_alive = false;
     if (res.producer) {
       bool whole = co_await serve_produced(res, req.version, keep_alive);
-      run_after_sent(res, whole);
+      run_after_sent(res, whole ? res.status : 0);
       finish_log(res.status, 0);
       if (!whole || !keep_alive) break;
       continue;
@@ -474,7 +474,7 @@ awaitable<void> session::loop() {
     size_t bytes = res.body.size();
     unsigned status = res.status;
     bool ok = co_await write_response(res, req.version, keep_alive, req.method == http_method::head);
-    run_after_sent(res, ok);
+    run_after_sent(res, ok ? status : 0);
     finish_log(status, bytes);
     if (!ok || !keep_alive) break;
   }

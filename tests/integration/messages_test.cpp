@@ -151,6 +151,8 @@ TEST(gateway_messages, an_answer_that_cannot_be_reshaped_is_a_502_and_the_call_i
   ASSERT_EQ(gens.json.at("data").as_array().size(), 1u) << gens.raw.body;
   auto row = gens.json.at("data").as_array()[0].as_object();
   EXPECT_EQ(row.at("endpoint").as_string(), "messages");
+  EXPECT_EQ(row.at("status").as_int64(), 502) << "recorded as what the client got";
+  EXPECT_NE(row.at("error").as_string().find("could not be passed on"), std::string::npos) << row;
   EXPECT_GT(row.at("input_tokens").as_int64(), 0);
   EXPECT_EQ(messages(g, ask("gpt-4o-mini", "hello again", 64)).status(), 200);  // still serving
 }
