@@ -62,6 +62,8 @@ constexpr const char* usage_text =
     "                     at each request's own time). Saves the generator CPU (each sleep/wake costs\n"
     "                     it ~15-20 us here) at the price of up to N us of lag, which the latency\n"
     "                     includes: it is still measured from each request's exact intended time\n"
+    "  --samples FILE     also write one line per measured request to FILE: intended send time\n"
+    "                     (microseconds from the start of the window), latency_us, service_us, status\n"
     "  --help             this text\n"
     "\n"
     "Output, one line on stdout:\n"
@@ -193,6 +195,7 @@ struct options {
   std::string body;
   bool body_given = false;
   std::vector<std::string> headers;
+  std::string samples_path;
 };
 
 [[noreturn]] void bad_argument(const std::string& message) {
@@ -300,7 +303,7 @@ options parse_arguments(int argc, char** argv) {
       }
     }
     static const char* const valued[] = {"--url", "--rate", "--connections", "--duration", "--warmup",
-                                         "--header", "--body", "--timeout", "--timer", "--tick-us"};
+                                         "--header", "--body", "--timeout", "--timer", "--tick-us", "--samples"};
     if (std::find_if(std::begin(valued), std::end(valued), [&](const char* f) { return flag == f; }) == std::end(valued)) {
       bad_argument("unknown argument: '" + std::string(argv[i]) + "'");
     }
@@ -332,6 +335,9 @@ options parse_arguments(int argc, char** argv) {
     } else if (flag == "--timer") {
       if (value != "pwait2" && value != "timerfd") bad_argument("--timer must be pwait2 or timerfd (got '" + value + "')");
       o.use_timerfd = value == "timerfd";
+    } else if (flag == "--samples") {
+      if (value.empty()) bad_argument("--samples needs a file name");
+      o.samples_path = value;
     } else if (flag == "--body") {
       o.body = value;
       o.body_given = true;
@@ -436,6 +442,7 @@ class generator {
   void housekeeping(uint64_t now);
   size_t busy_measured() const;
   void print(uint64_t end, bool interrupted) const;
+  bool write_samples() const;
 
   const options& o_;
   sockaddr_storage address_;
@@ -454,6 +461,12 @@ class generator {
   uint64_t t0_ = 0, measure_start_ = 0, gen_end_ = 0, next_i_ = 0;
   bool generating_ = false;
   histogram latency_, service_, lag_;
+  struct sample {
+    uint64_t intended_ns, latency_ns, service_ns;
+    int status;
+  };
+  static constexpr size_t max_samples = 10'000'000;  // more are not kept (about 320 MB)
+  std::vector<sample> samples_;
   uint64_t non2xx_ = 0, connect_errors_ = 0, io_errors_ = 0, timeouts_ = 0, reconnects_ = 0, dropped_ = 0;
   uint64_t sends_in_window_ = 0, completed_in_window_ = 0;
   rusage cpu_start_{};
@@ -759,6 +772,9 @@ void generator::on_complete(size_t index, uint64_t now) {
   if (measured(c.intended)) {
     latency_.record((now - std::min(now, c.intended) + 500) / 1000);
     service_.record((now - c.since + 500) / 1000);
+    if (!o_.samples_path.empty() && samples_.size() < max_samples) {
+      samples_.push_back({c.intended - measure_start_, now - c.intended, now - c.since, c.status});
+    }
     if (c.status < 200 || c.status > 299) non2xx_++;
   }
   if (c.close_after) {
@@ -968,7 +984,7 @@ int generator::run() {
     poll_once(generating_ ? wake_at(intended_at(next_i_)) : 0, housekeeping_ns);
   }
   print(end, interrupted);
-  return 0;
+  return write_samples() ? 0 : 1;
 }
 
 void generator::print(uint64_t end, bool interrupted) const {
@@ -1005,6 +1021,23 @@ void generator::print(uint64_t end, bool interrupted) const {
       duration, wall > 0 ? 100.0 * cpu / wall : 0.0, sends_in_window_ ? cpu * 1e6 / static_cast<double>(sends_in_window_) : 0.0,
       use_pwait2_ ? "pwait2" : "timerfd", static_cast<unsigned long long>(o_.tick_ns / 1000), saturated ? 1 : 0, interrupted ? " interrupted=1" : "");
   std::fflush(stdout);
+}
+
+bool generator::write_samples() const {
+  if (o_.samples_path.empty()) return true;
+  FILE* f = std::fopen(o_.samples_path.c_str(), "w");
+  if (!f) {
+    std::fprintf(stderr, "brokle_gateway_rate: cannot write --samples %s: %s\n", o_.samples_path.c_str(), std::strerror(errno));
+    return false;
+  }
+  std::fputs("intended_us latency_us service_us status\n", f);
+  for (const sample& s : samples_) {
+    std::fprintf(f, "%llu %llu %llu %d\n", static_cast<unsigned long long>(s.intended_ns / 1000),
+                 static_cast<unsigned long long>(s.latency_ns / 1000), static_cast<unsigned long long>(s.service_ns / 1000), s.status);
+  }
+  const bool ok = std::fclose(f) == 0;
+  if (!ok) std::fprintf(stderr, "brokle_gateway_rate: writing --samples %s failed\n", o_.samples_path.c_str());
+  return ok;
 }
 
 }  // namespace

@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev zlib1g-dev
-  libsqlite3-dev sqlite3
+  libsqlite3-dev sqlite3 libjemalloc-dev
   libsodium-dev libjwt-dev liboath-dev
   libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev

@@ -11,6 +11,7 @@
 #include "app/setup_commands.hpp"
 
 #include <iostream>
+#include "core/allocator.hpp"
 #include "core/build_info.hpp"
 
 namespace brokle::app {
@@ -94,7 +95,8 @@ int run_cli(int argc, char** argv) {
   }
 
   if (version_cmd->parsed()) {
-    std::printf("brokle %s (commit %s, %s build)\n", build::version, build::commit, build::build_type);
+    std::printf("brokle %s (commit %s, %s build, malloc: %s)\n", build::version, build::commit, build::build_type,
+                allocator::name().c_str());
     return 0;
   }
   if (docs_cmd->parsed()) {

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string>
 
+#include "core/allocator.hpp"
 #include "core/build_info.hpp"
 
 namespace brokle::app {
@@ -84,8 +85,34 @@ void register_process_metrics(metrics::registry& reg) {
   reg.add_callback("process_start_time_seconds", "Start time of the process since unix epoch in seconds.",
                    family_type::gauge, {}, [](auto& out) { out.push_back({{}, read_stat().start_time_seconds}); });
   reg.add_callback("brokle_build_info", "Build information; the value is always 1.", family_type::gauge,
-                   {"version", "commit", "build_type"},
-                   [](auto& out) { out.push_back({{build::version, build::commit, build::build_type}, 1}); });
+                   {"version", "commit", "build_type", "malloc"},
+                   [malloc = allocator::name()](auto& out) {
+                     out.push_back({{build::version, build::commit, build::build_type, malloc}, 1});
+                   });
+  // jemalloc's own accounting (absent on the system allocator): what the program holds versus
+  // what the allocator keeps resident, i.e. fragmentation and not-yet-purged pages.
+  if (allocator::current_stats()) {
+    struct gauge {
+      const char* name;
+      const char* help;
+      uint64_t allocator::stats::*field;
+    };
+    static const gauge gauges[] = {
+        {"brokle_malloc_allocated_bytes", "Bytes allocated by the program (jemalloc stats.allocated).",
+         &allocator::stats::allocated},
+        {"brokle_malloc_active_bytes", "Bytes in pages holding allocations (jemalloc stats.active).",
+         &allocator::stats::active},
+        {"brokle_malloc_resident_bytes", "Allocator memory resident in RAM, metadata included (jemalloc stats.resident).",
+         &allocator::stats::resident},
+        {"brokle_malloc_retained_bytes", "Virtual memory kept mapped but returned to the OS (jemalloc stats.retained).",
+         &allocator::stats::retained},
+    };
+    for (const gauge& g : gauges) {
+      reg.add_callback(g.name, g.help, family_type::gauge, {}, [field = g.field](auto& out) {
+        if (auto s = allocator::current_stats()) out.push_back({{}, static_cast<double>((*s).*field)});
+      });
+    }
+  }
 }
 
 }  // namespace brokle::app

@@ -25,6 +25,7 @@
 #include "net/upstream_client.hpp"
 #include "app/identity_module.hpp"
 #include "app/process_metrics.hpp"
+#include "core/allocator.hpp"
 #include "core/build_info.hpp"
 #include "core/log.hpp"
 #include "net/blocking_pool.hpp"
@@ -63,7 +64,7 @@ int serve(const resolved_config& rc) {
   signal(SIGPIPE, SIG_IGN);
 
   log::init(cfg.log_level, cfg.log_format);
-  log::info("starting brokle", {{"version", build::version}, {"commit", build::commit}});
+  log::info("starting brokle", {{"version", build::version}, {"commit", build::commit}, {"malloc", allocator::name()}});
 
   auto stores = storage::open_sqlite_stores(
       {cfg.data_dir, cfg.sqlite_readers, static_cast<int>(cfg.telemetry_store_busy_timeout.count())});

@@ -14,6 +14,18 @@ TEST(cli, version_prints_version_and_commit) {
   EXPECT_NE(r.out.find("commit"), std::string::npos);
 }
 
+// Release builds link jemalloc into the binary, sanitizer builds keep the system allocator
+// (CMake passes the choice as BROKLE_EXPECTED_MALLOC).
+TEST(cli, version_names_the_allocator_the_binary_runs_on) {
+  auto r = run_brokle({"version"});
+  ASSERT_EQ(r.exit_code, 0);
+  const std::string expected = std::string("malloc: ") + BROKLE_EXPECTED_MALLOC;
+  EXPECT_NE(r.out.find(expected), std::string::npos) << r.out;
+  if (std::string(BROKLE_EXPECTED_MALLOC) == "jemalloc") {
+    EXPECT_NE(r.out.find("jemalloc 5."), std::string::npos) << r.out;
+  }
+}
+
 TEST(cli, help_lists_commands) {
   auto r = run_brokle({"--help"});
   EXPECT_EQ(r.exit_code, 0);

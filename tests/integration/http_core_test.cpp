@@ -253,6 +253,16 @@ TEST_F(http_core, metrics_expose_requests_latency_process_and_build_info) {
     }
     EXPECT_NE(r.body.find(needle), std::string::npos) << needle;
   }
+  // The allocator's own accounting, when the binary runs on jemalloc (Release builds).
+  const bool jemalloc = std::string(BROKLE_EXPECTED_MALLOC) == "jemalloc";
+  EXPECT_NE(r.body.find(jemalloc ? "malloc=\"jemalloc 5." : "malloc=\"system\""), std::string::npos);
+  for (const char* gauge : {"brokle_malloc_allocated_bytes ", "brokle_malloc_resident_bytes "}) {
+    const size_t at = r.body.find(std::string("\n") + gauge);
+    EXPECT_EQ(at != std::string::npos, jemalloc) << gauge;
+    if (at != std::string::npos) {
+      EXPECT_GT(std::stod(r.body.substr(at + 1 + std::string(gauge).size())), 1e5) << gauge;
+    }
+  }
   // Unmatched paths share one label instead of one series per path.
   request(port(), "GET", "/random/path/1");
   request(port(), "GET", "/random/path/2");
