@@ -86,8 +86,8 @@ void register_process_metrics(metrics::registry& reg) {
                    family_type::gauge, {}, [](auto& out) { out.push_back({{}, read_stat().start_time_seconds}); });
   reg.add_callback("brokle_build_info", "Build information; the value is always 1.", family_type::gauge,
                    {"version", "commit", "build_type", "malloc"},
-                   [malloc = allocator::name()](auto& out) {
-                     out.push_back({{build::version, build::commit, build::build_type, malloc}, 1});
+                   [allocator_name = allocator::name()](auto& out) {
+                     out.push_back({{build::version, build::commit, build::build_type, allocator_name}, 1});
                    });
   // jemalloc's own accounting (absent on the system allocator): what the program holds versus
   // what the allocator keeps resident, i.e. fragmentation and not-yet-purged pages.
