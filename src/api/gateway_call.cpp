@@ -1,5 +1,6 @@
 #include "api/gateway_call.hpp"
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "core/clock.hpp"
@@ -156,6 +157,13 @@ boost::asio::awaitable<std::string> read_error_body(net::upstream_stream& upstre
     body += **part;
   }
   co_return body;
+}
+
+net::http_response openai_error_answer(unsigned status, std::string body, const std::string& provider) {
+  boost::system::error_code ec;
+  auto parsed = boost::json::parse(body, ec);
+  if (!ec && parsed.is_object() && parsed.as_object().contains("error")) return net::json_response(status, std::move(body));
+  return net::error_response(status, "", "upstream_error", "provider '" + provider + "' answered " + std::to_string(status));
 }
 
 net::http_response event_stream_response(std::function<boost::asio::awaitable<void>(net::body_sink&)> producer) {

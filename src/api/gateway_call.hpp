@@ -97,6 +97,11 @@ boost::asio::awaitable<void> open_upstream_stream(call_state& st, net::upstream_
 // comes first (the rest is not waited for).
 boost::asio::awaitable<std::string> read_error_body(net::upstream_stream& upstream);
 
+// A provider's error answer for the OpenAI surfaces: relayed as it is when it already is an
+// OpenAI-shaped error ({"error":{...}}), otherwise wrapped in one naming the provider and status,
+// so clients always parse one envelope.
+net::http_response openai_error_answer(unsigned status, std::string body, const std::string& provider);
+
 // The head of a relayed event stream (text/event-stream, no-cache), its body produced by `producer`.
 net::http_response event_stream_response(std::function<boost::asio::awaitable<void>(net::body_sink&)> producer);
 

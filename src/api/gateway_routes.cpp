@@ -412,18 +412,11 @@ asio::awaitable<http_response> relay_call_to_provider(request_context& ctx, gate
     unsigned status = r->status;
     if (status < 300)
       if (auto u = gateway::usage_in_body(r->body)) st->usage = *u;
-    auto openai_error = [&] {
-      boost::system::error_code ec;
-      auto parsed = boost::json::parse(r->body, ec);
-      return !ec && parsed.is_object() && parsed.as_object().contains("error");
-    };
     http_response res;
-    res.status = status;
-    if (status >= 400 && !openai_error()) {
-      // Not an OpenAI-shaped error: wrap it so clients still parse one envelope.
-      res = net::error_response(status, "", "upstream_error",
-                                "provider '" + route.provider->name + "' answered " + std::to_string(status));
+    if (status >= 400) {
+      res = openai_error_answer(status, std::move(r->body), route.provider->name);
     } else {
+      res.status = status;
       res.headers.set("Content-Type", "application/json");
       res.body = std::move(r->body);
     }
@@ -438,13 +431,7 @@ asio::awaitable<http_response> relay_call_to_provider(request_context& ctx, gate
     // An error before the stream began: answer it as a normal (bounded) error response.
     std::string err_body = co_await read_error_body(*st->upstream);
     unsigned status = st->upstream->status();
-    boost::system::error_code ec;
-    auto parsed = boost::json::parse(err_body, ec);
-    http_response res = (!ec && parsed.is_object() && parsed.as_object().contains("error"))
-                            ? net::json_response(status, std::move(err_body))
-                            : net::error_response(status, "", "upstream_error",
-                                                  "provider '" + route.provider->name + "' answered " +
-                                                      std::to_string(status));
+    http_response res = openai_error_answer(status, std::move(err_body), route.provider->name);
     if (auto ra = st->upstream->headers().get("Retry-After"); !ra.empty())
       res.headers.set("Retry-After", std::string(ra));
     st->finish(static_cast<int>(status), "upstream status " + std::to_string(status));
@@ -529,6 +516,7 @@ void add_gateway_routes(net::router& r, gateway_api& gw) {
   r.add(http_method::get, "/api/v1/projects/{project_id}/generations",
         [&gw](request_context& ctx) { return recent_generations(ctx, gw); });
   add_messages_routes(r, gw);
+  add_responses_routes(r, gw);
 }
 
 }  // namespace brokle::api

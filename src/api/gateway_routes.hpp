@@ -71,4 +71,8 @@ boost::asio::awaitable<net::http_response> relay_messages_to_anthropic(net::requ
 
 void add_messages_routes(net::router& r, gateway_api& gw);
 
+// POST /v1/responses, OpenAI's Responses API, relayed to the OpenAI or OpenAI-compatible provider
+// serving the model (responses_routes.cpp).
+void add_responses_routes(net::router& r, gateway_api& gw);
+
 }  // namespace brokle::api

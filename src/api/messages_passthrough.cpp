@@ -6,6 +6,7 @@
 
 #include "api/gateway_call.hpp"
 #include "api/gateway_routes.hpp"
+#include "api/watched_stream_relay.hpp"
 #include "gateway/providers/anthropic_passthrough.hpp"
 #include "gateway/providers/openai_wire.hpp"
 #include "gateway/surfaces/anthropic_messages_response.hpp"
@@ -32,57 +33,7 @@ http_response error_answer(call_state& st, const gateway::provider_config& p, un
   return res;
 }
 
-asio::awaitable<void> relay_events(std::shared_ptr<call_state> st, net::body_sink& sink) {
-  gateway::sse_splitter splitter;
-  gateway::anthropic_stream_watch watch;
-  std::vector<std::string_view> events;
-  if (!st->upstream->has_buffered_body()) co_await sink.flush();  // the head now, not with a slow first event
-  for (;;) {
-    auto chunk = co_await st->upstream->next();
-    if (!chunk) {
-      // The upstream died mid-stream: said in-band, never a silent end.
-      co_await sink.write(gateway::messages_error_event("api_error", chunk.err().message));
-      st->usage = watch.usage();
-      st->finish(st->failure_status(), st->abort->triggered() ? "client disconnected" : chunk.err().message);
-      co_return;
-    }
-    if (!*chunk) break;
-    st->first_bytes_arrived();
-    events.clear();
-    if (!splitter.feed(**chunk, events)) {
-      co_await sink.write(gateway::messages_error_event("api_error", "the provider sent an oversized stream event"));
-      st->usage = watch.usage();
-      st->finish(502, "oversized stream event");
-      co_return;
-    }
-    std::string out;
-    for (auto& ev : events) {
-      watch.on_event(ev);
-      out += ev;
-      out += "\n\n";
-    }
-    bool last = st->upstream->finished();
-    if (last && !watch.finished() && watch.error().empty())
-      out += gateway::messages_error_event("api_error", "the provider stream ended before message_stop");
-    bool delivered = true;
-    if (last) {
-      st->usage = watch.usage();
-      st->charge_budget();
-      delivered = co_await sink.write_last(out);
-    } else if (!out.empty()) delivered = co_await sink.write(out);
-    if (!delivered) {
-      st->usage = watch.usage();
-      st->finish(499, "client disconnected");
-      co_return;  // dropping the upstream stream cancels the upstream request
-    }
-    if (last) break;
-  }
-  st->usage = watch.usage();
-  if (!watch.error().empty()) st->finish(502, "provider stream error: " + watch.error());
-  else if (!watch.malformed().empty()) st->finish(502, "provider sent a " + watch.malformed());
-  else if (!watch.finished()) st->finish(502, "provider stream ended before message_stop");
-  else st->finish(200);
-}
+std::string stream_error(std::string_view message) { return gateway::messages_error_event("api_error", message); }
 
 }  // namespace
 
@@ -128,7 +79,9 @@ asio::awaitable<http_response> relay_messages_to_anthropic(request_context& ctx,
     add_rate_headers(res);
     co_return res;
   }
-  auto res = event_stream_response([st](net::body_sink& sink) { return relay_events(st, sink); });
+  auto res = event_stream_response([st](net::body_sink& sink) {
+    return relay_watched_stream<gateway::anthropic_stream_watch>(st, sink, {stream_error, "message_stop"});
+  });
   add_rate_headers(res);
   co_return res;
 }

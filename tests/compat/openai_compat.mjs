@@ -178,6 +178,45 @@ check('legacy completions through chat-only providers, plain and streamed', asyn
   }
 });
 
+check('responses API: plain, streamed (text deltas to response.completed), function call, errors', async () => {
+  const r = await client.responses.create({ model: 'gpt-4o-mini', instructions: 'be brief', input: 'hello responses' });
+  assert.equal(r.object, 'response');
+  assert.equal(r.status, 'completed');
+  assert.match(r.output_text, /hello responses/, 'the SDK assembles output_text from the output items');
+  assert.ok(r.usage.input_tokens > 0 && r.usage.output_tokens > 0);
+
+  const stream = await client.responses.create({
+    model: 'gpt-4o-mini', stream: true,
+    input: [{ role: 'user', content: [{ type: 'input_text', text: 'stream the response' }] }],
+  });
+  let text = '', completed = null;
+  for await (const event of stream) {
+    if (event.type === 'response.output_text.delta') text += event.delta;
+    if (event.type === 'response.completed') completed = event.response;
+  }
+  assert.match(text, /stream the response/);
+  assert.ok(completed && completed.usage.total_tokens > 0, 'the terminal event carries usage');
+
+  // The SDK's own stream helper, which rebuilds the final response from the events.
+  const helper = client.responses.stream({ model: 'gpt-4o-mini', input: 'helper stream' });
+  const final = await helper.finalResponse();
+  assert.match(final.output_text, /helper stream/);
+
+  const tools = [{ type: 'function', name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }];
+  const called = await client.responses.create({ model: 'gpt-4o-mini', tools, input: 'use tool please' });
+  const fc = called.output.find((o) => o.type === 'function_call');
+  assert.ok(fc, 'a function_call output item');
+  assert.equal(fc.name, 'get_weather');
+  JSON.parse(fc.arguments);
+
+  await assert.rejects(client.responses.create({ model: 'claude-3-5-haiku', input: 'hi' }),
+    (e) => e instanceof OpenAI.BadRequestError && /Responses API/.test(e.message));
+  await assert.rejects(client.responses.create({ model: 'gpt-4o-mini', input: 'mock-fault:status=429' }),
+    (e) => e instanceof OpenAI.RateLimitError);
+  const failing = await client.responses.create({ model: 'gpt-4o-mini', stream: true, input: 'a long answer to cut mock-fault:stream_error=1' });
+  await assert.rejects((async () => { for await (const _ of failing); })(), (e) => e instanceof OpenAI.APIError && /server had an error/.test(e.message), 'the in-band error event is an APIError');
+});
+
 let failed = 0;
 for (const [name, fn] of checks) {
   try {

@@ -4,8 +4,6 @@
 // and bad input answered in the Messages error shape (bad input before any upstream call).
 #include <gtest/gtest.h>
 
-#include <thread>
-
 #include "support/api_client.hpp"
 #include "support/gateway_env.hpp"
 
@@ -32,29 +30,6 @@ api_reply messages(gateway_env& g, const boost::json::value& body, std::string k
               {{"x-api-key", key.empty() ? g.key : key}, {"anthropic-version", "2023-06-01"}});
 }
 
-struct sse_event {
-  std::string name;
-  boost::json::object data;
-};
-
-std::vector<sse_event> events_of(const std::string& body) {
-  std::vector<sse_event> out;
-  size_t pos = 0;
-  while (pos < body.size()) {
-    size_t end = body.find("\n\n", pos);
-    if (end == std::string::npos) break;
-    std::string block = body.substr(pos, end - pos);
-    pos = end + 2;
-    sse_event e;
-    size_t nl = block.find('\n');
-    if (block.rfind("event: ", 0) == 0 && nl != std::string::npos) e.name = block.substr(7, nl - 7);
-    auto data = block.find("data: ");
-    if (data != std::string::npos) e.data = boost::json::parse(block.substr(data + 6)).as_object();
-    out.push_back(std::move(e));
-  }
-  return out;
-}
-
 std::string streamed_text(const std::vector<sse_event>& events) {
   std::string text;
   for (const auto& e : events)
@@ -76,17 +51,6 @@ void expect_messages_error(const api_reply& r, int status, std::string_view type
   ASSERT_TRUE(r.json.as_object().contains("error")) << r.raw.body;
   EXPECT_EQ(r.json.at("error").at("type").as_string(), type) << what << " -> " << r.raw.body;
   EXPECT_FALSE(r.json.at("error").at("message").as_string().empty()) << what;
-}
-
-boost::json::object wait_for_record(gateway_env& g, size_t count = 1) {
-  api_reply gens;
-  for (int i = 0; i < 50; ++i) {
-    gens = g.generations();
-    if (gens.status() == 200 && gens.json.at("data").as_array().size() >= count) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  EXPECT_GE(gens.json.at("data").as_array().size(), count) << gens.raw.body;
-  return gens.json.at("data").as_array()[0].as_object();  // newest first
 }
 
 boost::json::value last_upstream_request(gateway_env& g) {
@@ -125,7 +89,7 @@ TEST(gateway_messages, an_openai_provider_serves_a_messages_request_and_the_call
   EXPECT_EQ(sent.at("stop").as_array()[0].as_string(), "END");
   EXPECT_EQ(sent.at("user").as_string(), "user-42");
 
-  auto row = wait_for_record(g);
+  auto row = g.wait_for_record();
   EXPECT_EQ(row.at("endpoint").as_string(), "messages");
   EXPECT_EQ(row.at("provider").as_string(), "mock");
   EXPECT_EQ(row.at("status").as_int64(), 200);
@@ -174,7 +138,7 @@ TEST(gateway_messages, an_anthropic_provider_serves_the_same_request) {
   auto sent = boost::json::parse(last.at("body").as_string());
   EXPECT_EQ(sent.at("system"), body.at("system")) << "relayed as written, not flattened";
   EXPECT_EQ(sent.at("max_tokens").as_int64(), 200);
-  EXPECT_EQ(wait_for_record(g).at("endpoint").as_string(), "messages");
+  EXPECT_EQ(g.wait_for_record().at("endpoint").as_string(), "messages");
 }
 
 // Prompt-cache reads and writes reported by Anthropic reach the caller and the call record, plain
@@ -297,7 +261,7 @@ TEST(gateway_messages, streams_are_messages_events_from_either_provider) {
     const auto& input = model == "claude-3-5-haiku" ? ev[0].data.at("message").at("usage") : delta.at("usage");
     EXPECT_GT(input.at("input_tokens").as_int64(), 0) << r.raw.body;
   }
-  auto row = wait_for_record(g, 2);
+  auto row = g.wait_for_record(2);
   EXPECT_EQ(row.at("endpoint").as_string(), "messages");
   EXPECT_EQ(row.at("streamed"), true);
   EXPECT_EQ(row.at("status").as_int64(), 200);
@@ -389,7 +353,7 @@ TEST(gateway_messages, an_anthropic_provider_gets_the_request_as_written) {
   EXPECT_EQ(sent, body) << "nothing added, dropped or rewritten (the model is its own upstream name here)";
   EXPECT_EQ(last.at("headers").at("anthropic-beta").as_string(), "pdfs-2024-09-25,prompt-caching-2024-07-31");
   EXPECT_EQ(last.at("headers").at("anthropic-version").as_string(), "2023-06-01");
-  auto row = wait_for_record(g);
+  auto row = g.wait_for_record();
   EXPECT_EQ(row.at("endpoint").as_string(), "messages");
   EXPECT_EQ(row.at("provider").as_string(), "claude");
   EXPECT_GT(row.at("input_tokens").as_int64(), 0);
@@ -454,7 +418,7 @@ TEST(gateway_messages, an_error_event_in_an_anthropic_stream_is_relayed_and_reco
   size_t errors = 0;
   for (const auto& e : ev) errors += e.name == "error";
   EXPECT_EQ(errors, 1u) << "relayed once, nothing added after it: " << r.raw.body;
-  auto row = wait_for_record(g);
+  auto row = g.wait_for_record();
   EXPECT_EQ(row.at("status").as_int64(), 502);
   EXPECT_NE(std::string(row.at("error").as_string()).find("overloaded_error"), std::string::npos) << row;
   EXPECT_EQ(row.at("streamed"), true);

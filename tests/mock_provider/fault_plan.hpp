@@ -22,8 +22,9 @@ struct fault_plan {
   std::optional<std::string_view> reply;  // x-mock-reply: reply text (views the request)
   std::optional<std::int64_t> cached_tokens;  // x-mock-cached-tokens: reported cache-read tokens
   std::optional<std::int64_t> cache_write_tokens;  // x-mock-cache-write-tokens: cache writes (Anthropic)
-  // x-mock-stream-error-after: >= 0 ends an Anthropic stream after that many content deltas with an
-  // in-band `error` event (overloaded_error), as the real API does when it sheds load mid-stream.
+  // x-mock-stream-error-after: >= 0 ends an Anthropic or Responses stream after that many content
+  // deltas with an in-band `error` event (overloaded_error / server_error), as the real APIs do when
+  // they shed load mid-stream.
   int stream_error_after = -1;
   // Body fault malformed=1: a non-streamed OpenAI chat answer that is 200 but not a chat
   // completion (usage only), for the gateway's handling of answers it cannot reshape.

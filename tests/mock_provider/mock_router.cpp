@@ -17,6 +17,7 @@ enum class endpoint {
   openai_embeddings,
   openai_models,
   openai_model,
+  openai_responses,
   anthropic_messages,
   anthropic_count_tokens,
   gemini_generate,
@@ -93,6 +94,8 @@ route_match match_route(std::string_view path) {
     match.target = endpoint::openai_completion;
   } else if (path == "/v1/embeddings") {
     match.target = endpoint::openai_embeddings;
+  } else if (path == "/v1/responses") {
+    match.target = endpoint::openai_responses;
   } else if (path == "/v1/messages") {
     match.target = endpoint::anthropic_messages;
   } else if (path == "/v1/messages/count_tokens") {
@@ -242,6 +245,7 @@ void mock_router::handle(const http_request& request, json_arena& arena, mock_re
     case endpoint::openai_embeddings: answer_openai_embeddings(call); break;
     case endpoint::openai_models: answer_openai_models(call, {}); break;
     case endpoint::openai_model: answer_openai_models(call, route.path_detail); break;
+    case endpoint::openai_responses: answer_openai_responses(call); break;
     case endpoint::anthropic_messages: answer_anthropic_messages(call); break;
     case endpoint::anthropic_count_tokens: answer_anthropic_count_tokens(call); break;
     case endpoint::gemini_generate: answer_gemini_generate(call, route.path_detail, false); break;

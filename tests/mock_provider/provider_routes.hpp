@@ -40,6 +40,9 @@ void answer_openai_completion(route_call& call);
 void answer_openai_embeddings(route_call& call);
 void answer_openai_models(route_call& call, std::string_view model_id);  // empty id lists all
 
+// OpenAI Responses API: POST /v1/responses (plain or streamed; function_call items).
+void answer_openai_responses(route_call& call);
+
 // Anthropic: /v1/messages.
 void answer_anthropic_messages(route_call& call);
 // POST /v1/messages/count_tokens: {"input_tokens": N}, N estimated from the prompt's text as the

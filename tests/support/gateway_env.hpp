@@ -2,9 +2,16 @@
 // the CLI: the starting point of gateway integration and compatibility tests.
 #pragma once
 
+#include <chrono>
 #include <fstream>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
 
 #include "support/api_client.hpp"
 #include "support/brokle_process.hpp"
@@ -92,6 +99,43 @@ struct gateway_env {
     auto login = call(port(), "POST", "/api/v1/auth/login", boost::json::object{{"email", "gw@example.com"}, {"password", "gateway password"}});
     return call(port(), "GET", "/api/v1/projects/" + project_id + "/generations", nullptr, login.str("access_token"));
   }
+  // The newest call record once at least `count` are stored (records are written off the
+  // response path, so they appear shortly after the answer); a test failure after 5 s.
+  boost::json::object wait_for_record(size_t count = 1) {
+    api_reply gens;
+    for (int i = 0; i < 50; ++i) {
+      gens = generations();
+      if (gens.status() == 200 && gens.json.at("data").as_array().size() >= count) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_GE(gens.json.at("data").as_array().size(), count) << gens.raw.body;
+    if (gens.json.at("data").as_array().empty()) return {};
+    return gens.json.at("data").as_array()[0].as_object();  // newest first
+  }
 };
+
+// One Server-Sent Event of a relayed stream: its `event:` name ("" when none) and its JSON data.
+struct sse_event {
+  std::string name;
+  boost::json::object data;
+};
+
+inline std::vector<sse_event> events_of(const std::string& body) {
+  std::vector<sse_event> out;
+  size_t pos = 0;
+  while (pos < body.size()) {
+    size_t end = body.find("\n\n", pos);
+    if (end == std::string::npos) break;
+    std::string block = body.substr(pos, end - pos);
+    pos = end + 2;
+    sse_event e;
+    size_t nl = block.find('\n');
+    if (block.rfind("event: ", 0) == 0 && nl != std::string::npos) e.name = block.substr(7, nl - 7);
+    auto data = block.find("data: ");
+    if (data != std::string::npos) e.data = boost::json::parse(block.substr(data + 6)).as_object();
+    out.push_back(std::move(e));
+  }
+  return out;
+}
 
 }  // namespace brokle::testing

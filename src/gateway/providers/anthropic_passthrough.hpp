@@ -15,6 +15,7 @@
 #include "core/result.hpp"
 #include "gateway/pricing/price_table.hpp"
 #include "gateway/provider_config.hpp"
+#include "gateway/providers/stream_watch.hpp"
 #include "net/upstream_client.hpp"
 
 namespace brokle::gateway {
@@ -45,22 +46,9 @@ bool is_anthropic_error(std::string_view body);
 // Watches a relayed Messages stream, one whole SSE event at a time: usage from message_start and
 // message_delta, the end (message_stop) and an in-band `error` event. Only those events are parsed;
 // content deltas pass untouched.
-class anthropic_stream_watch {
+class anthropic_stream_watch : public stream_watch {
  public:
   void on_event(std::string_view event);
-  bool finished() const { return finished_; }
-  // "overloaded_error: Overloaded" when the provider sent an error event; empty otherwise.
-  const std::string& error() const { return error_; }
-  // "malformed message_delta event" when an event read for usage was not JSON (it is relayed all
-  // the same, but its usage is lost); empty otherwise.
-  const std::string& malformed() const { return malformed_; }
-  const token_usage& usage() const { return usage_; }
-
- private:
-  token_usage usage_;
-  bool finished_ = false;
-  std::string error_;
-  std::string malformed_;
 };
 
 }  // namespace brokle::gateway

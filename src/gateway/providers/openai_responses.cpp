@@ -1,0 +1,130 @@
+#include "gateway/providers/openai_responses.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "gateway/providers/openai_shapes.hpp"
+#include "gateway/providers/openai_wire.hpp"
+
+namespace brokle::gateway {
+
+namespace json = boost::json;
+
+namespace {
+
+std::optional<json::object> parse_object(std::string_view text) {
+  boost::system::error_code ec;
+  auto v = json::parse(text, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  return std::move(v.as_object());
+}
+
+std::string string_at(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
+}
+
+bool has_kind(const json::object& o, std::string_view key, json::kind k) {
+  auto it = o.find(key);
+  return it == o.end() || it->value().kind() == k || it->value().is_null();
+}
+
+}  // namespace
+
+bool serves_responses_api(provider_type t) {
+  return t == provider_type::openai || t == provider_type::openai_compatible;
+}
+
+status check_responses_request(const json::object& request) {
+  auto model = request.find("model");
+  if (model == request.end() || !model->value().is_string() || model->value().as_string().empty())
+    return make_error(errc::invalid_argument, "`model` is required and must be a string");
+  auto input = request.find("input");
+  if (input == request.end() || input->value().is_null()) {
+    if (!request.contains("previous_response_id") && !request.contains("prompt") && !request.contains("conversation"))
+      return make_error(errc::invalid_argument, "`input` is required (a string or an array of input items)");
+  } else if (!input->value().is_string() && !input->value().is_array()) {
+    return make_error(errc::invalid_argument, "`input` must be a string or an array of input items");
+  }
+  if (!has_kind(request, "stream", json::kind::bool_)) return make_error(errc::invalid_argument, "`stream` must be a boolean");
+  if (!has_kind(request, "background", json::kind::bool_))
+    return make_error(errc::invalid_argument, "`background` must be a boolean");
+  if (!has_kind(request, "instructions", json::kind::string))
+    return make_error(errc::invalid_argument, "`instructions` must be a string");
+  if (!has_kind(request, "tools", json::kind::array)) return make_error(errc::invalid_argument, "`tools` must be an array");
+  return ok_v;
+}
+
+net::upstream_request build_responses_request(const provider_config& p, json::object request,
+                                              const std::string& upstream_model) {
+  net::upstream_request req;
+  req.method = net::http_method::post;
+  auto stream = request.find("stream");
+  bool streamed = stream != request.end() && stream->value().is_bool() && stream->value().as_bool();
+  request["model"] = upstream_model;
+  req.url = p.base_url + "/responses";
+  if (!p.api_key.empty()) req.headers.set("Authorization", "Bearer " + p.api_key);
+  req.headers.set("Content-Type", "application/json");
+  req.headers.set("Accept", streamed ? "text/event-stream" : "application/json");
+  req.body = json::serialize(request);
+  return req;
+}
+
+std::optional<token_usage> responses_usage(const json::object& response) {
+  if (string_at(response, "object") != "response") return std::nullopt;
+  token_usage u;
+  const auto* usage = json_object_at(response, "usage");
+  if (!usage) return u;
+  u.input_tokens = json_int(*usage, "input_tokens");
+  u.output_tokens = json_int(*usage, "output_tokens");
+  if (const auto* in = json_object_at(*usage, "input_tokens_details")) u.cached_input_tokens = json_int(*in, "cached_tokens");
+  if (const auto* out = json_object_at(*usage, "output_tokens_details"))
+    u.reasoning_tokens = json_int(*out, "reasoning_tokens");
+  return u;
+}
+
+std::optional<token_usage> responses_body_usage(std::string_view body) {
+  auto o = parse_object(body);
+  if (!o) return std::nullopt;
+  return responses_usage(*o);
+}
+
+void responses_stream_watch::on_event(std::string_view event) {
+  std::string name = sse_event_name(event);
+  std::string scratch;
+  std::string_view data = sse_data(event, scratch);
+  // Servers that omit `event:` lines name the event only in the data's "type".
+  if (name.empty()) {
+    if (data.find("\"response.") == std::string_view::npos && data.find("\"error\"") == std::string_view::npos) return;
+  } else if (name != "response.completed" && name != "response.incomplete" && name != "response.failed" &&
+             name != "error") {
+    return;
+  }
+  auto parsed = parse_object(data);
+  if (!parsed) {
+    if (!name.empty() && malformed_.empty()) malformed_ = "malformed " + name + " event";
+    return;
+  }
+  std::string type = string_at(*parsed, "type");
+  if (type == "error") {
+    std::string code = string_at(*parsed, "code");
+    error_ = (code.empty() ? std::string("error") : code) + ": " + string_at(*parsed, "message");
+    return;
+  }
+  if (type != "response.completed" && type != "response.incomplete" && type != "response.failed") return;
+  finished_ = true;
+  const auto* response = json_object_at(*parsed, "response");
+  if (!response) return;
+  if (auto u = responses_usage(*response)) usage_ = *u;
+  if (type == "response.failed") {
+    const auto* e = json_object_at(*response, "error");
+    error_ = e ? string_at(*e, "code") + ": " + string_at(*e, "message") : "response.failed";
+  }
+}
+
+std::string responses_error_event(std::string_view code, std::string_view message) {
+  json::object e{{"type", "error"}, {"code", code}, {"message", message}, {"param", nullptr}};
+  return "event: error\ndata: " + json::serialize(e) + "\n\n";
+}
+
+}  // namespace brokle::gateway

@@ -1,0 +1,53 @@
+// The OpenAI Responses API (POST /v1/responses) passthrough: a request for a model an OpenAI or
+// OpenAI-compatible provider serves goes upstream as the client wrote it (only the model
+// replaced), and the answer, plain or streamed, comes back byte for byte: the API's items, tools,
+// reasoning and state (previous_response_id, store) are the provider's own, and nothing is lost
+// in a translation. What the call record needs (usage, how a stream ended) is read on the way.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/json/object.hpp>
+
+#include "core/result.hpp"
+#include "gateway/pricing/price_table.hpp"
+#include "gateway/provider_config.hpp"
+#include "gateway/providers/stream_watch.hpp"
+#include "net/upstream_client.hpp"
+
+namespace brokle::gateway {
+
+// True for the provider types that serve the Responses API at {base_url}/responses.
+bool serves_responses_api(provider_type t);
+
+// invalid_argument naming the field when the request cannot be a Responses API request: `model`
+// must be a string, `input` a string or an array (or absent when `previous_response_id` or
+// `prompt` carries the conversation), `stream` and `background` booleans, `instructions` a string.
+status check_responses_request(const boost::json::object& request);
+
+// The upstream call: {base_url}/responses with the provider's key, `model` set to upstream_model.
+net::upstream_request build_responses_request(const provider_config& p, boost::json::object request,
+                                              const std::string& upstream_model);
+
+// Usage of a `response` object ({"object":"response", "usage":{input_tokens, output_tokens,
+// input_tokens_details.cached_tokens, output_tokens_details.reasoning_tokens}}); zero when the
+// object has no usage yet. nullopt when it is not a response object.
+std::optional<token_usage> responses_usage(const boost::json::object& response);
+// The same for a whole body; nullopt when the body is not a JSON response object.
+std::optional<token_usage> responses_body_usage(std::string_view body);
+
+// Watches a relayed Responses stream one whole SSE event at a time. The stream ends with
+// response.completed, response.incomplete or response.failed (there is no [DONE]); usage rides
+// on the response those carry. An `error` event or response.failed is the provider's error. Only
+// those events are parsed; deltas pass untouched.
+class responses_stream_watch : public stream_watch {
+ public:
+  void on_event(std::string_view event);
+};
+
+// A Responses-shaped `error` stream event, for a stream that failed on our side.
+std::string responses_error_event(std::string_view code, std::string_view message);
+
+}  // namespace brokle::gateway

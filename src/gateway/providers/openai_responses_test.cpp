@@ -1,0 +1,125 @@
+#include "gateway/providers/openai_responses.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+namespace brokle::gateway {
+
+namespace {
+
+boost::json::object obj(std::string_view text) { return boost::json::parse(text).as_object(); }
+
+}  // namespace
+
+TEST(openai_responses, only_openai_and_compatible_providers_serve_it) {
+  EXPECT_TRUE(serves_responses_api(provider_type::openai));
+  EXPECT_TRUE(serves_responses_api(provider_type::openai_compatible));
+  EXPECT_FALSE(serves_responses_api(provider_type::azure_openai));
+  EXPECT_FALSE(serves_responses_api(provider_type::anthropic));
+  EXPECT_FALSE(serves_responses_api(provider_type::gemini));
+  EXPECT_FALSE(serves_responses_api(provider_type::cohere));
+}
+
+TEST(openai_responses, checks_the_fields_a_relay_depends_on) {
+  EXPECT_TRUE(check_responses_request(obj(R"({"model":"m","input":"hi"})")));
+  EXPECT_TRUE(check_responses_request(obj(R"({"model":"m","input":[{"role":"user","content":"hi"}],"stream":true})")));
+  EXPECT_TRUE(check_responses_request(obj(R"({"model":"m","previous_response_id":"resp_1"})")));
+  EXPECT_TRUE(check_responses_request(obj(R"({"model":"m","input":"hi","instructions":null})")));
+  struct bad {
+    const char* body;
+    const char* names;
+  };
+  for (const bad& b : {bad{R"({"input":"hi"})", "model"}, bad{R"({"model":7,"input":"hi"})", "model"},
+                       bad{R"({"model":"m"})", "input"}, bad{R"({"model":"m","input":5})", "input"},
+                       bad{R"({"model":"m","input":"hi","stream":"yes"})", "stream"},
+                       bad{R"({"model":"m","input":"hi","background":1})", "background"},
+                       bad{R"({"model":"m","input":"hi","instructions":[]})", "instructions"},
+                       bad{R"({"model":"m","input":"hi","tools":{}})", "tools"}}) {
+    auto st = check_responses_request(obj(b.body));
+    ASSERT_FALSE(st) << b.body;
+    EXPECT_NE(st.err().message.find(b.names), std::string::npos) << st.err().message;
+  }
+}
+
+TEST(openai_responses, the_request_goes_to_base_responses_with_the_key_and_the_upstream_model) {
+  provider_config p;
+  p.name = "openai";
+  p.type = provider_type::openai;
+  p.base_url = "https://api.example.com/v1";
+  p.api_key = "sk-up";
+  auto req = build_responses_request(p, obj(R"({"model":"alias","input":"hi","store":false})"), "gpt-real");
+  EXPECT_EQ(req.url, "https://api.example.com/v1/responses");
+  EXPECT_EQ(req.headers.get("Authorization"), "Bearer sk-up");
+  EXPECT_EQ(req.headers.get("Accept"), "application/json");
+  auto body = obj(req.body);
+  EXPECT_EQ(body.at("model").as_string(), "gpt-real");
+  EXPECT_EQ(body.at("input").as_string(), "hi");
+  EXPECT_FALSE(body.at("store").as_bool());
+  auto streamed = build_responses_request(p, obj(R"({"model":"alias","input":"hi","stream":true})"), "gpt-real");
+  EXPECT_EQ(streamed.headers.get("Accept"), "text/event-stream");
+}
+
+TEST(openai_responses, usage_comes_from_the_response_object) {
+  auto u = responses_body_usage(
+      R"({"id":"resp_1","object":"response","usage":{"input_tokens":40,"input_tokens_details":{"cached_tokens":30},)"
+      R"("output_tokens":12,"output_tokens_details":{"reasoning_tokens":5},"total_tokens":52}})");
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->input_tokens, 40);
+  EXPECT_EQ(u->cached_input_tokens, 30);
+  EXPECT_EQ(u->output_tokens, 12);
+  EXPECT_EQ(u->reasoning_tokens, 5);
+  EXPECT_FALSE(responses_body_usage(R"({"object":"chat.completion","usage":{"input_tokens":1}})"));
+  EXPECT_FALSE(responses_body_usage("not json"));
+  auto none = responses_body_usage(R"({"object":"response","usage":null})");
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->input_tokens, 0);
+}
+
+TEST(openai_responses, the_stream_watch_reads_the_terminal_event_and_errors) {
+  responses_stream_watch w;
+  w.on_event("event: response.created\ndata: {\"type\":\"response.created\",\"response\":{\"object\":\"response\",\"usage\":null}}");
+  w.on_event("event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"delta\":\"hi\"}");
+  EXPECT_FALSE(w.finished());
+  w.on_event(
+      "event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{\"object\":\"response\","
+      "\"usage\":{\"input_tokens\":9,\"output_tokens\":4,\"input_tokens_details\":{\"cached_tokens\":2}}}}");
+  EXPECT_TRUE(w.finished());
+  EXPECT_TRUE(w.error().empty());
+  EXPECT_EQ(w.usage().input_tokens, 9);
+  EXPECT_EQ(w.usage().output_tokens, 4);
+  EXPECT_EQ(w.usage().cached_input_tokens, 2);
+
+  responses_stream_watch no_event_lines;  // the type in the data only
+  no_event_lines.on_event("data: {\"type\":\"response.incomplete\",\"response\":{\"object\":\"response\",\"usage\":{\"output_tokens\":3}}}");
+  EXPECT_TRUE(no_event_lines.finished());
+  EXPECT_EQ(no_event_lines.usage().output_tokens, 3);
+
+  responses_stream_watch failed;
+  failed.on_event(
+      "event: response.failed\ndata: {\"type\":\"response.failed\",\"response\":{\"object\":\"response\","
+      "\"error\":{\"code\":\"server_error\",\"message\":\"The model failed\"}}}");
+  EXPECT_TRUE(failed.finished());
+  EXPECT_EQ(failed.error(), "server_error: The model failed");
+
+  responses_stream_watch errored;
+  errored.on_event("event: error\ndata: {\"type\":\"error\",\"code\":\"rate_limit_exceeded\",\"message\":\"slow down\"}");
+  EXPECT_FALSE(errored.finished());
+  EXPECT_EQ(errored.error(), "rate_limit_exceeded: slow down");
+
+  responses_stream_watch broken;
+  broken.on_event("event: response.completed\ndata: {not json");
+  EXPECT_FALSE(broken.finished());
+  EXPECT_EQ(broken.malformed(), "malformed response.completed event");
+}
+
+TEST(openai_responses, our_error_event_is_what_the_sdk_reads) {
+  auto ev = responses_error_event("upstream_error", "the provider went away");
+  ASSERT_EQ(ev.rfind("event: error\ndata: ", 0), 0u);
+  auto data = obj(std::string_view(ev).substr(19, ev.size() - 21));
+  EXPECT_EQ(data.at("type").as_string(), "error");
+  EXPECT_EQ(data.at("code").as_string(), "upstream_error");
+  EXPECT_EQ(data.at("message").as_string(), "the provider went away");
+}
+
+}  // namespace brokle::gateway

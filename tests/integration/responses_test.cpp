@@ -1,0 +1,181 @@
+// The OpenAI Responses API surface (POST /v1/responses) against the real binary and the mock
+// provider: relayed unchanged to an OpenAI-type provider, plain and streamed, usage recorded (cached
+// tokens included), upstream errors and mid-stream failures relayed as OpenAI-shaped errors, and
+// bad input or a model of a provider without the API refused before any upstream call.
+#include <gtest/gtest.h>
+
+#include "support/api_client.hpp"
+#include "support/gateway_env.hpp"
+
+namespace brokle::testing {
+
+namespace {
+
+using obj = boost::json::object;
+using arr = boost::json::array;
+
+api_reply responses(gateway_env& g, const boost::json::value& body, const std::string& key = "") {
+  return call(g.port(), "POST", "/v1/responses", body, key.empty() ? g.key : key);
+}
+
+std::string output_text(const boost::json::value& response) {
+  std::string text;
+  for (const auto& item : response.at("output").as_array())
+    if (item.at("type") == "message")
+      for (const auto& part : item.at("content").as_array())
+        if (part.at("type") == "output_text") text += std::string(part.at("text").as_string());
+  return text;
+}
+
+boost::json::value last_upstream_request(gateway_env& g) {
+  return call(g.mock.port(), "GET", "/mock/stats").json.at("last_request");
+}
+
+}  // namespace
+
+TEST(gateway_responses, a_response_is_relayed_unchanged_and_the_call_recorded) {
+  gateway_env g;
+  obj body{{"model", "fast"},  // an alias: the provider gets the model it names
+           {"input", arr{obj{{"role", "user"}, {"content", arr{obj{{"type", "input_text"}, {"text", "hello responses mock-fault:cached=2"}}}}}}},
+           {"instructions", "be terse"},
+           {"store", false},
+           {"metadata", obj{{"ticket", "42"}}}};
+  auto r = responses(g, body);
+  ASSERT_EQ(r.status(), 200) << r.raw.body;
+  EXPECT_EQ(r.str("object"), "response");
+  EXPECT_EQ(r.str("status"), "completed");
+  EXPECT_NE(output_text(r.json).find("hello responses"), std::string::npos) << r.raw.body;
+  EXPECT_GT(r.json.at("usage").at("input_tokens").as_int64(), 0);
+
+  auto last = last_upstream_request(g);
+  EXPECT_EQ(last.at("path").as_string(), "/v1/responses");
+  EXPECT_EQ(last.at("headers").at("authorization").as_string(), "Bearer sk-test-upstream");
+  auto sent = boost::json::parse(last.at("body").as_string()).as_object();
+  EXPECT_EQ(sent.at("model").as_string(), "gpt-4o-mini");
+  EXPECT_EQ(sent.at("instructions").as_string(), "be terse");
+  EXPECT_EQ(sent.at("store"), false);
+  EXPECT_EQ(sent.at("metadata").at("ticket").as_string(), "42");
+  EXPECT_EQ(sent.at("input").as_array()[0].at("content").as_array()[0].at("type").as_string(), "input_text");
+
+  auto row = g.wait_for_record();
+  EXPECT_EQ(row.at("endpoint").as_string(), "responses");
+  EXPECT_EQ(row.at("model_requested").as_string(), "fast");
+  EXPECT_EQ(row.at("model").as_string(), "gpt-4o-mini");
+  EXPECT_EQ(row.at("status").as_int64(), 200);
+  EXPECT_EQ(row.at("streamed"), false);
+  EXPECT_EQ(row.at("input_tokens").as_int64(), r.json.at("usage").at("input_tokens").as_int64());
+  EXPECT_EQ(row.at("output_tokens").as_int64(), r.json.at("usage").at("output_tokens").as_int64());
+  EXPECT_EQ(row.at("cached_input_tokens").as_int64(), 2) << row;
+  EXPECT_GT(row.at("cost_usd").as_double(), 0) << "priced like every call: " << row;
+}
+
+TEST(gateway_responses, a_stream_is_relayed_event_by_event_and_its_usage_recorded) {
+  gateway_env g;
+  auto r = responses(g, obj{{"model", "gpt-4o-mini"}, {"input", "stream this please"}, {"stream", true}});
+  ASSERT_EQ(r.status(), 200) << r.raw.body;
+  EXPECT_NE(r.raw.header("Content-Type").find("text/event-stream"), std::string::npos);
+  auto ev = events_of(r.raw.body);
+  ASSERT_GE(ev.size(), 4u) << r.raw.body;
+  EXPECT_EQ(ev.front().name, "response.created");
+  EXPECT_EQ(ev.back().name, "response.completed") << r.raw.body;
+  std::string text;
+  for (size_t i = 0; i < ev.size(); ++i) {
+    EXPECT_EQ(ev[i].data.at("sequence_number").as_int64(), static_cast<int64_t>(i)) << "nothing added or dropped";
+    if (ev[i].name == "response.output_text.delta") text += std::string(ev[i].data.at("delta").as_string());
+  }
+  EXPECT_NE(text.find("stream this please"), std::string::npos) << text;
+  EXPECT_EQ(r.raw.body.find("[DONE]"), std::string::npos);
+  auto usage = ev.back().data.at("response").at("usage");
+  auto row = g.wait_for_record();
+  EXPECT_EQ(row.at("endpoint").as_string(), "responses");
+  EXPECT_EQ(row.at("status").as_int64(), 200);
+  EXPECT_EQ(row.at("streamed"), true);
+  EXPECT_EQ(row.at("input_tokens").as_int64(), usage.at("input_tokens").as_int64());
+  EXPECT_EQ(row.at("output_tokens").as_int64(), usage.at("output_tokens").as_int64());
+  EXPECT_GE(row.at("time_to_first_token_ms").as_int64(), 0);
+}
+
+TEST(gateway_responses, stream_failures_end_with_an_error_event_and_are_recorded_502) {
+  gateway_env g;
+  // The provider's own in-band error is relayed once, nothing added after it.
+  auto r = responses(g, obj{{"model", "gpt-4o-mini"}, {"input", "a long enough answer to cut mock-fault:stream_error=1"}, {"stream", true}});
+  ASSERT_EQ(r.status(), 200) << r.raw.body;
+  auto ev = events_of(r.raw.body);
+  ASSERT_FALSE(ev.empty());
+  EXPECT_EQ(ev.back().name, "error") << r.raw.body;
+  EXPECT_EQ(ev.back().data.at("code").as_string(), "server_error");
+  size_t errors = 0;
+  for (const auto& e : ev) errors += e.name == "error";
+  EXPECT_EQ(errors, 1u) << r.raw.body;
+  auto row = g.wait_for_record();
+  EXPECT_EQ(row.at("status").as_int64(), 502);
+  EXPECT_NE(std::string(row.at("error").as_string()).find("server_error"), std::string::npos) << row;
+
+  // The upstream dying mid-stream: our error event, never a silent end.
+  auto cut = responses(g, obj{{"model", "gpt-4o-mini"}, {"input", "mock-fault:disconnect=3"}, {"stream", true}});
+  EXPECT_EQ(cut.status(), 200);
+  auto cut_events = events_of(cut.raw.body);
+  ASSERT_FALSE(cut_events.empty()) << cut.raw.body;
+  EXPECT_EQ(cut_events.back().name, "error") << cut.raw.body;
+  EXPECT_EQ(cut_events.back().data.at("type").as_string(), "error");
+  EXPECT_FALSE(cut_events.back().data.at("message").as_string().empty());
+  for (const auto& e : cut_events) EXPECT_NE(e.name, "response.completed") << cut.raw.body;
+  EXPECT_EQ(g.wait_for_record(2).at("status").as_int64(), 502);
+}
+
+TEST(gateway_responses, upstream_errors_keep_their_status_and_openai_shape) {
+  gateway_env g;
+  for (int status : {400, 429, 500, 503}) {
+    for (bool stream : {false, true}) {
+      auto r = responses(g, obj{{"model", "gpt-4o-mini"}, {"input", "mock-fault:status=" + std::to_string(status)}, {"stream", stream}});
+      EXPECT_EQ(r.status(), status) << r.raw.body;
+      ASSERT_TRUE(r.json.is_object() && r.json.as_object().contains("error")) << r.raw.body;
+      EXPECT_FALSE(r.json.at("error").at("message").as_string().empty());
+      if (status == 429) {
+        EXPECT_FALSE(r.raw.header("Retry-After").empty()) << "the provider's Retry-After is passed on";
+      }
+    }
+  }
+  // 200 but not a response object: a 502, and the call is still recorded.
+  auto bad = responses(g, obj{{"model", "gpt-4o-mini"}, {"input", "mock-fault:malformed=1"}});
+  EXPECT_EQ(bad.status(), 502) << bad.raw.body;
+  EXPECT_EQ(g.wait_for_record(9).at("status").as_int64(), 502);
+  EXPECT_EQ(responses(g, obj{{"model", "gpt-4o-mini"}, {"input", "still serving"}}).status(), 200);
+}
+
+TEST(gateway_responses, bad_input_and_other_providers_models_are_refused_before_any_upstream_call) {
+  gateway_env g;
+  auto before = g.upstream_requests();
+  struct bad {
+    std::string body;
+    int status;
+    std::string says;
+  };
+  for (const auto& b : std::vector<bad>{
+           {"{not json", 400, "JSON"},
+           {R"([1,2])", 400, "object"},
+           {R"({"input":"hi"})", 400, "model"},
+           {R"({"model":42,"input":"hi"})", 400, "model"},
+           {R"({"model":"gpt-4o-mini"})", 400, "input"},
+           {R"({"model":"gpt-4o-mini","input":42})", 400, "input"},
+           {R"({"model":"gpt-4o-mini","input":"hi","stream":"yes"})", 400, "stream"},
+           {R"({"model":"gpt-4o-mini","input":"hi","instructions":{}})", 400, "instructions"},
+           {R"({"model":"gpt-4o-mini","input":"hi","tools":"all"})", 400, "tools"},
+           {R"({"model":")" + std::string(300, 'm') + R"(","input":"hi"})", 400, "256"},
+           {R"({"model":"no-such-model","input":"hi"})", 404, "no-such-model"},
+           {R"({"model":"claude-3-5-haiku","input":"hi"})", 400, "anthropic"},
+           {R"({"model":"gemini-2.0-flash","input":"hi","stream":true})", 400, "gemini"},
+       }) {
+    auto r = call_raw(g.port(), "POST", "/v1/responses", b.body, g.key);
+    EXPECT_EQ(r.status(), b.status) << b.body << " -> " << r.raw.body;
+    ASSERT_TRUE(r.json.is_object() && r.json.as_object().contains("error")) << r.raw.body;
+    EXPECT_NE(std::string(r.json.at("error").at("message").as_string()).find(b.says), std::string::npos)
+        << b.body << " -> " << r.raw.body;
+  }
+  EXPECT_EQ(responses(g, obj{{"model", "gpt-4o-mini"}, {"input", "hi"}}, "bk_proj_invalid").status(), 401);
+  EXPECT_EQ(call(g.port(), "POST", "/v1/responses", obj{{"model", "gpt-4o-mini"}, {"input", "hi"}}).status(), 401);
+  EXPECT_EQ(g.upstream_requests(), before) << "no upstream call for bad input";
+  EXPECT_EQ(responses(g, obj{{"model", "gpt-4o-mini"}, {"input", "hi"}}).status(), 200) << "still serving";
+}
+
+}  // namespace brokle::testing
