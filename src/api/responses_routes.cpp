@@ -1,5 +1,5 @@
-// POST /v1/responses: OpenAI's Responses API for models an OpenAI or OpenAI-compatible provider
-// serves, relayed without translation (gateway/providers/openai_responses.hpp) and recorded like
+// POST /v1/responses: OpenAI's Responses API for models an OpenAI, Azure OpenAI or
+// OpenAI-compatible provider serves, relayed without translation (gateway/providers/openai_responses.hpp) and recorded like
 // every gateway call (endpoint "responses"). The request's shape is checked first, so bad input
 // never goes upstream; other providers' models get a 400 naming the provider (their APIs have no
 // Responses equivalent to relay to, and the API's server-side state cannot be translated).
@@ -42,7 +42,7 @@ asio::awaitable<http_response> relay_response(request_context& ctx, gateway_api&
   const auto& p = *call.route.provider;
   if (!gateway::serves_responses_api(p.type))
     fail(400, "unsupported_endpoint",
-         "the Responses API is relayed to OpenAI and OpenAI-compatible providers; `" + call.model + "` is served by '" +
+         "the Responses API is relayed to OpenAI, Azure OpenAI and OpenAI-compatible providers; `" + call.model + "` is served by '" +
              p.name + "' (" + std::string(gateway::provider_type_name(p.type)) + "): use /v1/chat/completions");
   call.recorded_endpoint = "responses";
   call.stream = optional_bool(request, "stream").value_or(false);

@@ -606,6 +606,16 @@ TEST(gateway_azure, deployments_get_the_api_key_header_and_api_version_and_strea
   EXPECT_EQ(e.status(), 200) << e.raw.body;
   last = call(g.mock.port(), "GET", "/mock/stats").json.at("last_request");
   EXPECT_EQ(last.at("path").as_string(), "/openai/deployments/gpt-4o-deploy/embeddings");
+
+  // The Responses API lives on Azure's v1 surface: the deployment in the body, no api-version.
+  auto resp = call(g.port(), "POST", "/v1/responses", obj{{"model", "gpt-4o-deploy"}, {"input", "hi azure"}}, g.key);
+  ASSERT_EQ(resp.status(), 200) << resp.raw.body;
+  EXPECT_EQ(resp.str("object"), "response");
+  last = call(g.mock.port(), "GET", "/mock/stats").json.at("last_request");
+  EXPECT_EQ(last.at("path").as_string(), "/openai/v1/responses");
+  EXPECT_EQ(last.at("headers").at("api-key").as_string(), "az-secret");
+  EXPECT_FALSE(last.at("headers").as_object().contains("authorization"));
+  EXPECT_EQ(boost::json::parse(last.at("body").as_string()).at("model").as_string(), "gpt-4o-deploy");
 }
 
 }  // namespace brokle::testing

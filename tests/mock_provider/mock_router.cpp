@@ -33,6 +33,7 @@ struct route_match {
   std::string_view method;       // the method the endpoint takes
   std::string_view path_detail;  // model id for /v1/models/{id}, Gemini routes, Azure deployments
   bool azure = false;            // /openai/deployments/{deployment}/...: api-key + api-version
+  bool azure_v1 = false;         // /openai/v1/...: Azure's OpenAI-style surface, api-key only
 };
 
 bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
@@ -75,6 +76,11 @@ route_match match_route(std::string_view path) {
   route_match match;
   match.provider = provider_for_path(path);
   match.method = "POST";
+  if (path == "/openai/v1/responses") {
+    match.azure_v1 = true;
+    match.target = endpoint::openai_responses;
+    return match;
+  }
   // Azure OpenAI addresses a deployment: /openai/deployments/{deployment}/chat/completions etc.
   if (starts_with(path, "/openai/deployments/")) {
     std::string_view rest = path.substr(20);
@@ -204,7 +210,12 @@ void mock_router::handle(const http_request& request, json_arena& arena, mock_re
     return;
   }
   std::string_view credential_problem;
-  if (route.azure) {
+  if (route.azure_v1) {
+    if (request.header("api-key").empty()) {
+      write_provider_error(route.provider, 401, "Access denied due to missing subscription key (send 'api-key')", response);
+      return;
+    }
+  } else if (route.azure) {
     if (request.header("api-key").empty()) {
       write_provider_error(route.provider, 401, "Access denied due to missing subscription key (send 'api-key')", response);
       return;

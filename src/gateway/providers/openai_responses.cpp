@@ -31,9 +31,7 @@ bool has_kind(const json::object& o, std::string_view key, json::kind k) {
 
 }  // namespace
 
-bool serves_responses_api(provider_type t) {
-  return t == provider_type::openai || t == provider_type::openai_compatible;
-}
+bool serves_responses_api(provider_type t) { return speaks_openai_wire(t); }
 
 status check_responses_request(const json::object& request) {
   auto model = request.find("model");
@@ -62,8 +60,15 @@ net::upstream_request build_responses_request(const provider_config& p, json::ob
   auto stream = request.find("stream");
   bool streamed = stream != request.end() && stream->value().is_bool() && stream->value().as_bool();
   request["model"] = upstream_model;
-  req.url = p.base_url + "/responses";
-  if (!p.api_key.empty()) req.headers.set("Authorization", "Bearer " + p.api_key);
+  if (p.type == provider_type::azure_openai) {
+    // Azure serves the Responses API only on its OpenAI-style v1 surface: no deployment in the
+    // path, the deployment named in `model`, no api-version; api-key authenticates as elsewhere.
+    req.url = p.base_url + "/openai/v1/responses";
+    if (!p.api_key.empty()) req.headers.set("api-key", p.api_key);
+  } else {
+    req.url = p.base_url + "/responses";
+    if (!p.api_key.empty()) req.headers.set("Authorization", "Bearer " + p.api_key);
+  }
   req.headers.set("Content-Type", "application/json");
   req.headers.set("Accept", streamed ? "text/event-stream" : "application/json");
   req.body = json::serialize(request);

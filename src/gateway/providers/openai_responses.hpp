@@ -1,5 +1,5 @@
-// The OpenAI Responses API (POST /v1/responses) passthrough: a request for a model an OpenAI or
-// OpenAI-compatible provider serves goes upstream as the client wrote it (only the model
+// The OpenAI Responses API (POST /v1/responses) passthrough: a request for a model an OpenAI,
+// Azure OpenAI or OpenAI-compatible provider serves goes upstream as the client wrote it (only the model
 // replaced), and the answer, plain or streamed, comes back byte for byte: the API's items, tools,
 // reasoning and state (previous_response_id, store) are the provider's own, and nothing is lost
 // in a translation. What the call record needs (usage, how a stream ended) is read on the way.
@@ -19,7 +19,8 @@
 
 namespace brokle::gateway {
 
-// True for the provider types that serve the Responses API at {base_url}/responses.
+// True for the provider types that serve the Responses API: OpenAI and OpenAI-compatible at
+// {base_url}/responses, Azure OpenAI at {base_url}/openai/v1/responses.
 bool serves_responses_api(provider_type t);
 
 // invalid_argument naming the field when the request cannot be a Responses API request: `model`
@@ -27,7 +28,8 @@ bool serves_responses_api(provider_type t);
 // `prompt` carries the conversation), `stream` and `background` booleans, `instructions` a string.
 status check_responses_request(const boost::json::object& request);
 
-// The upstream call: {base_url}/responses with the provider's key, `model` set to upstream_model.
+// The upstream call, with the provider's key and `model` set to upstream_model (for Azure, the
+// deployment).
 net::upstream_request build_responses_request(const provider_config& p, boost::json::object request,
                                               const std::string& upstream_model);
 

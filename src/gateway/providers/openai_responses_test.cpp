@@ -12,10 +12,10 @@ boost::json::object obj(std::string_view text) { return boost::json::parse(text)
 
 }  // namespace
 
-TEST(openai_responses, only_openai_and_compatible_providers_serve_it) {
+TEST(openai_responses, only_providers_of_the_openai_wire_serve_it) {
   EXPECT_TRUE(serves_responses_api(provider_type::openai));
   EXPECT_TRUE(serves_responses_api(provider_type::openai_compatible));
-  EXPECT_FALSE(serves_responses_api(provider_type::azure_openai));
+  EXPECT_TRUE(serves_responses_api(provider_type::azure_openai));
   EXPECT_FALSE(serves_responses_api(provider_type::anthropic));
   EXPECT_FALSE(serves_responses_api(provider_type::gemini));
   EXPECT_FALSE(serves_responses_api(provider_type::cohere));
@@ -58,6 +58,16 @@ TEST(openai_responses, the_request_goes_to_base_responses_with_the_key_and_the_u
   EXPECT_FALSE(body.at("store").as_bool());
   auto streamed = build_responses_request(p, obj(R"({"model":"alias","input":"hi","stream":true})"), "gpt-real");
   EXPECT_EQ(streamed.headers.get("Accept"), "text/event-stream");
+
+  // Azure: the v1 surface, the deployment in `model`, api-key instead of a bearer token.
+  p.type = provider_type::azure_openai;
+  p.base_url = "https://res.openai.azure.com";
+  p.api_version = "2024-06-01";
+  auto azure = build_responses_request(p, obj(R"({"model":"alias","input":"hi"})"), "my-deployment");
+  EXPECT_EQ(azure.url, "https://res.openai.azure.com/openai/v1/responses");
+  EXPECT_EQ(azure.headers.get("api-key"), "sk-up");
+  EXPECT_EQ(azure.headers.get("Authorization"), "");
+  EXPECT_EQ(obj(azure.body).at("model").as_string(), "my-deployment");
 }
 
 TEST(openai_responses, usage_comes_from_the_response_object) {
