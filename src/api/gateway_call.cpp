@@ -58,6 +58,12 @@ void call_state::charge_budget() {
   if (key) record_tokens(gw->id, *key, usage.input_tokens + usage.output_tokens);
 }
 
+void call_state::created_upstream_object(std::string_view upstream_id) {
+  if (upstream_id.empty() || !rec.upstream_id.empty()) return;
+  rec.upstream_id = std::string(upstream_id);
+  gw->responses.remember(rec.project_id, rec.upstream_id, rec.model_requested);
+}
+
 void call_state::finish_after_sent(net::http_response& res, int status, std::string error) {
   // The budget is charged now, before the answer goes out: a client that sends its next request
   // the moment it has this answer must find these tokens already counted.

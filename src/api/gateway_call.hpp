@@ -49,6 +49,10 @@ struct call_state : std::enable_shared_from_this<call_state> {
   // Charges the key's tokens-per-minute budget with `usage`, once (finish() does it too). A relay
   // calls it before its last write, so a client's next request already sees these tokens.
   void charge_budget();
+  // The provider's id for what this call created and keeps (a Responses API response): put in the
+  // call record and remembered at once, before the client sees it, so the client's next call for
+  // it (retrieve, cancel, delete) finds its provider. Once; empty ids are ignored.
+  void created_upstream_object(std::string_view upstream_id);
 
  private:
   void record_trace();

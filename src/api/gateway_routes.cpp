@@ -497,7 +497,8 @@ asio::awaitable<http_response> recent_generations(request_context& ctx, gateway_
                                       {"latency_ms", g.latency_ms},
                                       {"time_to_first_token_ms", g.time_to_first_token_ms},
                                       {"streamed", g.streamed},
-                                      {"started_at", iso_time(g.started_at)}});
+                                      {"started_at", iso_time(g.started_at)},
+                                      {"upstream_id", g.upstream_id}});
   co_return json_ok(boost::json::object{{"data", std::move(out)}});
 }
 

@@ -4,6 +4,7 @@
 #include "api/identity_http.hpp"
 #include "gateway/call_recorder.hpp"
 #include "gateway/provider_directory.hpp"
+#include "gateway/response_locator.hpp"
 #include "telemetry/ingest/ingest_service.hpp"
 #include "gateway/pricing/price_table.hpp"
 #include "gateway/providers/openai_wire.hpp"
@@ -22,6 +23,7 @@ struct gateway_api {
   gateway::call_recorder& recorder;
   identity::access_policy& policy;
   storage::generation_store& generations;
+  gateway::response_locator& responses;  // which model created a stored Responses API response
   // Every call also becomes an LLM trace with a generation observation in the telemetry store
   // (queued, never on the response path); null leaves only the call record.
   telemetry::ingest_service* telemetry = nullptr;

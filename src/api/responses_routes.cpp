@@ -64,12 +64,13 @@ asio::awaitable<http_response> relay_response(request_context& ctx, gateway_api&
       add_rate_headers(res);
       co_return res;
     }
-    auto usage = gateway::responses_body_usage(r->body);
-    if (!usage) {
+    auto facts = gateway::read_response_body(r->body);
+    if (!facts) {
       st->finish(502, "malformed provider response");
       fail(502, "upstream_error", "provider '" + p.name + "' sent a response that is not a response object");
     }
-    st->usage = *usage;
+    st->usage = facts->usage;
+    st->created_upstream_object(facts->id);
     auto res = net::json_response(r->status, std::move(r->body));
     st->finish_after_sent(res, static_cast<int>(res.status));
     add_rate_headers(res);
@@ -90,10 +91,65 @@ asio::awaitable<http_response> relay_response(request_context& ctx, gateway_api&
   co_return res;
 }
 
+// What a query string passed on to the provider may hold: URL-safe characters only, bounded.
+bool is_plain_query(std::string_view q) {
+  if (q.size() > 2048) return false;
+  for (char c : q)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+          c == '.' || c == '~' || c == '%' || c == '&' || c == '=' || c == '+' || c == '[' || c == ']'))
+      return false;
+  return true;
+}
+
+// GET/DELETE /v1/responses/{id}, POST .../cancel, GET .../input_items: relayed to the provider
+// that created the response, found from the model the creating call asked for (this process's
+// memory first, then the call records). Not a model call: not recorded, not priced.
+asio::awaitable<http_response> relay_stored_response(request_context& ctx, gateway_api& gw, net::http_method method,
+                                                     std::string_view suffix) {
+  auto caller = require_api_key(ctx, gw.id);
+  std::string id(ctx.param("response_id"));
+  if (!gateway::is_response_id(id)) fail(400, "invalid_field", "a response id is 1-128 letters, digits, '_' or '-'");
+  if (!is_plain_query(ctx.request.query)) fail(400, "invalid_field", "the query string holds characters that cannot be passed on");
+  std::string stream_param;
+  if (method == net::http_method::get && suffix.empty() && ctx.request.query_param("stream", stream_param) &&
+      stream_param == "true")
+    fail(400, "invalid_field", "streaming a stored response (stream=true) is not relayed; retrieve it without stream");
+  const auto& scope = caller.key.scope;
+  std::string model;
+  if (auto remembered = gw.responses.find(scope.project_id(), id)) {
+    model = std::move(*remembered);
+  } else {
+    auto& store = gw.generations;
+    model = co_await call_blocking(gw.id.blocking, [&]() { return store.model_of_upstream_id(scope, id); });
+  }
+  if (model.empty())
+    fail(404, "not_found", "No response with id '" + id + "' was created through this gateway for this project.");
+  auto route = resolve_model(gw, scope, model);
+  if (!gateway::serves_responses_api(route.provider->type))
+    fail(400, "unsupported_endpoint", "`" + model + "` is now served by '" + route.provider->name + "', which has no Responses API");
+  auto req = gateway::build_stored_response_request(*route.provider, method, id, suffix, ctx.request.query);
+  auto r = co_await gw.upstream.send(std::move(req));
+  if (!r) fail(502, "upstream_error", "provider '" + route.provider->name + "': " + r.err().message);
+  auto res = r->status >= 400 ? openai_error_answer(r->status, std::move(r->body), route.provider->name)
+                              : net::json_response(r->status, std::move(r->body));
+  if (auto ra = r->headers.get("Retry-After"); !ra.empty()) res.headers.set("Retry-After", std::string(ra));
+  for (const auto& h : caller.rate_headers) res.headers.set(h.name, h.value);
+  co_return res;
+}
+
 }  // namespace
 
 void add_responses_routes(net::router& r, gateway_api& gw) {
-  r.add(net::http_method::post, "/v1/responses", [&gw](request_context& ctx) { return relay_response(ctx, gw); });
+  using net::http_method;
+  r.add(http_method::post, "/v1/responses", [&gw](request_context& ctx) { return relay_response(ctx, gw); });
+  r.add(http_method::get, "/v1/responses/{response_id}",
+        [&gw](request_context& ctx) { return relay_stored_response(ctx, gw, http_method::get, ""); });
+  r.add(http_method::del, "/v1/responses/{response_id}",
+        [&gw](request_context& ctx) { return relay_stored_response(ctx, gw, http_method::del, ""); });
+  r.add(http_method::post, "/v1/responses/{response_id}/cancel",
+        [&gw](request_context& ctx) { return relay_stored_response(ctx, gw, http_method::post, "/cancel"); });
+  r.add(http_method::get, "/v1/responses/{response_id}/input_items",
+        [&gw](request_context& ctx) { return relay_stored_response(ctx, gw, http_method::get, "/input_items"); });
 }
 
 }  // namespace brokle::api

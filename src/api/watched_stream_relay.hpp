@@ -22,7 +22,8 @@ struct watched_stream_shape {
   std::string_view terminal_event;                       // the event a complete stream ends with
 };
 
-// Watch: on_event(std::string_view), finished(), error(), malformed(), usage().
+// Watch: on_event(std::string_view), finished(), error(), malformed(), usage(); and, when the
+// stream creates an object the provider keeps, response_id().
 template <class Watch>
 boost::asio::awaitable<void> relay_watched_stream(std::shared_ptr<call_state> st, net::body_sink& sink,
                                                   watched_stream_shape shape) {
@@ -54,6 +55,9 @@ boost::asio::awaitable<void> relay_watched_stream(std::shared_ptr<call_state> st
       out += ev;
       out += "\n\n";
     }
+    // A stream that creates a stored object (a Responses API response) names it early: known
+    // before the client reads the name, so its next call for it finds the provider.
+    if constexpr (requires(const Watch& w) { w.response_id(); }) st->created_upstream_object(watch.response_id());
     bool last = st->upstream->finished();
     if (last && !watch.finished() && watch.error().empty())
       out += shape.error_event("the provider stream ended before " + std::string(shape.terminal_event));

@@ -12,6 +12,7 @@
 #include "api/gateway_routes.hpp"
 #include "api/identity_routes.hpp"
 #include "gateway/call_recorder.hpp"
+#include "gateway/response_locator.hpp"
 #include "gateway/model_catalog.hpp"
 #include "gateway/pricing/price_config.hpp"
 #include "gateway/project_provider_service.hpp"
@@ -199,8 +200,10 @@ int serve(const resolved_config& rc) {
   api::add_project_routes(routes, identity_routes);
   api::add_account_routes(routes, identity_routes);
   api::add_sdk_auth_routes(routes, identity_routes);
+  gateway::response_locator response_locator;
   api::gateway_api gateway_routes{identity_routes.http, directory, prices, upstream, recorder, *id.policy,
-                                  *stores->generations, cfg.gateway_record_traces ? tm.ingest.get() : nullptr};
+                                  *stores->generations, response_locator,
+                                  cfg.gateway_record_traces ? tm.ingest.get() : nullptr};
   api::add_gateway_routes(routes, gateway_routes);
   api::provider_api provider_routes{identity_routes.http, provider_service};
   api::add_provider_routes(routes, provider_routes);

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.hpp"
@@ -34,6 +35,9 @@ struct generation_record {
   int64_t time_to_first_token_ms = 0;  // streams only
   bool streamed = false;
   int64_t started_at = 0;  // unix ms
+  // The provider's id for what the call created, when the provider keeps it for later calls (a
+  // Responses API response id); empty otherwise.
+  std::string upstream_id;
 };
 
 class generation_store {
@@ -41,6 +45,9 @@ class generation_store {
   virtual ~generation_store() = default;
   virtual status append_batch(const std::vector<generation_record>& batch) = 0;
   virtual result<std::vector<generation_record>> recent(const project_scope& s, int limit) = 0;
+  // The model the project's call that created `upstream_id` asked for (so it resolves to the same
+  // provider); empty when no call of this project created it.
+  virtual result<std::string> model_of_upstream_id(const project_scope& s, std::string_view upstream_id) = 0;
 };
 
 }  // namespace brokle::storage

@@ -209,6 +209,16 @@ check('responses API: plain, streamed (text deltas to response.completed), funct
   assert.equal(fc.name, 'get_weather');
   JSON.parse(fc.arguments);
 
+  // A stored response, reached again through the gateway: retrieve, input items, cancel, delete.
+  const got = await client.responses.retrieve(r.id);
+  assert.equal(got.id, r.id);
+  const items = await client.responses.inputItems.list(r.id, { limit: 5 });
+  assert.ok(Array.isArray(items.data));
+  const cancelled = await client.responses.cancel(r.id);
+  assert.equal(cancelled.status, 'cancelled');
+  await client.responses.delete(r.id);
+  await assert.rejects(client.responses.retrieve('resp_never_made'), (e) => e instanceof OpenAI.NotFoundError);
+
   await assert.rejects(client.responses.create({ model: 'claude-3-5-haiku', input: 'hi' }),
     (e) => e instanceof OpenAI.BadRequestError && /Responses API/.test(e.message));
   await assert.rejects(client.responses.create({ model: 'gpt-4o-mini', input: 'mock-fault:status=429' }),

@@ -178,4 +178,71 @@ TEST(gateway_responses, bad_input_and_other_providers_models_are_refused_before_
   EXPECT_EQ(responses(g, obj{{"model", "gpt-4o-mini"}, {"input", "hi"}}).status(), 200) << "still serving";
 }
 
+// A stored response is retrieved, cancelled, listed and deleted through the provider that created
+// it: found in memory at once (even for a stream, from its response.created event), and from the
+// call records after a restart. Other projects cannot reach it; unknown ids never go upstream.
+TEST(gateway_responses, stored_responses_are_reached_through_the_provider_that_created_them) {
+  gateway_env g;
+  auto created = responses(g, obj{{"model", "fast"}, {"input", "keep this"}, {"background", true}});
+  ASSERT_EQ(created.status(), 200) << created.raw.body;
+  std::string id = created.str("id");
+  ASSERT_EQ(id.rfind("resp_mock_", 0), 0u) << id;
+
+  auto got = call(g.port(), "GET", "/v1/responses/" + id + "?include%5B%5D=message.output_text.logprobs", nullptr, g.key);
+  ASSERT_EQ(got.status(), 200) << got.raw.body;
+  EXPECT_EQ(got.str("id"), id);
+  auto last = last_upstream_request(g);
+  EXPECT_EQ(last.at("method").as_string(), "GET");
+  EXPECT_EQ(last.at("path").as_string(), "/v1/responses/" + id);
+  EXPECT_EQ(last.at("query").as_string(), "include%5B%5D=message.output_text.logprobs");
+  EXPECT_EQ(last.at("headers").at("authorization").as_string(), "Bearer sk-test-upstream");
+
+  auto cancelled = call(g.port(), "POST", "/v1/responses/" + id + "/cancel", nullptr, g.key);
+  EXPECT_EQ(cancelled.status(), 200) << cancelled.raw.body;
+  EXPECT_EQ(cancelled.str("status"), "cancelled");
+  auto items = call(g.port(), "GET", "/v1/responses/" + id + "/input_items?limit=5", nullptr, g.key);
+  EXPECT_EQ(items.status(), 200) << items.raw.body;
+  EXPECT_EQ(items.str("object"), "list");
+  EXPECT_EQ(last_upstream_request(g).at("path").as_string(), "/v1/responses/" + id + "/input_items");
+
+  // A streamed create is reachable as soon as the client has its id.
+  auto streamed = responses(g, obj{{"model", "gpt-4o-mini"}, {"input", "stream and keep"}, {"stream", true}});
+  auto ev = events_of(streamed.raw.body);
+  ASSERT_FALSE(ev.empty()) << streamed.raw.body;
+  std::string stream_id(ev.front().data.at("response").at("id").as_string());
+  EXPECT_EQ(call(g.port(), "GET", "/v1/responses/" + stream_id, nullptr, g.key).status(), 200);
+
+  auto row = g.wait_for_record(2);
+  EXPECT_EQ(row.at("endpoint").as_string(), "responses");
+  EXPECT_EQ(row.at("upstream_id").as_string(), stream_id) << "the call record keeps the provider's id";
+
+  // After a restart the call records know which model created it. (Another project, for the
+  // tenant checks below, is made now so the restarted server knows its key.)
+  auto other_project = run_brokle({"project", "create", "--name", "other"}, g.env);
+  ASSERT_EQ(other_project.exit_code, 0) << other_project.err;
+  auto other_key = run_brokle({"key", "create", "--project", "other"}, g.env);
+  std::string key2 = other_key.out.substr(0, other_key.out.size() - 1);
+  g.stop();
+  g.start();
+  auto again = call(g.port(), "GET", "/v1/responses/" + id, nullptr, g.key);
+  EXPECT_EQ(again.status(), 200) << again.raw.body;
+  auto deleted = call(g.port(), "DELETE", "/v1/responses/" + id, nullptr, g.key);
+  EXPECT_EQ(deleted.status(), 200) << deleted.raw.body;
+  EXPECT_EQ(deleted.json.at("deleted"), true);
+  EXPECT_EQ(last_upstream_request(g).at("method").as_string(), "DELETE");
+
+  // Never upstream: unknown ids, another project's key, odd ids or queries, streamed retrieval.
+  auto before = g.upstream_requests();
+  auto unknown = call(g.port(), "GET", "/v1/responses/resp_never_seen", nullptr, g.key);
+  EXPECT_EQ(unknown.status(), 404) << unknown.raw.body;
+  ASSERT_TRUE(unknown.json.is_object() && unknown.json.as_object().contains("error")) << unknown.raw.body;
+  EXPECT_EQ(call(g.port(), "GET", "/v1/responses/" + id, nullptr, key2).status(), 404) << "tenant scope";
+  EXPECT_EQ(call(g.port(), "GET", "/v1/responses/" + stream_id, nullptr, key2).status(), 404) << "tenant scope";
+  EXPECT_EQ(call(g.port(), "GET", "/v1/responses/resp%20x", nullptr, g.key).status(), 400);
+  EXPECT_EQ(call(g.port(), "GET", "/v1/responses/" + id + "?x=%0d%0a<script>", nullptr, g.key).status(), 400);
+  EXPECT_EQ(call(g.port(), "GET", "/v1/responses/" + id + "?stream=true", nullptr, g.key).status(), 400);
+  EXPECT_EQ(call(g.port(), "GET", "/v1/responses/" + id, nullptr).status(), 401);
+  EXPECT_EQ(g.upstream_requests(), before) << "none of these went upstream";
+}
+
 }  // namespace brokle::testing

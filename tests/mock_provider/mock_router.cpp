@@ -18,6 +18,7 @@ enum class endpoint {
   openai_models,
   openai_model,
   openai_responses,
+  openai_stored_response,  // GET/DELETE /v1/responses/{id}, POST .../cancel, GET .../input_items
   anthropic_messages,
   anthropic_count_tokens,
   gemini_generate,
@@ -31,7 +32,8 @@ struct route_match {
   endpoint target = endpoint::none;
   provider_kind provider = provider_kind::openai;
   std::string_view method;       // the method the endpoint takes
-  std::string_view path_detail;  // model id for /v1/models/{id}, Gemini routes, Azure deployments
+  std::string_view path_detail;  // model id for /v1/models/{id}, Gemini routes, Azure deployments,
+                                 // the rest of /v1/responses/{id}[/verb]
   bool azure = false;            // /openai/deployments/{deployment}/...: api-key + api-version
   bool azure_v1 = false;         // /openai/v1/...: Azure's OpenAI-style surface, api-key only
 };
@@ -80,6 +82,16 @@ route_match match_route(std::string_view path) {
     match.azure_v1 = true;
     match.target = endpoint::openai_responses;
     return match;
+  }
+  // A stored response: {id}, {id}/cancel, {id}/input_items; the method is checked by the route.
+  for (std::string_view prefix : {std::string_view("/v1/responses/"), std::string_view("/openai/v1/responses/")}) {
+    if (starts_with(path, prefix) && path.size() > prefix.size()) {
+      match.azure_v1 = prefix.size() > 14;
+      match.target = endpoint::openai_stored_response;
+      match.method = "";
+      match.path_detail = path.substr(prefix.size());
+      return match;
+    }
   }
   // Azure OpenAI addresses a deployment: /openai/deployments/{deployment}/chat/completions etc.
   if (starts_with(path, "/openai/deployments/")) {
@@ -205,7 +217,7 @@ void mock_router::handle(const http_request& request, json_arena& arena, mock_re
     write_provider_error(route.provider, 404, message, response);
     return;
   }
-  if (request.method != route.method) {
+  if (!route.method.empty() && request.method != route.method) {
     write_provider_error(route.provider, 405, "method not allowed for this endpoint", response);
     return;
   }
@@ -237,7 +249,7 @@ void mock_router::handle(const http_request& request, json_arena& arena, mock_re
   const boost::json::storage_ptr storage(&resource);
   // Created on the arena so the parse result moves into it instead of being copied to the heap.
   boost::json::value parsed(storage);
-  if (route.method == "POST") {
+  if (route.method == "POST" || (route.method.empty() && request.method == "POST" && !request.body.empty())) {
     boost::system::error_code ec;
     parsed = boost::json::parse(request.body, ec, storage);
     if (ec || !parsed.is_object()) {
@@ -257,6 +269,7 @@ void mock_router::handle(const http_request& request, json_arena& arena, mock_re
     case endpoint::openai_models: answer_openai_models(call, {}); break;
     case endpoint::openai_model: answer_openai_models(call, route.path_detail); break;
     case endpoint::openai_responses: answer_openai_responses(call); break;
+    case endpoint::openai_stored_response: answer_openai_stored_response(call, route.path_detail); break;
     case endpoint::anthropic_messages: answer_anthropic_messages(call); break;
     case endpoint::anthropic_count_tokens: answer_anthropic_count_tokens(call); break;
     case endpoint::gemini_generate: answer_gemini_generate(call, route.path_detail, false); break;

@@ -167,4 +167,53 @@ void answer_openai_responses(route_call& call) {
         boost::json::object({{"response", response_object(final_status, true)}}, sp));
 }
 
+void answer_openai_stored_response(route_call& call, std::string_view rest) {
+  const auto slash = rest.find('/');
+  const std::string_view id = rest.substr(0, slash);
+  const std::string_view verb = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
+  const std::string_view method = call.request.method;
+  const bool known_verb = (verb.empty() && (method == "GET" || method == "DELETE")) ||
+                          (verb == "/cancel" && method == "POST") || (verb == "/input_items" && method == "GET");
+  if (!known_verb) {
+    write_provider_error(provider_kind::openai, 405, "method not allowed for this endpoint", call.response);
+    return;
+  }
+  if (id.substr(0, 10) != "resp_mock_") {
+    std::string message = "No response found with id '";
+    message.append(id).append("'.");
+    write_provider_error(provider_kind::openai, 404, message, call.response);
+    return;
+  }
+  const auto& sp = call.storage;
+  if (verb == "/input_items") {
+    write_json_body(call.response, boost::json::value({{"object", "list"},
+                                                       {"data", boost::json::array(sp)},
+                                                       {"first_id", nullptr},
+                                                       {"last_id", nullptr},
+                                                       {"has_more", false}},
+                                                      sp));
+    return;
+  }
+  if (method == "DELETE") {
+    write_json_body(call.response, boost::json::value({{"id", id}, {"object", "response"}, {"deleted", true}}, sp));
+    return;
+  }
+  boost::json::array content(sp);
+  content.push_back(boost::json::value({{"type", "output_text"}, {"text", "mock stored response"}, {"annotations", boost::json::array(sp)}}, sp));
+  boost::json::array output(sp);
+  output.push_back(boost::json::value(
+      {{"type", "message"}, {"id", "msg_mock_stored"}, {"status", "completed"}, {"role", "assistant"}, {"content", std::move(content)}}, sp));
+  write_json_body(call.response, boost::json::value({{"id", id},
+                                                     {"object", "response"},
+                                                     {"created_at", static_cast<std::int64_t>(std::time(nullptr))},
+                                                     {"status", verb == "/cancel" ? "cancelled" : "completed"},
+                                                     {"error", nullptr},
+                                                     {"incomplete_details", nullptr},
+                                                     {"model", "gpt-4o-mini"},
+                                                     {"output", std::move(output)},
+                                                     {"parallel_tool_calls", true},
+                                                     {"usage", nullptr}},
+                                                    sp));
+}
+
 }  // namespace brokle::mock

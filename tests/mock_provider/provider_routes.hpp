@@ -42,6 +42,10 @@ void answer_openai_models(route_call& call, std::string_view model_id);  // empt
 
 // OpenAI Responses API: POST /v1/responses (plain or streamed; function_call items).
 void answer_openai_responses(route_call& call);
+// A stored response, `rest` = "{id}", "{id}/cancel" or "{id}/input_items" (GET, DELETE, POST
+// cancel, GET input items). The mock keeps nothing: any id it could have issued (resp_mock_N)
+// exists, as a completed response; other ids are a 404.
+void answer_openai_stored_response(route_call& call, std::string_view rest);
 
 // Anthropic: /v1/messages.
 void answer_anthropic_messages(route_call& call);

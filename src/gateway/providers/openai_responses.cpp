@@ -53,22 +53,42 @@ status check_responses_request(const json::object& request) {
   return ok_v;
 }
 
-net::upstream_request build_responses_request(const provider_config& p, json::object request,
-                                              const std::string& upstream_model) {
+namespace {
+
+// {base}/responses with the provider's credential. Azure serves the Responses API only on its
+// OpenAI-style v1 surface: no deployment in the path (the deployment is named in `model`), no
+// api-version; api-key authenticates as elsewhere.
+net::upstream_request responses_call(const provider_config& p, net::http_method method) {
   net::upstream_request req;
-  req.method = net::http_method::post;
-  auto stream = request.find("stream");
-  bool streamed = stream != request.end() && stream->value().is_bool() && stream->value().as_bool();
-  request["model"] = upstream_model;
+  req.method = method;
   if (p.type == provider_type::azure_openai) {
-    // Azure serves the Responses API only on its OpenAI-style v1 surface: no deployment in the
-    // path, the deployment named in `model`, no api-version; api-key authenticates as elsewhere.
     req.url = p.base_url + "/openai/v1/responses";
     if (!p.api_key.empty()) req.headers.set("api-key", p.api_key);
   } else {
     req.url = p.base_url + "/responses";
     if (!p.api_key.empty()) req.headers.set("Authorization", "Bearer " + p.api_key);
   }
+  return req;
+}
+
+}  // namespace
+
+net::upstream_request build_stored_response_request(const provider_config& p, net::http_method method,
+                                                    std::string_view id, std::string_view suffix,
+                                                    std::string_view query) {
+  auto req = responses_call(p, method);
+  req.url.append("/").append(id).append(suffix);
+  if (!query.empty()) req.url.append("?").append(query);
+  req.headers.set("Accept", "application/json");
+  return req;
+}
+
+net::upstream_request build_responses_request(const provider_config& p, json::object request,
+                                              const std::string& upstream_model) {
+  auto req = responses_call(p, net::http_method::post);
+  auto stream = request.find("stream");
+  bool streamed = stream != request.end() && stream->value().is_bool() && stream->value().as_bool();
+  request["model"] = upstream_model;
   req.headers.set("Content-Type", "application/json");
   req.headers.set("Accept", streamed ? "text/event-stream" : "application/json");
   req.body = json::serialize(request);
@@ -88,10 +108,19 @@ std::optional<token_usage> responses_usage(const json::object& response) {
   return u;
 }
 
-std::optional<token_usage> responses_body_usage(std::string_view body) {
+std::optional<response_facts> read_response_body(std::string_view body) {
   auto o = parse_object(body);
   if (!o) return std::nullopt;
-  return responses_usage(*o);
+  auto usage = responses_usage(*o);
+  if (!usage) return std::nullopt;
+  return response_facts{string_at(*o, "id"), *usage};
+}
+
+bool is_response_id(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
+  return true;
 }
 
 void responses_stream_watch::on_event(std::string_view event) {
@@ -100,9 +129,13 @@ void responses_stream_watch::on_event(std::string_view event) {
   std::string_view data = sse_data(event, scratch);
   // Servers that omit `event:` lines name the event only in the data's "type".
   if (name.empty()) {
-    if (data.find("\"response.") == std::string_view::npos && data.find("\"error\"") == std::string_view::npos) return;
+    bool wanted = false;
+    for (std::string_view type : {"\"response.completed\"", "\"response.incomplete\"", "\"response.failed\"",
+                                  "\"response.created\"", "\"error\""})
+      wanted = wanted || data.find(type) != std::string_view::npos;
+    if (!wanted) return;
   } else if (name != "response.completed" && name != "response.incomplete" && name != "response.failed" &&
-             name != "error") {
+             name != "error" && !(name == "response.created" && id_.empty())) {
     return;
   }
   auto parsed = parse_object(data);
@@ -116,9 +149,10 @@ void responses_stream_watch::on_event(std::string_view event) {
     error_ = (code.empty() ? std::string("error") : code) + ": " + string_at(*parsed, "message");
     return;
   }
+  const auto* response = json_object_at(*parsed, "response");
+  if (response && id_.empty()) id_ = string_at(*response, "id");
   if (type != "response.completed" && type != "response.incomplete" && type != "response.failed") return;
   finished_ = true;
-  const auto* response = json_object_at(*parsed, "response");
   if (!response) return;
   if (auto u = responses_usage(*response)) usage_ = *u;
   if (type == "response.failed") {

@@ -37,8 +37,12 @@ net::upstream_request build_responses_request(const provider_config& p, boost::j
 // input_tokens_details.cached_tokens, output_tokens_details.reasoning_tokens}}); zero when the
 // object has no usage yet. nullopt when it is not a response object.
 std::optional<token_usage> responses_usage(const boost::json::object& response);
-// The same for a whole body; nullopt when the body is not a JSON response object.
-std::optional<token_usage> responses_body_usage(std::string_view body);
+// A whole response body: its id and usage; nullopt when the body is not a JSON response object.
+struct response_facts {
+  std::string id;
+  token_usage usage;
+};
+std::optional<response_facts> read_response_body(std::string_view body);
 
 // Watches a relayed Responses stream one whole SSE event at a time. The stream ends with
 // response.completed, response.incomplete or response.failed (there is no [DONE]); usage rides
@@ -47,7 +51,22 @@ std::optional<token_usage> responses_body_usage(std::string_view body);
 class responses_stream_watch : public stream_watch {
  public:
   void on_event(std::string_view event);
+  // The response's id, from response.created (the first event) or the terminal event.
+  const std::string& response_id() const { return id_; }
+
+ private:
+  std::string id_;
 };
+
+// A stored response's id as a path segment can carry it: 1-128 of [A-Za-z0-9_-].
+bool is_response_id(std::string_view id);
+
+// A call on a response the provider keeps: GET/DELETE {responses}/{id}, POST {responses}/{id}/cancel,
+// GET {responses}/{id}/input_items (`suffix` "", "/cancel" or "/input_items"), with the client's
+// query string (already checked) passed on.
+net::upstream_request build_stored_response_request(const provider_config& p, net::http_method method,
+                                                    std::string_view id, std::string_view suffix,
+                                                    std::string_view query);
 
 // A Responses-shaped `error` stream event, for a stream that failed on our side.
 std::string responses_error_event(std::string_view code, std::string_view message);

@@ -68,27 +68,41 @@ TEST(openai_responses, the_request_goes_to_base_responses_with_the_key_and_the_u
   EXPECT_EQ(azure.headers.get("api-key"), "sk-up");
   EXPECT_EQ(azure.headers.get("Authorization"), "");
   EXPECT_EQ(obj(azure.body).at("model").as_string(), "my-deployment");
+  auto cancel = build_stored_response_request(p, net::http_method::post, "resp_1", "/cancel", "");
+  EXPECT_EQ(cancel.url, "https://res.openai.azure.com/openai/v1/responses/resp_1/cancel");
+  EXPECT_EQ(cancel.headers.get("api-key"), "sk-up");
+
+  p.type = provider_type::openai;
+  p.base_url = "https://api.example.com/v1";
+  auto items = build_stored_response_request(p, net::http_method::get, "resp_1", "/input_items", "limit=2&order=asc");
+  EXPECT_EQ(items.url, "https://api.example.com/v1/responses/resp_1/input_items?limit=2&order=asc");
+  EXPECT_EQ(items.method, net::http_method::get);
+  EXPECT_EQ(items.headers.get("Authorization"), "Bearer sk-up");
 }
 
 TEST(openai_responses, usage_comes_from_the_response_object) {
-  auto u = responses_body_usage(
+  auto facts = read_response_body(
       R"({"id":"resp_1","object":"response","usage":{"input_tokens":40,"input_tokens_details":{"cached_tokens":30},)"
       R"("output_tokens":12,"output_tokens_details":{"reasoning_tokens":5},"total_tokens":52}})");
-  ASSERT_TRUE(u);
+  ASSERT_TRUE(facts);
+  EXPECT_EQ(facts->id, "resp_1");
+  const auto* u = &facts->usage;
   EXPECT_EQ(u->input_tokens, 40);
   EXPECT_EQ(u->cached_input_tokens, 30);
   EXPECT_EQ(u->output_tokens, 12);
   EXPECT_EQ(u->reasoning_tokens, 5);
-  EXPECT_FALSE(responses_body_usage(R"({"object":"chat.completion","usage":{"input_tokens":1}})"));
-  EXPECT_FALSE(responses_body_usage("not json"));
-  auto none = responses_body_usage(R"({"object":"response","usage":null})");
-  ASSERT_TRUE(none);
-  EXPECT_EQ(none->input_tokens, 0);
+  EXPECT_FALSE(read_response_body(R"({"object":"chat.completion","usage":{"input_tokens":1}})"));
+  EXPECT_FALSE(read_response_body("not json"));
+  auto queued = read_response_body(R"({"id":"resp_2","object":"response","status":"queued","usage":null})");
+  ASSERT_TRUE(queued) << "a background response has no usage yet";
+  EXPECT_EQ(queued->id, "resp_2");
+  EXPECT_EQ(queued->usage.input_tokens, 0);
 }
 
 TEST(openai_responses, the_stream_watch_reads_the_terminal_event_and_errors) {
   responses_stream_watch w;
-  w.on_event("event: response.created\ndata: {\"type\":\"response.created\",\"response\":{\"object\":\"response\",\"usage\":null}}");
+  w.on_event("event: response.created\ndata: {\"type\":\"response.created\",\"response\":{\"id\":\"resp_9\",\"object\":\"response\",\"usage\":null}}");
+  EXPECT_EQ(w.response_id(), "resp_9");
   w.on_event("event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"delta\":\"hi\"}");
   EXPECT_FALSE(w.finished());
   w.on_event(
@@ -121,6 +135,13 @@ TEST(openai_responses, the_stream_watch_reads_the_terminal_event_and_errors) {
   broken.on_event("event: response.completed\ndata: {not json");
   EXPECT_FALSE(broken.finished());
   EXPECT_EQ(broken.malformed(), "malformed response.completed event");
+}
+
+TEST(openai_responses, response_ids_are_plain_path_segments) {
+  EXPECT_TRUE(is_response_id("resp_67ccd2bed1ec8190b14f964abc0542670bb6a6b452d3795b"));
+  EXPECT_TRUE(is_response_id("resp-mock_7"));
+  for (std::string_view bad : {"", "resp/1", "resp 1", "..", "resp%2F1", "resp?x=1"}) EXPECT_FALSE(is_response_id(bad)) << bad;
+  EXPECT_FALSE(is_response_id(std::string(129, 'a')));
 }
 
 TEST(openai_responses, our_error_event_is_what_the_sdk_reads) {

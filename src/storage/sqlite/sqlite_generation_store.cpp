@@ -10,15 +10,16 @@ status sqlite_generation_store::append_batch(const std::vector<generation_record
     auto s = c.prepare(
         "INSERT OR IGNORE INTO generations(id, request_id, org_id, project_id, key_id, environment, endpoint,"
         " model_requested, model_used, provider, status, error, input_tokens, output_tokens, cached_tokens,"
-        " reasoning_tokens, cost_usd, latency_ms, ttft_ms, streamed, started_at, cache_write_tokens)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        " reasoning_tokens, cost_usd, latency_ms, ttft_ms, streamed, started_at, cache_write_tokens, upstream_id)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (!s) return s.err();
     for (const auto& g : batch) {
       s->reset();
       s->bind_all(g.id, g.request_id, g.org_id, g.project_id, g.key_id, g.environment, g.endpoint,
                   g.model_requested, g.model_used, g.provider, int64_t{g.status}, g.error, g.input_tokens,
                   g.output_tokens, g.cached_input_tokens, g.reasoning_tokens, g.cost_usd, g.latency_ms,
-                  g.time_to_first_token_ms, int64_t{g.streamed ? 1 : 0}, g.started_at, g.cache_write_input_tokens);
+                  g.time_to_first_token_ms, int64_t{g.streamed ? 1 : 0}, g.started_at, g.cache_write_input_tokens,
+                  g.upstream_id);
       if (auto st = s->run(); !st) return st;
     }
     return tx.commit();
@@ -30,7 +31,7 @@ result<std::vector<generation_record>> sqlite_generation_store::recent(const pro
     auto s = c.prepare(
         "SELECT id, request_id, org_id, project_id, key_id, environment, endpoint, model_requested, model_used,"
         " provider, status, error, input_tokens, output_tokens, cached_tokens, reasoning_tokens, cost_usd,"
-        " latency_ms, ttft_ms, streamed, started_at, cache_write_tokens FROM generations"
+        " latency_ms, ttft_ms, streamed, started_at, cache_write_tokens, upstream_id FROM generations"
         " WHERE project_id = ? AND org_id = ? ORDER BY started_at DESC, id DESC LIMIT ?");
     if (!s) return s.err();
     s->bind_all(sc.project_id(), sc.org_id(), int64_t{limit});
@@ -62,9 +63,24 @@ result<std::vector<generation_record>> sqlite_generation_store::recent(const pro
       g.streamed = s->column_int(19) != 0;
       g.started_at = s->column_int(20);
       g.cache_write_input_tokens = s->column_int(21);
+      g.upstream_id = s->column_text(22);
       out.push_back(std::move(g));
     }
     return out;
+  });
+}
+
+result<std::string> sqlite_generation_store::model_of_upstream_id(const project_scope& sc, std::string_view upstream_id) {
+  if (upstream_id.empty()) return std::string();
+  return db_->read([&](connection& c) -> result<std::string> {
+    auto s = c.prepare(
+        "SELECT model_requested FROM generations WHERE project_id = ? AND upstream_id = ? AND upstream_id <> '' AND org_id = ?"
+        " ORDER BY started_at DESC LIMIT 1");
+    if (!s) return s.err();
+    s->bind_all(sc.project_id(), std::string(upstream_id), sc.org_id());
+    auto row = s->step();
+    if (!row) return row.err();
+    return *row ? s->column_text(0) : std::string();
   });
 }
 
