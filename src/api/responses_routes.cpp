@@ -1,10 +1,11 @@
-// POST /v1/responses: OpenAI's Responses API for models an OpenAI, Azure OpenAI or
-// OpenAI-compatible provider serves, relayed without translation (gateway/providers/openai_responses.hpp) and recorded like
-// every gateway call (endpoint "responses"). The request's shape is checked first, so bad input
-// never goes upstream; other providers' models get a 400 naming the provider (their APIs have no
-// Responses equivalent to relay to, and the API's server-side state cannot be translated).
-// Errors are OpenAI-shaped; a stream that dies or ends before its terminal event gets an `error`
-// event.
+// OpenAI's Responses API for models an OpenAI, Azure OpenAI or OpenAI-compatible provider serves:
+// POST /v1/responses relayed without translation (gateway/providers/openai_responses.hpp) and
+// recorded like every gateway call (endpoint "responses"), and the calls on a stored response
+// (retrieve, delete, cancel, input items) relayed to the provider that created it. The request's
+// shape is checked first, so bad input never goes upstream; other providers' models get a 400
+// naming the provider (their APIs have no Responses equivalent to relay to, and the API's
+// server-side state cannot be translated). Errors are OpenAI-shaped; a stream that dies or ends
+// before its terminal event gets an `error` event.
 #include "api/gateway_call.hpp"
 #include "api/gateway_routes.hpp"
 #include "api/watched_stream_relay.hpp"
