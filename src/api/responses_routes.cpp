@@ -48,7 +48,7 @@ asio::awaitable<http_response> relay_response(request_context& ctx, gateway_api&
   call.recorded_endpoint = "responses";
   call.stream = optional_bool(request, "stream").value_or(false);
   auto st = begin_call(ctx, gw, call);
-  auto req = gateway::build_responses_request(p, std::move(request), call.route.upstream_model);
+  auto req = gateway::build_responses_request(p, std::move(request), call.route.upstream_model, ctx.request.body);
   req.abort = st->abort;
   auto add_rate_headers = [&](http_response& r) {
     for (const auto& h : call.caller.rate_headers) r.headers.set(h.name, h.value);

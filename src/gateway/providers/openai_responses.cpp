@@ -84,10 +84,18 @@ net::upstream_request build_stored_response_request(const provider_config& p, ne
 }
 
 net::upstream_request build_responses_request(const provider_config& p, json::object request,
-                                              const std::string& upstream_model) {
+                                              const std::string& upstream_model, std::string_view client_bytes) {
   auto req = responses_call(p, net::http_method::post);
   auto stream = request.find("stream");
   bool streamed = stream != request.end() && stream->value().is_bool() && stream->value().as_bool();
+  auto asked = request.find("model");
+  bool same_model = asked != request.end() && asked->value().is_string() && asked->value().as_string() == upstream_model;
+  if (same_model && !client_bytes.empty() && key_occurrences(client_bytes, "model") == 1) {
+    req.headers.set("Content-Type", "application/json");
+    req.headers.set("Accept", streamed ? "text/event-stream" : "application/json");
+    req.body.assign(client_bytes);
+    return req;
+  }
   request["model"] = upstream_model;
   req.headers.set("Content-Type", "application/json");
   req.headers.set("Accept", streamed ? "text/event-stream" : "application/json");

@@ -30,8 +30,10 @@ status check_responses_request(const boost::json::object& request);
 
 // The upstream call, with the provider's key and `model` set to upstream_model (for Azure, the
 // deployment).
+// `client_bytes`, when given, is the body exactly as the client sent it: forwarded as is when the
+// model name does not change (and is the body's only "model" key), sparing a reserialization.
 net::upstream_request build_responses_request(const provider_config& p, boost::json::object request,
-                                              const std::string& upstream_model);
+                                              const std::string& upstream_model, std::string_view client_bytes = {});
 
 // Usage of a `response` object ({"object":"response", "usage":{input_tokens, output_tokens,
 // input_tokens_details.cached_tokens, output_tokens_details.reasoning_tokens}}); zero when the

@@ -56,6 +56,12 @@ TEST(openai_responses, the_request_goes_to_base_responses_with_the_key_and_the_u
   EXPECT_EQ(body.at("model").as_string(), "gpt-real");
   EXPECT_EQ(body.at("input").as_string(), "hi");
   EXPECT_FALSE(body.at("store").as_bool());
+  // The client's own bytes go up when nothing in them changes; otherwise the body is rewritten.
+  const std::string as_sent = R"({ "model" : "gpt-real", "input":"hi",  "store":true })";
+  EXPECT_EQ(build_responses_request(p, obj(as_sent), "gpt-real", as_sent).body, as_sent);
+  EXPECT_NE(build_responses_request(p, obj(as_sent), "gpt-other", as_sent).body, as_sent);
+  const std::string nested = R"({"model": "gpt-real", "input": "hi", "metadata": {"model": "x"}})";
+  EXPECT_NE(build_responses_request(p, obj(nested), "gpt-real", nested).body, nested) << "a second model key: rewritten";
   auto streamed = build_responses_request(p, obj(R"({"model":"alias","input":"hi","stream":true})"), "gpt-real");
   EXPECT_EQ(streamed.headers.get("Accept"), "text/event-stream");
 
