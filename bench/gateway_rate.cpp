@@ -1030,6 +1030,10 @@ bool generator::write_samples() const {
     std::fprintf(stderr, "brokle_gateway_rate: cannot write --samples %s: %s\n", o_.samples_path.c_str(), std::strerror(errno));
     return false;
   }
+  if (samples_.size() == max_samples) {
+    std::fprintf(stderr, "brokle_gateway_rate: --samples keeps the first %zu requests only; the rest are not in %s\n",
+                 max_samples, o_.samples_path.c_str());
+  }
   std::fputs("intended_us latency_us service_us status\n", f);
   for (const sample& s : samples_) {
     std::fprintf(f, "%llu %llu %llu %d\n", static_cast<unsigned long long>(s.intended_ns / 1000),

@@ -73,8 +73,9 @@ boost::asio::awaitable<net::http_response> relay_messages_to_anthropic(net::requ
 
 void add_messages_routes(net::router& r, gateway_api& gw);
 
-// POST /v1/responses, OpenAI's Responses API, relayed to the OpenAI or OpenAI-compatible provider
-// serving the model (responses_routes.cpp).
+// OpenAI's Responses API: POST /v1/responses relayed to the OpenAI, Azure OpenAI or
+// OpenAI-compatible provider serving the model, and the calls on a stored response (retrieve,
+// delete, cancel, input items) to the provider that created it (responses_routes.cpp).
 void add_responses_routes(net::router& r, gateway_api& gw);
 
 }  // namespace brokle::api

@@ -71,7 +71,8 @@ TEST(gateway_responses, a_response_is_relayed_unchanged_and_the_call_recorded) {
 
 TEST(gateway_responses, a_stream_is_relayed_event_by_event_and_its_usage_recorded) {
   gateway_env g;
-  auto r = responses(g, obj{{"model", "gpt-4o-mini"}, {"input", "stream this please"}, {"stream", true}});
+  // The first event 60 ms after the head: the time to first token is the wait for that event.
+  auto r = responses(g, obj{{"model", "gpt-4o-mini"}, {"input", "stream this please mock-fault:ttft=60"}, {"stream", true}});
   ASSERT_EQ(r.status(), 200) << r.raw.body;
   EXPECT_NE(r.raw.header("Content-Type").find("text/event-stream"), std::string::npos);
   auto ev = events_of(r.raw.body);
@@ -92,7 +93,8 @@ TEST(gateway_responses, a_stream_is_relayed_event_by_event_and_its_usage_recorde
   EXPECT_EQ(row.at("streamed"), true);
   EXPECT_EQ(row.at("input_tokens").as_int64(), usage.at("input_tokens").as_int64());
   EXPECT_EQ(row.at("output_tokens").as_int64(), usage.at("output_tokens").as_int64());
-  EXPECT_GE(row.at("time_to_first_token_ms").as_int64(), 0);
+  EXPECT_GE(row.at("time_to_first_token_ms").as_int64(), 50) << row;
+  EXPECT_GE(row.at("latency_ms").as_int64(), row.at("time_to_first_token_ms").as_int64()) << row;
 }
 
 TEST(gateway_responses, stream_failures_end_with_an_error_event_and_are_recorded_502) {
