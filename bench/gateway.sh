@@ -3,7 +3,10 @@
 # brokle (API-key auth, routing, relay, call recording on), at 1 and 64 connections, non-streaming
 # and streaming; then latency at fixed offered rates over 64 connections (brokle_gateway_rate, an
 # open-loop generator: latency counted from each request's intended send time, so a stall is not
-# hidden by the generator waiting for it). Prints a Markdown block for bench/RESULTS.md.
+# hidden by the generator waiting for it). Every table also has a "floor relay" row: the same
+# traffic through brokle_relay_floor (bench/relay_floor.cpp), an epoll byte relay that does no
+# work but the proxy's own reads and writes, i.e. the most any proxy can reach on this machine.
+# Prints a Markdown block for bench/RESULTS.md.
 # Usage: bench/gateway.sh [duration_seconds=10]   (RATES="1000 5000" by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,17 +14,22 @@ DURATION=${1:-10}
 BIN=build/release/brokle
 MOCK=build/release/tests/brokle_mock_provider
 RATEGEN=build/release/bench/brokle_gateway_rate
+FLOOR=build/release/bench/brokle_relay_floor
 RATES=${RATES:-"1000 5000"}
-[ -x "$BIN" ] && [ -x "$MOCK" ] && [ -x "$RATEGEN" ] || { echo "build first: make build" >&2; exit 1; }
+[ -x "$BIN" ] && [ -x "$MOCK" ] && [ -x "$RATEGEN" ] && [ -x "$FLOOR" ] || { echo "build first: make build" >&2; exit 1; }
 
 WORK=$(mktemp -d)
-cleanup() { kill $BPID $MPID 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"; }
+cleanup() { kill $BPID $MPID $FPID 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 
 "$MOCK" --port 0 --threads 1 >"$WORK/mock.out" 2>&1 &
 MPID=$!
 for _ in $(seq 100); do grep -q listening "$WORK/mock.out" 2>/dev/null && break; sleep 0.05; done
 MPORT=$(grep -oE '[0-9]+$' "$WORK/mock.out" | head -1)
+"$FLOOR" --listen 0 --upstream "$MPORT" >"$WORK/floor.out" 2>&1 &
+FPID=$!
+for _ in $(seq 100); do grep -q listening "$WORK/floor.out" 2>/dev/null && break; sleep 0.05; done
+FPORT=$(grep -oE '[0-9]+$' "$WORK/floor.out" | head -1)
 
 cat >"$WORK/brokle.toml" <<TOML
 [[provider]]
@@ -49,6 +57,7 @@ row() {  # label url connections stream auth
   p99=$(awk '$1=="99%" {print $2}' "$WORK/wrk.txt")
   errs=$(awk '/Non-2xx/ {print $5}' "$WORK/wrk.txt")
   echo "| $1 | $3 | $( [ "$4" = 1 ] && echo stream || echo json ) | $rps | $p50 | $p99 | ${errs:-0} |"
+  echo "$1 $3 $4 $rps" >>"$WORK/rps.txt"
 }
 
 echo "### Gateway overhead — $(date -u +%Y-%m-%d), $(nproc) cores; mock: 1 thread, brokle: 1 I/O thread, wrk: 1 thread; ${DURATION}s per row"
@@ -58,9 +67,17 @@ echo "|---|---|---|---|---|---|---|"
 for c in 1 64; do
   for s in 0 1; do
     row "direct to mock" "http://127.0.0.1:$MPORT/v1/chat/completions" $c $s sk-bench
+    row "floor relay" "http://127.0.0.1:$FPORT/v1/chat/completions" $c $s sk-bench
     row "through brokle" "http://127.0.0.1:$BPORT/v1/chat/completions" $c $s "$KEY"
   done
 done
+echo
+ratio() {  # connections stream
+  awk -v c="$1" -v s="$2" '$(NF-2)==c && $(NF-1)==s { v[$1] = $NF }
+    END { printf "%s connections %s: floor relay %.2fx direct, brokle %.2fx direct = %.2fx the floor\n",
+          c, (s == 1 ? "stream" : "json"), v["floor"] / v["direct"], v["through"] / v["direct"], v["through"] / v["floor"] }' "$WORK/rps.txt"
+}
+for c in 1 64; do for s in 0 1; do echo "- $(ratio $c $s)"; done; done
 
 rate_row() {  # label url rate stream auth
   local out
@@ -80,6 +97,7 @@ echo "|---|---|---|---|---|---|---|---|"
 for r in $RATES; do
   for s in 0 1; do
     rate_row "direct to mock" "http://127.0.0.1:$MPORT/v1/chat/completions" "$r" $s sk-bench
+    rate_row "floor relay" "http://127.0.0.1:$FPORT/v1/chat/completions" "$r" $s sk-bench
     rate_row "through brokle" "http://127.0.0.1:$BPORT/v1/chat/completions" "$r" $s "$KEY"
   done
 done
