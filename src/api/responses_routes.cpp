@@ -1,15 +1,29 @@
 // OpenAI's Responses API for models an OpenAI, Azure OpenAI or OpenAI-compatible provider serves:
 // POST /v1/responses relayed without translation (gateway/providers/openai_responses.hpp) and
 // recorded like every gateway call (endpoint "responses"), and the calls on a stored response
-// (retrieve, delete, cancel, input items) relayed to the provider that created it. The request's
-// shape is checked first, so bad input never goes upstream; other providers' models get a 400
-// naming the provider (their APIs have no Responses equivalent to relay to, and the API's
-// server-side state cannot be translated). Errors are OpenAI-shaped; a stream that dies or ends
-// before its terminal event gets an `error` event.
+// (retrieve, delete, cancel, input items) relayed to the provider that created it. Models of
+// providers without the API (Anthropic, Gemini, Cohere) are served by translation: the request
+// becomes a chat-completions call through the chat relay (and its provider translation), the
+// answer or stream becomes a `response` and its events (gateway/surfaces/openai_responses_*.hpp);
+// such responses are not stored. The request's shape is checked first, so bad input never goes
+// upstream. Errors are OpenAI-shaped; a stream that dies or ends before its terminal event gets an
+// `error` event.
+#include <functional>
+#include <optional>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
 #include "api/gateway_call.hpp"
 #include "api/gateway_routes.hpp"
+#include "api/translating_sink.hpp"
 #include "api/watched_stream_relay.hpp"
+#include "core/ulid.hpp"
 #include "gateway/providers/openai_responses.hpp"
+#include "gateway/providers/openai_shapes.hpp"
+#include "gateway/surfaces/openai_responses_request.hpp"
+#include "gateway/surfaces/openai_responses_response.hpp"
+#include "gateway/surfaces/openai_responses_stream.hpp"
 
 namespace brokle::api {
 
@@ -31,6 +45,45 @@ http_response error_answer(call_state& st, const gateway::provider_config& p, un
   return res;
 }
 
+using relay_producer = std::function<asio::awaitable<void>(net::body_sink&)>;
+
+asio::awaitable<void> stream_translated(relay_producer relay, boost::json::object response, net::body_sink& client) {
+  gateway::responses_stream_translator translator(std::move(response));
+  translating_sink sink(client, translator);
+  co_await relay(sink);
+  co_await sink.close();
+}
+
+// A provider without the Responses API: the request as a chat-completions call through the chat
+// relay (recorded there, endpoint "responses"), its answer as a `response`, its stream as the
+// Responses events. The relay's errors are OpenAI-shaped already, as this API's are.
+asio::awaitable<http_response> translate_response(request_context& ctx, gateway_api& gw, relay_call call,
+                                                  boost::json::object request) {
+  auto body = gateway::responses_to_chat(request);
+  if (!body) fail(400, "invalid_field", body.err().message);
+  auto response = gateway::response_skeleton(request, "resp_" + new_ulid(), call.model, gateway::unix_seconds());
+  call.body = std::move(*body);
+  call.stream = optional_bool(call.body, "stream").value_or(false);
+  call.endpoint = gateway::openai_endpoint::chat_completions;
+  auto res = co_await relay_call_to_provider(ctx, gw, std::move(call));
+  if (res.producer) {
+    res.producer = [relay = std::move(res.producer), response = std::move(response)](net::body_sink& client) {
+      return stream_translated(relay, response, client);
+    };
+    co_return res;
+  }
+  if (res.status >= 400) co_return res;
+  record_if_abandoned recorded(res);  // the call is recorded even if reshaping its answer fails
+  boost::system::error_code ec;
+  auto completion = boost::json::parse(res.body, ec);
+  std::optional<result<boost::json::object>> translated;
+  if (!ec && completion.is_object()) translated.emplace(gateway::chat_to_response(completion.as_object(), std::move(response)));
+  if (!translated || !*translated) fail(502, "upstream_error", "the provider sent a response that is not a chat completion");
+  res.body = boost::json::serialize(**translated);
+  res.headers.set("Content-Type", "application/json");
+  co_return res;
+}
+
 asio::awaitable<http_response> relay_response(request_context& ctx, gateway_api& gw) {
   relay_call call(require_api_key(ctx, gw.id));
   auto request = parse_json_object(ctx.request);
@@ -41,11 +94,8 @@ asio::awaitable<http_response> relay_response(request_context& ctx, gateway_api&
   call.environment = environment_of(ctx);
   call.route = resolve_model(gw, call.caller.key.scope, call.model);
   const auto& p = *call.route.provider;
-  if (!gateway::serves_responses_api(p.type))
-    fail(400, "unsupported_endpoint",
-         "the Responses API is relayed to OpenAI, Azure OpenAI and OpenAI-compatible providers; `" + call.model + "` is served by '" +
-             p.name + "' (" + std::string(gateway::provider_type_name(p.type)) + "): use /v1/chat/completions");
   call.recorded_endpoint = "responses";
+  if (!gateway::serves_responses_api(p.type)) co_return co_await translate_response(ctx, gw, std::move(call), std::move(request));
   call.stream = optional_bool(request, "stream").value_or(false);
   auto st = begin_call(ctx, gw, call);
   auto req = gateway::build_responses_request(p, std::move(request), call.route.upstream_model, ctx.request.body);

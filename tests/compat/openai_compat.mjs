@@ -219,12 +219,52 @@ check('responses API: plain, streamed (text deltas to response.completed), funct
   await client.responses.delete(r.id);
   await assert.rejects(client.responses.retrieve('resp_never_made'), (e) => e instanceof OpenAI.NotFoundError);
 
-  await assert.rejects(client.responses.create({ model: 'claude-3-5-haiku', input: 'hi' }),
-    (e) => e instanceof OpenAI.BadRequestError && /Responses API/.test(e.message));
+  await assert.rejects(client.responses.create({ model: 'claude-3-5-haiku', input: 'hi', previous_response_id: r.id }),
+    (e) => e instanceof OpenAI.BadRequestError && /previous_response_id/.test(e.message));
   await assert.rejects(client.responses.create({ model: 'gpt-4o-mini', input: 'mock-fault:status=429' }),
     (e) => e instanceof OpenAI.RateLimitError);
   const failing = await client.responses.create({ model: 'gpt-4o-mini', stream: true, input: 'a long answer to cut mock-fault:stream_error=1' });
   await assert.rejects((async () => { for await (const _ of failing); })(), (e) => e instanceof OpenAI.APIError && /server had an error/.test(e.message), 'the in-band error event is an APIError');
+});
+
+check('responses API for providers without it (Anthropic, Gemini, Cohere), by translation', async () => {
+  const tools = [{ type: 'function', name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } }];
+  for (const model of ['claude-3-5-haiku', 'gemini-2.0-flash', 'command-r']) {
+    const r = await client.responses.create({ model, instructions: 'be brief', input: `hello ${model}` });
+    assert.equal(r.object, 'response', model);
+    assert.equal(r.status, 'completed', model);
+    assert.equal(r.model, model);
+    assert.match(r.output_text, new RegExp(`hello ${model}`), model);
+    assert.ok(r.usage.input_tokens > 0 && r.usage.output_tokens > 0, model);
+
+    // The SDK's stream helper checks every event against the response it rebuilds.
+    const helper = client.responses.stream({ model, input: `helper ${model}` });
+    let deltas = '';
+    helper.on('response.output_text.delta', (e) => { deltas += e.delta; });
+    const final = await helper.finalResponse();
+    assert.match(final.output_text, new RegExp(`helper ${model}`), model);
+    assert.equal(final.output_text, deltas, model);
+    assert.ok(final.usage.total_tokens > 0, model);
+
+    // A function call, its output handed back as the next turn's input items.
+    const called = await client.responses.create({ model, tools, input: 'weather in Paris? use tool' });
+    const fc = called.output.find((o) => o.type === 'function_call');
+    assert.ok(fc, `${model}: a function_call output item`);
+    assert.equal(fc.name, 'get_weather');
+    JSON.parse(fc.arguments);
+    const answered = await client.responses.create({
+      model, tools,
+      input: [{ role: 'user', content: 'weather in Paris? use tool' }, fc, { type: 'function_call_output', call_id: fc.call_id, output: 'sunny' }],
+    });
+    assert.ok(answered.output_text.length > 0, `${model}: answered in text after the tool output`);
+
+    const streamedCall = client.responses.stream({ model, tools, input: 'weather in Oslo? use tool' });
+    const done = await streamedCall.finalResponse();
+    const sfc = done.output.find((o) => o.type === 'function_call');
+    assert.ok(sfc && JSON.parse(sfc.arguments), `${model}: a streamed function call`);
+  }
+  const failing = await client.responses.create({ model: 'claude-3-5-haiku', stream: true, input: 'mock-fault:disconnect=3' });
+  await assert.rejects((async () => { for await (const _ of failing); })(), (e) => e instanceof OpenAI.APIError, 'a dying stream is an APIError');
 });
 
 let failed = 0;

@@ -1,7 +1,8 @@
 // The OpenAI Responses API surface (POST /v1/responses) against the real binary and the mock
 // provider: relayed unchanged to an OpenAI-type provider, plain and streamed, usage recorded (cached
 // tokens included), upstream errors and mid-stream failures relayed as OpenAI-shaped errors, and
-// bad input or a model of a provider without the API refused before any upstream call.
+// bad input refused before any upstream call; models of providers without the API (Anthropic,
+// Gemini, Cohere) served by translation through their chat APIs, plain, streamed and with tools.
 #include <gtest/gtest.h>
 
 #include "support/api_client.hpp"
@@ -165,8 +166,15 @@ TEST(gateway_responses, bad_input_and_other_providers_models_are_refused_before_
            {R"({"model":"gpt-4o-mini","input":"hi","tools":"all"})", 400, "tools"},
            {R"({"model":")" + std::string(300, 'm') + R"(","input":"hi"})", 400, "256"},
            {R"({"model":"no-such-model","input":"hi"})", 404, "no-such-model"},
-           {R"({"model":"claude-3-5-haiku","input":"hi"})", 400, "anthropic"},
-           {R"({"model":"gemini-2.0-flash","input":"hi","stream":true})", 400, "gemini"},
+           // What translation cannot carry to a provider without the API.
+           {R"({"model":"claude-3-5-haiku","input":"hi","previous_response_id":"resp_1"})", 400, "previous_response_id"},
+           {R"({"model":"gemini-2.0-flash","input":"hi","stream":true,"background":true})", 400, "background"},
+           {R"({"model":"command-r","input":"hi","tools":[{"type":"web_search"}]})", 400, "web_search"},
+           {R"({"model":"claude-3-5-haiku","input":[{"type":"item_reference","id":"msg_1"}]})", 400, "item_reference"},
+           {R"({"model":"claude-3-5-haiku","input":[{"role":"user","content":[{"type":"input_file","file_id":"f"}]}]})", 400, "input_file"},
+           {R"({"model":"claude-3-5-haiku","input":[{"role":"robot","content":"hi"}]})", 400, "input.0.role"},
+           {R"({"model":"claude-3-5-haiku","input":[]})", 400, "input"},
+           {R"({"model":"gemini-2.0-flash","input":"hi","text":{"format":{"type":"yaml"}}})", 400, "text.format.type"},
        }) {
     auto r = call_raw(g.port(), "POST", "/v1/responses", b.body, g.key);
     EXPECT_EQ(r.status(), b.status) << b.body << " -> " << r.raw.body;
@@ -245,6 +253,138 @@ TEST(gateway_responses, stored_responses_are_reached_through_the_provider_that_c
   EXPECT_EQ(call(g.port(), "GET", "/v1/responses/" + id + "?stream=true", nullptr, g.key).status(), 400);
   EXPECT_EQ(call(g.port(), "GET", "/v1/responses/" + id, nullptr).status(), 401);
   EXPECT_EQ(g.upstream_requests(), before) << "none of these went upstream";
+}
+
+}  // namespace brokle::testing
+
+namespace brokle::testing {
+
+namespace {
+
+const boost::json::object* first_item_of_type(const boost::json::value& response, std::string_view type) {
+  for (const auto& item : response.at("output").as_array())
+    if (item.at("type").as_string() == type) return &item.as_object();
+  return nullptr;
+}
+
+}  // namespace
+
+TEST(gateway_responses, models_of_providers_without_the_api_are_served_by_translation) {
+  gateway_env g;
+  struct provider_case {
+    std::string model, path;
+  };
+  for (const auto& c : std::vector<provider_case>{{"claude-3-5-haiku", "/v1/messages"},
+                                                  {"gemini-2.0-flash", "/v1beta/models/gemini-2.0-flash:generateContent"},
+                                                  {"command-r", "/v2/chat"}}) {
+    SCOPED_TRACE(c.model);
+    auto r = responses(g, obj{{"model", c.model}, {"input", "hello translated"}, {"instructions", "be brief"},
+                              {"max_output_tokens", 300}, {"metadata", obj{{"ticket", "7"}}}});
+    ASSERT_EQ(r.status(), 200) << r.raw.body;
+    EXPECT_EQ(r.str("object"), "response");
+    EXPECT_EQ(r.str("status"), "completed");
+    EXPECT_EQ(r.str("model"), c.model);
+    EXPECT_EQ(r.str("id").rfind("resp_", 0), 0u) << r.raw.body;
+    EXPECT_EQ(r.json.at("store"), false) << "translated responses are not stored";
+    EXPECT_EQ(r.json.at("instructions").as_string(), "be brief");
+    EXPECT_EQ(r.json.at("metadata").at("ticket").as_string(), "7");
+    EXPECT_NE(output_text(r.json).find("hello translated"), std::string::npos) << r.raw.body;
+    const auto& usage = r.json.at("usage");
+    EXPECT_GT(usage.at("input_tokens").as_int64(), 0);
+    EXPECT_EQ(usage.at("total_tokens").as_int64(), usage.at("input_tokens").as_int64() + usage.at("output_tokens").as_int64());
+    auto last = last_upstream_request(g);
+    EXPECT_EQ(last.at("path").as_string(), c.path);
+    EXPECT_NE(std::string(last.at("body").as_string()).find("be brief"), std::string::npos) << "instructions became the system prompt";
+
+    // Cut short by max_output_tokens: incomplete, saying why.
+    auto cut = responses(g, obj{{"model", c.model}, {"input", "a reply long enough to be cut short"}, {"max_output_tokens", 2}});
+    ASSERT_EQ(cut.status(), 200) << cut.raw.body;
+    EXPECT_EQ(cut.str("status"), "incomplete") << cut.raw.body;
+    EXPECT_EQ(cut.json.at("incomplete_details").at("reason").as_string(), "max_output_tokens");
+
+    // Streamed: the Responses events, numbered, ending with response.completed and its usage.
+    auto s = responses(g, obj{{"model", c.model}, {"input", "stream translated"}, {"stream", true}});
+    ASSERT_EQ(s.status(), 200) << s.raw.body;
+    auto ev = events_of(s.raw.body);
+    ASSERT_GE(ev.size(), 8u) << s.raw.body;
+    EXPECT_EQ(ev[0].name, "response.created");
+    EXPECT_EQ(ev[1].name, "response.in_progress");
+    EXPECT_EQ(ev.back().name, "response.completed") << s.raw.body;
+    std::string text;
+    for (size_t i = 0; i < ev.size(); ++i) {
+      EXPECT_EQ(ev[i].data.at("type").as_string(), ev[i].name);
+      EXPECT_EQ(ev[i].data.at("sequence_number").as_int64(), static_cast<int64_t>(i));
+      if (ev[i].name == "response.output_text.delta") text += std::string(ev[i].data.at("delta").as_string());
+    }
+    EXPECT_NE(text.find("stream translated"), std::string::npos) << text;
+    const auto& done = ev.back().data.at("response");
+    EXPECT_EQ(output_text(done), text) << "the completed response holds what the deltas said";
+    EXPECT_EQ(done.at("id"), ev[0].data.at("response").at("id"));
+    EXPECT_GT(done.at("usage").at("output_tokens").as_int64(), 0) << s.raw.body;
+
+    // A function call, then its output handed back: the second turn is answered in text.
+    obj tool{{"type", "function"},
+             {"name", "get_weather"},
+             {"description", "weather for a city"},
+             {"parameters", obj{{"type", "object"}, {"properties", obj{{"city", obj{{"type", "string"}}}}}, {"required", arr{"city"}}}}};
+    auto t = responses(g, obj{{"model", c.model}, {"input", "weather in Paris? use tool"}, {"tools", arr{tool}}});
+    ASSERT_EQ(t.status(), 200) << t.raw.body;
+    const auto* fc = first_item_of_type(t.json, "function_call");
+    ASSERT_NE(fc, nullptr) << t.raw.body;
+    EXPECT_EQ(fc->at("name").as_string(), "get_weather");
+    EXPECT_FALSE(fc->at("call_id").as_string().empty());
+    EXPECT_TRUE(boost::json::parse(fc->at("arguments").as_string()).is_object()) << t.raw.body;
+    EXPECT_EQ(t.json.at("tools").as_array()[0].at("name").as_string(), "get_weather") << "tools echoed in the Responses shape";
+    auto back = responses(g, obj{{"model", c.model},
+                                 {"tools", arr{tool}},
+                                 {"input", arr{obj{{"role", "user"}, {"content", "weather in Paris? use tool"}},
+                                               obj{{"type", "function_call"}, {"call_id", fc->at("call_id")}, {"name", "get_weather"},
+                                                   {"arguments", fc->at("arguments")}},
+                                               obj{{"type", "function_call_output"}, {"call_id", fc->at("call_id")}, {"output", "sunny, 21 C"}}}}});
+    ASSERT_EQ(back.status(), 200) << back.raw.body;
+    EXPECT_NE(first_item_of_type(back.json, "message"), nullptr) << back.raw.body;
+    EXPECT_EQ(first_item_of_type(back.json, "function_call"), nullptr) << back.raw.body;
+
+    // Streamed tool call: the item added, its arguments in deltas, done with the whole arguments.
+    auto ts = responses(g, obj{{"model", c.model}, {"input", "weather in Oslo? use tool"}, {"tools", arr{tool}}, {"stream", true}});
+    ASSERT_EQ(ts.status(), 200) << ts.raw.body;
+    std::string args, done_args;
+    for (const auto& e : events_of(ts.raw.body)) {
+      if (e.name == "response.function_call_arguments.delta") args += std::string(e.data.at("delta").as_string());
+      if (e.name == "response.function_call_arguments.done") done_args = std::string(e.data.at("arguments").as_string());
+    }
+    EXPECT_FALSE(args.empty()) << ts.raw.body;
+    EXPECT_EQ(args, done_args);
+    EXPECT_TRUE(boost::json::parse(args).is_object()) << args;
+  }
+  // Recorded like every call, under the Responses endpoint: 3 providers x 6 calls.
+  auto row = g.wait_for_record(18);
+  EXPECT_EQ(row.at("endpoint").as_string(), "responses");
+  EXPECT_GT(row.at("input_tokens").as_int64(), 0);
+  // The translated ids are not stored anywhere: retrieving one is a 404 without an upstream call.
+  auto plain = responses(g, obj{{"model", "claude-3-5-haiku"}, {"input", "keep me"}});
+  auto before = g.upstream_requests();
+  EXPECT_EQ(call(g.port(), "GET", "/v1/responses/" + plain.str("id"), boost::json::value(), g.key).status(), 404);
+  EXPECT_EQ(g.upstream_requests(), before);
+}
+
+TEST(gateway_responses, translated_stream_failures_end_with_an_error_event) {
+  gateway_env g;
+  auto cut = responses(g, obj{{"model", "claude-3-5-haiku"}, {"input", "mock-fault:disconnect=3"}, {"stream", true}});
+  EXPECT_EQ(cut.status(), 200);
+  auto ev = events_of(cut.raw.body);
+  ASSERT_FALSE(ev.empty()) << cut.raw.body;
+  EXPECT_EQ(ev.back().name, "error") << cut.raw.body;
+  EXPECT_FALSE(ev.back().data.at("message").as_string().empty());
+  for (const auto& e : ev) EXPECT_NE(e.name, "response.completed") << cut.raw.body;
+  EXPECT_EQ(g.wait_for_record().at("status").as_int64(), 502);
+  // Provider errors keep their status, OpenAI-shaped, plain and streamed.
+  for (bool stream : {false, true}) {
+    auto r = responses(g, obj{{"model", "gemini-2.0-flash"}, {"input", "mock-fault:status=429"}, {"stream", stream}});
+    EXPECT_EQ(r.status(), 429) << r.raw.body;
+    ASSERT_TRUE(r.json.is_object() && r.json.as_object().contains("error")) << r.raw.body;
+  }
+  EXPECT_EQ(responses(g, obj{{"model", "command-r"}, {"input", "still serving"}}).status(), 200);
 }
 
 }  // namespace brokle::testing

@@ -4,48 +4,13 @@
 
 #include <boost/json/parse.hpp>
 
+#include "gateway/surfaces/surface_events_test_support.hpp"
+
 namespace brokle::gateway {
 
-namespace {
-
-struct event {
-  std::string name;
-  boost::json::object data;
-};
-
-// Splits the translator's SSE text back into events, checking each has an `event:` line whose
-// name matches the data's type (what the Anthropic SDK relies on).
-std::vector<event> events_of(const std::string& text) {
-  std::vector<event> out;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find("\n\n", pos);
-    EXPECT_NE(end, std::string::npos) << "every event ends with a blank line";
-    if (end == std::string::npos) break;
-    std::string block = text.substr(pos, end - pos);
-    pos = end + 2;
-    EXPECT_EQ(block.rfind("event: ", 0), 0u) << block;
-    size_t nl = block.find('\n');
-    event e{block.substr(7, nl - 7), {}};
-    EXPECT_EQ(block.compare(nl + 1, 6, "data: "), 0) << block;
-    e.data = boost::json::parse(block.substr(nl + 7)).as_object();
-    EXPECT_EQ(e.data.at("type").as_string(), e.name);
-    out.push_back(std::move(e));
-  }
-  return out;
-}
-
-std::vector<std::string> names_of(const std::vector<event>& events) {
-  std::vector<std::string> out;
-  for (const auto& e : events) out.push_back(e.name);
-  return out;
-}
-
-std::string chunk(std::string_view choice) {
-  return R"({"id":"chatcmpl-1","object":"chat.completion.chunk","model":"up","choices":[)" + std::string(choice) + "]}";
-}
-
-}  // namespace
+using testing::chunk;
+using testing::events_of;
+using testing::names_of;
 
 TEST(anthropic_messages_stream, text_stream_becomes_the_messages_event_sequence) {
   messages_stream_translator t("msg_1", "claude-asked");

@@ -1,0 +1,209 @@
+#include "gateway/surfaces/openai_responses_stream.hpp"
+
+#include <algorithm>
+
+#include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "gateway/providers/openai_shapes.hpp"
+#include "gateway/providers/openai_wire.hpp"
+#include "gateway/surfaces/openai_responses_response.hpp"
+
+namespace brokle::gateway {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string string_at(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
+}
+
+json::object text_part(std::string text) {
+  return json::object{{"type", "output_text"}, {"text", std::move(text)}, {"annotations", json::array{}},
+                      {"logprobs", json::array{}}};
+}
+
+}  // namespace
+
+void responses_stream_translator::emit(std::string_view type, json::object fields, std::string& out) {
+  json::object data{{"type", type}, {"sequence_number", sequence_++}};
+  for (auto& kv : fields) data.emplace(kv.key(), std::move(kv.value()));
+  out += "event: ";
+  out += type;
+  out += "\ndata: ";
+  out += json::serialize(data);
+  out += "\n\n";
+}
+
+void responses_stream_translator::on_data(std::string_view data, std::string& out) {
+  if (finished_ || data.empty()) return;
+  if (data == "[DONE]") {
+    if (finish_reason_.empty()) {
+      fail("the provider stream ended before the response was complete", out);
+      return;
+    }
+    end_response(out);
+    return;
+  }
+  boost::system::error_code ec;
+  auto v = json::parse(data, ec);
+  if (ec || !v.is_object()) return;  // not a chunk; nothing a Responses client could use
+  const auto& o = v.as_object();
+  if (const auto* e = json_object_at(o, "error")) {
+    std::string message = string_at(*e, "message");
+    fail(message.empty() ? "the provider stream failed" : message, out);
+    return;
+  }
+  on_chunk(o, out);
+}
+
+void responses_stream_translator::on_chunk(const json::object& chunk, std::string& out) {
+  start(out);
+  if (auto u = usage_of(chunk)) usage_ = *u;
+  auto it = chunk.find("choices");
+  if (it == chunk.end() || !it->value().is_array() || it->value().as_array().empty() ||
+      !it->value().as_array()[0].is_object())
+    return;  // e.g. the usage chunk
+  const auto& choice = it->value().as_array()[0].as_object();
+  if (const auto* delta = json_object_at(choice, "delta")) {
+    if (auto text = string_at(*delta, "content"); !text.empty()) add_text(text, out);
+    if (auto tc = delta->find("tool_calls"); tc != delta->end() && tc->value().is_array())
+      for (const auto& c : tc->value().as_array())
+        if (c.is_object()) add_tool_call(c.as_object(), out);
+  }
+  if (auto reason = string_at(choice, "finish_reason"); !reason.empty()) {
+    finish_reason_ = std::move(reason);
+    close_all(out);
+  }
+}
+
+void responses_stream_translator::start(std::string& out) {
+  if (started_) return;
+  started_ = true;
+  id_ = string_at(response_, "id");
+  emit("response.created", json::object{{"response", response_}}, out);
+  emit("response.in_progress", json::object{{"response", response_}}, out);
+}
+
+size_t responses_stream_translator::open_item(json::object body, std::string& out) {
+  size_t index = items_.size();
+  json::object added = body;
+  items_.push_back(item{std::move(body)});
+  emit("response.output_item.added", json::object{{"output_index", index}, {"item", std::move(added)}}, out);
+  return index;
+}
+
+void responses_stream_translator::add_text(std::string_view text, std::string& out) {
+  if (open_text_ < 0) {
+    // Text after tool calls starts a new message item; the tool calls before it are done.
+    for (size_t i = 0; i < items_.size(); ++i) close_item(i, out);
+    auto index = open_item(json::object{{"id", output_item_id("msg_", id_, items_.size())},
+                                        {"type", "message"},
+                                        {"status", "in_progress"},
+                                        {"role", "assistant"},
+                                        {"content", json::array{}}},
+                           out);
+    open_text_ = static_cast<int>(index);
+    items_[index].body["content"].as_array().push_back(text_part(""));
+    emit("response.content_part.added",
+         json::object{{"item_id", items_[index].body["id"]}, {"output_index", index}, {"content_index", 0},
+                      {"part", text_part("")}},
+         out);
+  }
+  auto& body = items_[static_cast<size_t>(open_text_)].body;
+  auto& part = body["content"].as_array()[0].as_object();
+  part["text"].as_string().append(text);
+  emit("response.output_text.delta",
+       json::object{{"item_id", body["id"]}, {"output_index", open_text_}, {"content_index", 0}, {"delta", text},
+                    {"logprobs", json::array{}}},
+       out);
+}
+
+void responses_stream_translator::add_tool_call(const json::object& call, std::string& out) {
+  auto tool = static_cast<size_t>(std::max<int64_t>(0, json_int(call, "index")));
+  if (tool >= item_of_tool_.size()) item_of_tool_.resize(tool + 1, -1);
+  const auto* fn = json_object_at(call, "function");
+  if (item_of_tool_[tool] < 0) {
+    if (open_text_ >= 0) {
+      close_item(static_cast<size_t>(open_text_), out);
+      open_text_ = -1;
+    }
+    std::string call_id = string_at(call, "id");
+    if (call_id.empty()) call_id = output_item_id("call_", id_, items_.size());
+    auto index = open_item(json::object{{"id", output_item_id("fc_", id_, items_.size())},
+                                        {"type", "function_call"},
+                                        {"status", "in_progress"},
+                                        {"arguments", ""},
+                                        {"call_id", std::move(call_id)},
+                                        {"name", fn ? string_at(*fn, "name") : std::string()}},
+                           out);
+    item_of_tool_[tool] = static_cast<int>(index);
+  }
+  auto index = static_cast<size_t>(item_of_tool_[tool]);
+  auto args = fn ? string_at(*fn, "arguments") : std::string();
+  if (args.empty() || items_[index].done) return;
+  auto& body = items_[index].body;
+  body["arguments"].as_string().append(args);
+  emit("response.function_call_arguments.delta",
+       json::object{{"item_id", body["id"]}, {"output_index", index}, {"delta", std::move(args)}}, out);
+}
+
+void responses_stream_translator::close_item(size_t index, std::string& out) {
+  auto& it = items_[index];
+  if (it.done) return;
+  it.done = true;
+  auto& body = it.body;
+  const auto& item_id = body["id"];
+  if (body["type"].as_string() == "message") {
+    auto& part = body["content"].as_array()[0].as_object();
+    emit("response.output_text.done",
+         json::object{{"item_id", item_id}, {"output_index", index}, {"content_index", 0}, {"text", part["text"]},
+                      {"logprobs", json::array{}}},
+         out);
+    emit("response.content_part.done",
+         json::object{{"item_id", item_id}, {"output_index", index}, {"content_index", 0}, {"part", part}}, out);
+  } else {
+    emit("response.function_call_arguments.done",
+         json::object{{"item_id", item_id}, {"output_index", index}, {"name", body["name"]},
+                      {"arguments", body["arguments"]}},
+         out);
+  }
+  body["status"] = finish_leaves_incomplete(finish_reason_) ? "incomplete" : "completed";
+  emit("response.output_item.done", json::object{{"output_index", index}, {"item", body}}, out);
+}
+
+void responses_stream_translator::close_all(std::string& out) {
+  for (size_t i = 0; i < items_.size(); ++i) close_item(i, out);
+  open_text_ = -1;
+}
+
+void responses_stream_translator::end_response(std::string& out) {
+  start(out);
+  close_all(out);
+  json::array output;
+  for (auto& it : items_) output.push_back(it.body);
+  complete_response(response_, std::move(output), finish_reason_, usage_);
+  bool incomplete = finish_leaves_incomplete(finish_reason_);
+  emit(incomplete ? "response.incomplete" : "response.completed", json::object{{"response", response_}}, out);
+  finished_ = true;
+}
+
+void responses_stream_translator::finish(std::string& out) {
+  if (finished_) return;
+  if (!finish_reason_.empty()) {
+    end_response(out);  // the finish arrived; only [DONE] (or the usage chunk) went missing
+    return;
+  }
+  fail("the provider stream ended before the response was complete", out);
+}
+
+void responses_stream_translator::fail(std::string_view message, std::string& out) {
+  emit("error", json::object{{"code", "upstream_error"}, {"message", message}, {"param", nullptr}}, out);
+  failed_ = true;
+  finished_ = true;
+}
+
+}  // namespace brokle::gateway
