@@ -11,6 +11,9 @@
 #include <functional>
 #include <optional>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -142,6 +145,47 @@ asio::awaitable<http_response> relay_response(request_context& ctx, gateway_api&
   co_return res;
 }
 
+// A background response's usage is known only once it has ended, which the client learns by
+// retrieving (or cancelling) it through the gateway, and so does the gateway: the call that created
+// it gets its tokens and cost then, in the call record and in its generation observation (merged
+// by id), once. Runs after the answer, off the response path; a failure is logged, and the next
+// retrieval tries again.
+asio::awaitable<void> settle_late_usage(gateway_api& gw, identity::key_principal key, std::string upstream_id,
+                                        gateway::token_usage usage) {
+  try {
+    const auto& scope = key.scope;
+    auto& store = gw.generations;
+    auto& prices = gw.prices;
+    storage::generation_record found;  // filled on the pool thread: only a bool crosses back
+    storage::generation_store::late_usage late{usage.input_tokens, usage.output_tokens, usage.cached_input_tokens,
+                                               usage.reasoning_tokens, 0};
+    bool settled = co_await call_blocking(gw.id.blocking, [&]() -> result<bool> {
+      auto r = store.find_by_upstream_id(scope, upstream_id);
+      if (!r) return r.err();
+      if (!*r || (*r)->input_tokens != 0 || (*r)->output_tokens != 0) return false;
+      found = std::move(**r);
+      late.cost_usd = prices.cost(found.model_used, usage);
+      return store.record_late_usage(scope, found.id, late);
+    });
+    if (!settled) co_return;
+    if (found.key_id == key.key_id) record_tokens(gw.id, key, usage.input_tokens + usage.output_tokens);
+    if (!gw.telemetry) co_return;
+    storage::telemetry_batch b;
+    storage::observation_record o;  // only the numbers below are set: the stored row keeps the rest
+    o.id = found.id;
+    o.type = storage::observation_type::generation;
+    o.input_tokens = usage.input_tokens;
+    o.output_tokens = usage.output_tokens;
+    o.cached_input_tokens = usage.cached_input_tokens;
+    o.reasoning_tokens = usage.reasoning_tokens;
+    o.cost_usd = late.cost_usd;
+    b.observations.push_back(std::move(o));
+    (void)gw.telemetry->submit(scope, std::move(b), nullptr);
+  } catch (const std::exception& e) {
+    log::warn("recording a background response's usage failed", {{"response_id", upstream_id}, {"error", e.what()}});
+  }
+}
+
 // What a query string passed on to the provider may hold: URL-safe characters only, bounded.
 bool is_plain_query(std::string_view q) {
   if (q.size() > 2048) return false;
@@ -171,7 +215,11 @@ asio::awaitable<http_response> relay_stored_response(request_context& ctx, gatew
     model = std::move(*remembered);
   } else {
     auto& store = gw.generations;
-    model = co_await call_blocking(gw.id.blocking, [&]() { return store.model_of_upstream_id(scope, id); });
+    model = co_await call_blocking(gw.id.blocking, [&]() -> result<std::string> {
+      auto r = store.find_by_upstream_id(scope, id);
+      if (!r) return r.err();
+      return *r ? (*r)->model_requested : std::string();
+    });
   }
   if (model.empty())
     fail(404, "not_found", "No response with id '" + id + "' was created through this gateway for this project.");
@@ -181,6 +229,14 @@ asio::awaitable<http_response> relay_stored_response(request_context& ctx, gatew
   auto req = gateway::build_stored_response_request(*route.provider, method, id, suffix, ctx.request.query);
   auto r = co_await gw.upstream.send(std::move(req));
   if (!r) fail(502, "upstream_error", "provider '" + route.provider->name + "': " + r.err().message);
+  if (r->status == 200 && suffix != "/input_items" && method != net::http_method::del) {
+    if (auto facts = gateway::read_response_body(r->body);
+        facts && facts->id == id && gateway::response_has_ended(facts->status) &&
+        facts->usage.input_tokens + facts->usage.output_tokens > 0) {
+      auto executor = co_await asio::this_coro::executor;
+      asio::co_spawn(executor, settle_late_usage(gw, caller.key, id, facts->usage), asio::detached);
+    }
+  }
   auto res = r->status >= 400 ? openai_error_answer(r->status, std::move(r->body), route.provider->name)
                               : net::json_response(r->status, std::move(r->body));
   if (auto ra = r->headers.get("Retry-After"); !ra.empty()) res.headers.set("Retry-After", std::string(ra));

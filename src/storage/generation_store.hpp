@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,9 +46,18 @@ class generation_store {
   virtual ~generation_store() = default;
   virtual status append_batch(const std::vector<generation_record>& batch) = 0;
   virtual result<std::vector<generation_record>> recent(const project_scope& s, int limit) = 0;
-  // The model the project's call that created `upstream_id` asked for (so it resolves to the same
-  // provider); empty when no call of this project created it.
-  virtual result<std::string> model_of_upstream_id(const project_scope& s, std::string_view upstream_id) = 0;
+  // The project's most recent call that created `upstream_id` (its model_requested resolves to the
+  // same provider); nullopt when no call of this project created it.
+  virtual result<std::optional<generation_record>> find_by_upstream_id(const project_scope& s,
+                                                                       std::string_view upstream_id) = 0;
+  // Usage learnt after the call was recorded (a background response that has since ended): sets
+  // the tokens and cost of the project's call `id` when it has none yet. True when it did; false
+  // when the call is unknown or already has tokens (so a usage is never counted twice).
+  struct late_usage {
+    int64_t input_tokens = 0, output_tokens = 0, cached_input_tokens = 0, reasoning_tokens = 0;
+    double cost_usd = 0;
+  };
+  virtual result<bool> record_late_usage(const project_scope& s, std::string_view id, const late_usage& u) = 0;
 };
 
 }  // namespace brokle::storage

@@ -5,6 +5,8 @@
 // Gemini, Cohere) served by translation through their chat APIs, plain, streamed and with tools.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "support/api_client.hpp"
 #include "support/gateway_env.hpp"
 
@@ -385,6 +387,64 @@ TEST(gateway_responses, translated_stream_failures_end_with_an_error_event) {
     ASSERT_TRUE(r.json.is_object() && r.json.as_object().contains("error")) << r.raw.body;
   }
   EXPECT_EQ(responses(g, obj{{"model", "command-r"}, {"input", "still serving"}}).status(), 200);
+}
+
+}  // namespace brokle::testing
+
+namespace brokle::testing {
+
+// A background response reports no usage when it is created; once it has run, retrieving it
+// through the gateway gives the creating call its tokens and cost: in the call record, in its
+// generation observation and in the LLM rollups, once however often it is retrieved.
+TEST(gateway_responses, a_background_responses_usage_is_recorded_once_it_is_retrieved_done) {
+  gateway_env g;
+  auto created = responses(g, obj{{"model", "gpt-4o-mini"}, {"input", "work on this in the background"}, {"background", true}});
+  ASSERT_EQ(created.status(), 200) << created.raw.body;
+  EXPECT_EQ(created.str("status"), "queued");
+  auto row = g.wait_for_record();
+  EXPECT_EQ(row.at("input_tokens").as_int64(), 0) << "nothing is used yet: " << row;
+  std::string generation_id(row.at("id").as_string());
+
+  for (int round = 0; round < 3; ++round) {
+    auto done = call(g.port(), "GET", "/v1/responses/" + created.str("id"), nullptr, g.key);
+    ASSERT_EQ(done.status(), 200) << done.raw.body;
+    EXPECT_EQ(done.str("status"), "completed");
+    EXPECT_EQ(done.json.at("usage").at("total_tokens").as_int64(), 17);
+  }
+  boost::json::object settled;
+  for (int i = 0; i < 50; ++i) {
+    settled = g.wait_for_record();
+    if (settled.at("input_tokens").as_int64() != 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(settled.at("id").as_string(), generation_id) << "the creating call's record, not a new one";
+  EXPECT_EQ(settled.at("input_tokens").as_int64(), 12) << settled;
+  EXPECT_EQ(settled.at("output_tokens").as_int64(), 5) << settled;
+  EXPECT_GT(settled.at("cost_usd").as_double(), 0) << settled;
+  EXPECT_EQ(g.generations().json.at("data").as_array().size(), 1u) << "retrievals are not calls";
+
+  auto token = g.login();
+  std::string base = "/api/v1/projects/" + g.project_id;
+  api_reply obs, llm;
+  for (int i = 0; i < 50; ++i) {
+    obs = call(g.port(), "GET", base + "/analytics/observations?trace_id=" + generation_id, nullptr, token);
+    llm = call(g.port(), "GET", base + "/analytics/llm?group_by=model", nullptr, token);
+    if (obs.status() == 200 && !obs.json.at("data").as_array().empty() &&
+        obs.json.at("data").as_array()[0].at("usage").at("input_tokens").as_int64() == 12 && llm.status() == 200 &&
+        !llm.json.at("data").as_array().empty() && llm.json.at("data").as_array()[0].at("input_tokens").as_int64() == 12)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(obs.json.at("data").as_array().size(), 1u) << obs.raw.body;
+  const auto& o = obs.json.at("data").as_array()[0];
+  EXPECT_EQ(o.at("usage").at("input_tokens").as_int64(), 12) << o;
+  EXPECT_EQ(o.at("usage").at("output_tokens").as_int64(), 5) << o;
+  EXPECT_GT(o.at("cost_usd").as_double(), 0) << o;
+  EXPECT_EQ(o.at("provider").as_string(), "mock") << "the rest of the observation is kept: " << o;
+  EXPECT_EQ(o.at("http_status").as_int64(), 200) << o;
+  ASSERT_EQ(llm.json.at("data").as_array().size(), 1u) << llm.raw.body;
+  EXPECT_EQ(llm.json.at("data").as_array()[0].at("input_tokens").as_int64(), 12) << "counted once: " << llm.raw.body;
+  EXPECT_EQ(llm.json.at("data").as_array()[0].at("calls").as_int64(), 1) << llm.raw.body;
 }
 
 }  // namespace brokle::testing

@@ -2,7 +2,9 @@
 // function_call output items. Shapes and event order follow OpenAI's API reference: a `response`
 // object; when streamed, response.created ... output_text deltas ... response.completed (or
 // response.incomplete when max_output_tokens cut the reply), each event with a sequence_number and
-// no [DONE]. The stream_error fault ends the stream with an in-band `error` event.
+// no [DONE]. The stream_error fault ends the stream with an in-band `error` event. A `background`
+// request is answered `queued`, with no output or usage yet; retrieving a stored response finds it
+// completed, with usage (what a background response reports once it has run).
 #include <ctime>
 
 #include "mock_reply.hpp"
@@ -58,6 +60,16 @@ boost::json::value usage_object(const reply_plan& plan, const boost::json::stora
                              {"output_tokens", plan.completion_tokens},
                              {"output_tokens_details", {{"reasoning_tokens", 0}}},
                              {"total_tokens", plan.prompt_tokens + plan.completion_tokens}},
+                            sp);
+}
+
+// What a stored response reports having used (fixed, so tests can check it was recorded).
+boost::json::value stored_usage(const boost::json::storage_ptr& sp) {
+  return boost::json::value({{"input_tokens", 12},
+                             {"input_tokens_details", {{"cached_tokens", 0}}},
+                             {"output_tokens", 5},
+                             {"output_tokens_details", {{"reasoning_tokens", 0}}},
+                             {"total_tokens", 17}},
                             sp);
 }
 
@@ -122,6 +134,11 @@ void answer_openai_responses(route_call& call) {
   if (stream == nullptr || !stream->is_bool() || !stream->get_bool()) {
     if (call.faults.malformed_answer) {
       write_json_body(call.response, boost::json::value({{"object", "mock.not_a_response"}}, sp));
+      return;
+    }
+    if (const auto* background = call.body.if_contains("background"); background != nullptr && background->is_bool() &&
+                                                                        background->get_bool()) {
+      write_json_body(call.response, response_object("queued", false));
       return;
     }
     write_json_body(call.response, response_object(final_status, true));
@@ -212,7 +229,7 @@ void answer_openai_stored_response(route_call& call, std::string_view rest) {
                                                      {"model", "gpt-4o-mini"},
                                                      {"output", std::move(output)},
                                                      {"parallel_tool_calls", true},
-                                                     {"usage", nullptr}},
+                                                     {"usage", verb == "/cancel" ? boost::json::value(nullptr) : stored_usage(sp)}},
                                                     sp));
 }
 

@@ -121,7 +121,11 @@ std::optional<response_facts> read_response_body(std::string_view body) {
   if (!o) return std::nullopt;
   auto usage = responses_usage(*o);
   if (!usage) return std::nullopt;
-  return response_facts{string_at(*o, "id"), *usage};
+  return response_facts{string_at(*o, "id"), *usage, string_at(*o, "status")};
+}
+
+bool response_has_ended(std::string_view status) {
+  return status == "completed" || status == "incomplete" || status == "failed" || status == "cancelled";
 }
 
 bool is_response_id(std::string_view id) {

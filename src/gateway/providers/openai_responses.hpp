@@ -39,11 +39,15 @@ net::upstream_request build_responses_request(const provider_config& p, boost::j
 // input_tokens_details.cached_tokens, output_tokens_details.reasoning_tokens}}); zero when the
 // object has no usage yet. nullopt when it is not a response object.
 std::optional<token_usage> responses_usage(const boost::json::object& response);
-// A whole response body: its id and usage; nullopt when the body is not a JSON response object.
+// A whole response body: its id, usage and status; nullopt when the body is not a JSON response
+// object.
 struct response_facts {
   std::string id;
   token_usage usage;
+  std::string status;  // queued, in_progress, completed, incomplete, failed, cancelled
 };
+// True for the statuses after which a response changes no more (its usage is final).
+bool response_has_ended(std::string_view status);
 std::optional<response_facts> read_response_body(std::string_view body);
 
 // Watches a relayed Responses stream one whole SSE event at a time. The stream ends with

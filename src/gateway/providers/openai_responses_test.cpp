@@ -103,6 +103,11 @@ TEST(openai_responses, usage_comes_from_the_response_object) {
   ASSERT_TRUE(queued) << "a background response has no usage yet";
   EXPECT_EQ(queued->id, "resp_2");
   EXPECT_EQ(queued->usage.input_tokens, 0);
+  EXPECT_EQ(queued->status, "queued");
+  EXPECT_FALSE(response_has_ended(queued->status)) << "its usage is not final yet";
+  for (std::string_view ended : {"completed", "incomplete", "failed", "cancelled"}) EXPECT_TRUE(response_has_ended(ended));
+  EXPECT_FALSE(response_has_ended("in_progress"));
+  EXPECT_FALSE(response_has_ended(""));
 }
 
 TEST(openai_responses, the_stream_watch_reads_the_terminal_event_and_errors) {
