@@ -29,6 +29,7 @@ boost::json::object provider_view(const storage::project_provider_record& r) {
           {"type", r.type},
           {"base_url", r.base_url},
           {"api_version", r.api_version},
+          {"responses", r.responses.empty() ? "default" : r.responses},
           {"models", std::move(models)},
           {"aliases", std::move(aliases)},
           {"has_api_key", !r.sealed_key.empty()},
@@ -72,6 +73,8 @@ gateway::provider_input read_input(const request_context& ctx) {
   in.base_url = optional_string(body, "base_url", 2048);
   in.api_key = optional_string(body, "api_key", 8192);
   in.api_version = optional_string(body, "api_version", 64);
+  in.responses = optional_string(body, "responses", 16);
+  if (in.responses && *in.responses == "default") in.responses = std::string();
   in.models = optional_string_list(body, "models");
   in.aliases = optional_string_map(body, "aliases");
   return in;

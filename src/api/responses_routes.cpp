@@ -98,7 +98,7 @@ asio::awaitable<http_response> relay_response(request_context& ctx, gateway_api&
   call.route = resolve_model(gw, call.caller.key.scope, call.model);
   const auto& p = *call.route.provider;
   call.recorded_endpoint = "responses";
-  if (!gateway::serves_responses_api(p.type)) co_return co_await translate_response(ctx, gw, std::move(call), std::move(request));
+  if (!gateway::relays_responses(p)) co_return co_await translate_response(ctx, gw, std::move(call), std::move(request));
   call.stream = optional_bool(request, "stream").value_or(false);
   auto st = begin_call(ctx, gw, call);
   auto req = gateway::build_responses_request(p, std::move(request), call.route.upstream_model, ctx.request.body);
@@ -224,8 +224,9 @@ asio::awaitable<http_response> relay_stored_response(request_context& ctx, gatew
   if (model.empty())
     fail(404, "not_found", "No response with id '" + id + "' was created through this gateway for this project.");
   auto route = resolve_model(gw, scope, model);
-  if (!gateway::serves_responses_api(route.provider->type))
-    fail(400, "unsupported_endpoint", "`" + model + "` is now served by '" + route.provider->name + "', which has no Responses API");
+  if (!gateway::relays_responses(*route.provider))
+    fail(400, "unsupported_endpoint", "`" + model + "` is now served by '" + route.provider->name +
+                                          "', whose Responses calls are translated and not stored");
   auto req = gateway::build_stored_response_request(*route.provider, method, id, suffix, ctx.request.query);
   auto r = co_await gw.upstream.send(std::move(req));
   if (!r) fail(502, "upstream_error", "provider '" + route.provider->name + "': " + r.err().message);

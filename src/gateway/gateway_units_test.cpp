@@ -42,11 +42,45 @@ TEST(provider_config, rejects_bad_declarations_with_the_provider_named) {
             "type=\"openai\"\nbase_url=\"http://x\"\nmodels=[\"m\"]",
             "declared twice"},
            {"[[provider]\n", "line 1"},
+           {"[[provider]]\nname=\"a\"\ntype=\"openai\"\nbase_url=\"http://x\"\nmodels=[\"m\"]\nresponses=\"maybe\"",
+            "'responses' must be 'relay' or 'translate'"},
+           {"[[provider]]\nname=\"a\"\ntype=\"gemini\"\nbase_url=\"http://x\"\nmodels=[\"m\"]\nresponses=\"relay\"",
+            "provider 'a': 'responses' cannot be 'relay' for a gemini provider"},
        }) {
     auto r = parse_provider_configs(toml, "t.toml");
     ASSERT_FALSE(r) << toml;
     EXPECT_NE(r.err().message.find(needle), std::string::npos) << r.err().message;
   }
+}
+
+TEST(provider_config, the_responses_setting_defaults_to_what_the_type_serves) {
+  auto r = parse_provider_configs(R"([[provider]]
+name = "mistral"
+type = "openai-compatible"
+base_url = "https://api.mistral.ai/v1"
+models = ["mistral-small-latest"]
+responses = "translate"
+[[provider]]
+name = "vllm"
+type = "openai-compatible"
+base_url = "http://127.0.0.1:8000/v1"
+models = ["qwen"]
+[[provider]]
+name = "claude"
+type = "anthropic"
+base_url = "https://api.anthropic.com"
+models = ["claude-sonnet-4"]
+)",
+                                  "t.toml");
+  ASSERT_TRUE(r) << r.err().message;
+  EXPECT_TRUE((*r)[0].translate_responses);
+  EXPECT_FALSE((*r)[1].translate_responses) << "relayed by default where the API exists";
+  EXPECT_TRUE((*r)[2].translate_responses) << "anthropic has no Responses API";
+  EXPECT_FALSE(*parse_responses_setting(provider_type::azure_openai, "relay"));
+  EXPECT_TRUE(*parse_responses_setting(provider_type::cohere, ""));
+  EXPECT_TRUE(*parse_responses_setting(provider_type::openai, "translate"));
+  EXPECT_FALSE(parse_responses_setting(provider_type::cohere, "relay"));
+  EXPECT_FALSE(parse_responses_setting(provider_type::openai, "RELAY"));
 }
 
 TEST(model_catalog, resolves_models_and_aliases_first_provider_wins) {

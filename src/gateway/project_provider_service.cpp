@@ -51,6 +51,7 @@ status project_provider_service::validate(const storage::project_provider_record
   if (url->has_userinfo()) return invalid("'base_url' must not carry credentials; use 'api_key'");
   if (*type == provider_type::azure_openai && r.api_version.empty()) return invalid("azure-openai needs 'api_version'");
   if (r.api_version.size() > 64 || !printable(r.api_version)) return invalid("'api_version' is not valid");
+  if (auto responses = parse_responses_setting(*type, r.responses); !responses) return invalid(responses.err().message);
   if (r.models.empty()) return invalid("'models' must list at least one model");
   if (r.models.size() > limits_.max_models) return invalid("'models' lists more than " + std::to_string(limits_.max_models));
   for (const auto& m : r.models)
@@ -71,6 +72,7 @@ void project_provider_service::apply(storage::project_provider_record& r, const 
     while (!r.base_url.empty() && r.base_url.back() == '/') r.base_url.pop_back();
   }
   if (in.api_version) r.api_version = *in.api_version;
+  if (in.responses) r.responses = *in.responses;
   if (in.models) r.models = *in.models;
   if (in.aliases) r.aliases = *in.aliases;
 }

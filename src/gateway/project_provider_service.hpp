@@ -27,6 +27,7 @@ struct provider_input {
   std::optional<std::string> base_url;
   std::optional<std::string> api_key;  // "" on update removes the key
   std::optional<std::string> api_version;
+  std::optional<std::string> responses;  // "relay" | "translate" | "" (the type's default)
   std::optional<std::vector<std::string>> models;
   std::optional<std::map<std::string, std::string>> aliases;
 };

@@ -70,6 +70,9 @@ result<std::vector<provider_config>> from_table(const toml::table& doc, std::str
       }
     }
     if (p.models.empty()) return make_error(errc::invalid_argument, where + ": 'models' must list at least one model");
+    auto responses = parse_responses_setting(p.type, (*t)["responses"].value_or(std::string()));
+    if (!responses) return make_error(errc::invalid_argument, where + ": " + responses.err().message);
+    p.translate_responses = *responses;
     if (const auto* aliases = (*t)["aliases"].as_table()) {
       for (const auto& [k, v] : *aliases) {
         auto s = v.value<std::string>();
@@ -83,6 +86,18 @@ result<std::vector<provider_config>> from_table(const toml::table& doc, std::str
 }
 
 }  // namespace
+
+result<bool> parse_responses_setting(provider_type t, std::string_view setting) {
+  bool has_api = speaks_openai_wire(t);
+  if (setting.empty()) return !has_api;
+  if (setting == "translate") return true;
+  if (setting == "relay") {
+    if (has_api) return false;
+    return make_error(errc::invalid_argument, "'responses' cannot be 'relay' for a " + std::string(provider_type_name(t)) +
+                                                  " provider: its API has no Responses endpoint (use 'translate')");
+  }
+  return make_error(errc::invalid_argument, "'responses' must be 'relay' or 'translate'");
+}
 
 result<std::vector<provider_config>> parse_provider_configs(std::string_view toml_text, std::string_view origin) {
   try {

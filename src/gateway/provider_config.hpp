@@ -7,7 +7,8 @@
 //   api_key = "sk-test"
 //   models = ["gpt-4o-mini", "text-embedding-3-small"]
 //
-// Optional: `api_version` (azure-openai), `aliases = { "fast" = "gpt-4o-mini" }`.
+// Optional: `api_version` (azure-openai), `aliases = { "fast" = "gpt-4o-mini" }`,
+// `responses = "relay" | "translate"` (how POST /v1/responses is served: see below).
 #pragma once
 
 #include <map>
@@ -29,6 +30,14 @@ inline bool speaks_openai_wire(provider_type t) {
   return t == provider_type::openai || t == provider_type::azure_openai || t == provider_type::openai_compatible;
 }
 
+// The `responses` setting: "relay" sends POST /v1/responses to the provider's own Responses API,
+// "translate" serves it through chat completions (for OpenAI-compatible servers without that API:
+// Mistral, DeepSeek, Together, ...), "" is the type's default (relay for openai, azure-openai and
+// openai-compatible; translate for anthropic, gemini and cohere, whose APIs have none). True when
+// the provider's Responses calls are translated; an error saying why for any other value, or
+// for "relay" to a type without the API.
+result<bool> parse_responses_setting(provider_type t, std::string_view setting);
+
 struct provider_config {
   std::string name;
   provider_type type = provider_type::openai;
@@ -37,6 +46,7 @@ struct provider_config {
   std::string api_version;
   std::vector<std::string> models;
   std::map<std::string, std::string> aliases;  // alias -> model
+  bool translate_responses = false;  // parse_responses_setting(): POST /v1/responses by translation
 };
 
 // Reads every [[provider]] table of the TOML file (none when the path is empty).

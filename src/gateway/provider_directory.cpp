@@ -61,6 +61,8 @@ status provider_directory::refresh() {
     p.api_version = r.api_version;
     p.models = std::move(r.models);
     p.aliases = std::move(r.aliases);
+    auto responses = parse_responses_setting(p.type, r.responses);  // validated on the way in
+    p.translate_responses = responses ? *responses : !speaks_openai_wire(p.type);
     if (!r.sealed_key.empty()) {
       auto key = box_.open(r.sealed_key);
       if (!key) {

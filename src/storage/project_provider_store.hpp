@@ -24,6 +24,7 @@ struct project_provider_record {
   std::string api_version;
   std::vector<std::string> models;
   std::map<std::string, std::string> aliases;
+  std::string responses;   // "", "relay" or "translate" (gateway::parse_responses_setting)
   std::string sealed_key;  // secret_box text; empty when the provider needs no key
   std::string key_hint;    // e.g. "…x7Qa"
   std::string created_by;

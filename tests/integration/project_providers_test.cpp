@@ -126,7 +126,8 @@ TEST(project_providers, bad_input_and_roles_are_refused_and_nothing_is_stored) {
   for (const auto& body : {with("type", "bedrock"), with("base_url", "ftp://x"), with("base_url", "not a url"),
                            with("base_url", "https://user:pw@host/v1"), with("name", "has space"),
                            with("models", arr{}), with("models", arr{1}), with("models", "m"),
-                           with("aliases", obj{{"a", 1}}), with("type", "azure-openai"), missing_models}) {
+                           with("aliases", obj{{"a", 1}}), with("type", "azure-openai"), missing_models,
+                           with("responses", "sometimes"), with("responses", 1)}) {
     auto r = call(g.port(), "POST", base, body, token);
     EXPECT_EQ(r.status(), 400) << boost::json::serialize(body) << " -> " << r.raw.body;
   }
@@ -136,6 +137,12 @@ TEST(project_providers, bad_input_and_roles_are_refused_and_nothing_is_stored) {
   auto listed = call(g.port(), "GET", base, nullptr, token);
   ASSERT_EQ(listed.status(), 200);
   EXPECT_TRUE(listed.json.at("data").as_array().empty());
+
+  obj relay_to_gemini = with("type", "gemini");
+  relay_to_gemini["responses"] = "relay";
+  auto no_api = call(g.port(), "POST", base, relay_to_gemini, token);
+  EXPECT_EQ(no_api.status(), 400) << no_api.raw.body;
+  EXPECT_NE(no_api.raw.body.find("no Responses endpoint"), std::string::npos) << no_api.raw.body;
 
   ASSERT_EQ(call(g.port(), "POST", base, good, token).status(), 201);
   auto dup = call(g.port(), "POST", base, good, token);
@@ -154,6 +161,50 @@ TEST(project_providers, bad_input_and_roles_are_refused_and_nothing_is_stored) {
   EXPECT_EQ(call(g.port(), "POST", base, with("name", "p2"), dev).status(), 403);
   auto still = call(g.port(), "GET", base, nullptr, token);
   EXPECT_EQ(still.json.at("data").as_array().size(), 1u);
+}
+
+// An OpenAI-compatible server without the Responses API (Mistral, DeepSeek, ...) is declared with
+// `responses: translate`: POST /v1/responses then goes to its chat completions; switched back to
+// `relay`, the same call goes to its /responses.
+TEST(project_providers, the_responses_setting_chooses_relay_or_translation) {
+  gateway_env g;
+  auto token = login(g, "gw@example.com", "gateway password");
+  std::string base = "/api/v1/projects/" + g.project_id + "/providers";
+  auto created = call(g.port(), "POST", base,
+                      obj{{"name", "compat"},
+                          {"type", "openai-compatible"},
+                          {"base_url", g.mock.base_url() + "/v1"},
+                          {"api_key", "sk-compat-0123456789"},
+                          {"models", arr{"compat-model"}},
+                          {"responses", "translate"}},
+                      token);
+  ASSERT_EQ(created.status(), 201) << created.raw.body;
+  EXPECT_EQ(created.str("responses"), "translate");
+  auto respond = [&] {
+    return call(g.port(), "POST", "/v1/responses", obj{{"model", "compat-model"}, {"input", "hello compat"}}, g.key);
+  };
+  auto upstream_path = [&] {
+    return std::string(call(g.mock.port(), "GET", "/mock/stats").json.at("last_request").at("path").as_string());
+  };
+  auto translated = respond();
+  ASSERT_EQ(translated.status(), 200) << translated.raw.body;
+  EXPECT_EQ(translated.str("object"), "response");
+  EXPECT_EQ(translated.json.at("store"), false);
+  EXPECT_EQ(upstream_path(), "/v1/chat/completions");
+
+  auto patched = call(g.port(), "PATCH", base + "/" + created.str("id"), obj{{"responses", "relay"}}, token);
+  ASSERT_EQ(patched.status(), 200) << patched.raw.body;
+  EXPECT_EQ(patched.str("responses"), "relay");
+  auto relayed = respond();
+  ASSERT_EQ(relayed.status(), 200) << relayed.raw.body;
+  EXPECT_EQ(upstream_path(), "/v1/responses");
+  EXPECT_EQ(relayed.str("id").rfind("resp_mock_", 0), 0u) << "the provider's own response: " << relayed.raw.body;
+
+  auto reset = call(g.port(), "PATCH", base + "/" + created.str("id"), obj{{"responses", "default"}}, token);
+  ASSERT_EQ(reset.status(), 200) << reset.raw.body;
+  EXPECT_EQ(reset.str("responses"), "default");
+  ASSERT_EQ(respond().status(), 200);
+  EXPECT_EQ(upstream_path(), "/v1/responses") << "the default for openai-compatible is to relay";
 }
 
 }  // namespace brokle::testing

@@ -22,6 +22,9 @@ namespace brokle::gateway {
 // True for the provider types that serve the Responses API: OpenAI and OpenAI-compatible at
 // {base_url}/responses, Azure OpenAI at {base_url}/openai/v1/responses.
 bool serves_responses_api(provider_type t);
+// True when POST /v1/responses for this provider's models is relayed to its own Responses API
+// (a type that serves it, and not configured `responses = "translate"`); false: by translation.
+inline bool relays_responses(const provider_config& p) { return serves_responses_api(p.type) && !p.translate_responses; }
 
 // invalid_argument naming the field when the request cannot be a Responses API request: `model`
 // must be a string, `input` a string or an array (or absent when `previous_response_id` or

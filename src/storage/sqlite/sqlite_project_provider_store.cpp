@@ -8,7 +8,7 @@ namespace {
 
 constexpr std::string_view columns =
     "id, org_id, project_id, name, type, base_url, api_version, models_json, aliases_json, sealed_key, key_hint,"
-    " created_by, created_at, updated_at";
+    " created_by, created_at, updated_at, responses";
 
 std::string models_json(const std::vector<std::string>& models) {
   boost::json::array a;
@@ -45,6 +45,7 @@ project_provider_record read_row(const statement& s) {
   r.created_by = s.column_text(11);
   r.created_at = s.column_int(12);
   r.updated_at = s.column_int(13);
+  r.responses = s.column_text(14);
   return r;
 }
 
@@ -60,13 +61,13 @@ status sqlite_project_provider_store::create(const project_scope& sc, const proj
   return db_->write([&](connection& c) -> status {
     auto s = c.prepare(
         "INSERT INTO project_providers(id, org_id, project_id, name, type, base_url, api_version, models_json,"
-        " aliases_json, sealed_key, key_hint, created_by, created_at, updated_at)"
-        " SELECT ?,?,?,?,?,?,?,?,?,?,?,?,?,? WHERE EXISTS"
+        " aliases_json, sealed_key, key_hint, created_by, created_at, updated_at, responses)"
+        " SELECT ?,?,?,?,?,?,?,?,?,?,?,?,?,?,? WHERE EXISTS"
         " (SELECT 1 FROM projects WHERE id = ? AND org_id = ?)");
     if (!s) return s.err();
     s->bind_all(r.id, sc.org_id(), sc.project_id(), r.name, r.type, r.base_url, r.api_version, models_json(r.models),
                 aliases_json(r.aliases), r.sealed_key, r.key_hint, r.created_by, r.created_at, r.updated_at,
-                sc.project_id(), sc.org_id());
+                r.responses, sc.project_id(), sc.org_id());
     return name_conflict(run_changing_one(c, *s, "project not found"), r.name);
   });
 }
@@ -96,11 +97,11 @@ status sqlite_project_provider_store::update(const project_scope& sc, const proj
   return db_->write([&](connection& c) -> status {
     auto s = c.prepare(
         "UPDATE project_providers SET name = ?, type = ?, base_url = ?, api_version = ?, models_json = ?,"
-        " aliases_json = ?, sealed_key = ?, key_hint = ?, updated_at = ?"
+        " aliases_json = ?, sealed_key = ?, key_hint = ?, updated_at = ?, responses = ?"
         " WHERE id = ? AND project_id = ? AND org_id = ?");
     if (!s) return s.err();
     s->bind_all(r.name, r.type, r.base_url, r.api_version, models_json(r.models), aliases_json(r.aliases),
-                r.sealed_key, r.key_hint, r.updated_at, r.id, sc.project_id(), sc.org_id());
+                r.sealed_key, r.key_hint, r.updated_at, r.responses, r.id, sc.project_id(), sc.org_id());
     return name_conflict(run_changing_one(c, *s, "provider not found"), r.name);
   });
 }

@@ -1,0 +1,1 @@
+ALTER TABLE project_providers DROP COLUMN responses;
