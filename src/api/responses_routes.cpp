@@ -186,6 +186,74 @@ asio::awaitable<void> settle_late_usage(gateway_api& gw, identity::key_principal
   }
 }
 
+// A stored response's events replayed by the provider (GET .../{id}?stream=true, from
+// starting_after: a background response's stream, resumed), relayed whole event by event. Not a
+// model call, so nothing is recorded; but a replay that reaches the response's end settles its
+// usage like a retrieval does. An upstream that dies or ends early gets our error event.
+asio::awaitable<void> replay_stored_events(std::shared_ptr<net::upstream_stream> up, net::body_sink& sink, gateway_api& gw,
+                                           identity::key_principal key, std::string id) {
+  gateway::sse_splitter splitter;
+  gateway::responses_stream_watch watch;
+  std::vector<std::string_view> events;
+  if (!up->has_buffered_body()) co_await sink.flush();
+  for (;;) {
+    auto chunk = co_await up->next();
+    if (!chunk) {
+      co_await sink.write(stream_error(chunk.err().message));
+      co_return;
+    }
+    if (!*chunk) break;
+    events.clear();
+    if (!splitter.feed(**chunk, events)) {
+      co_await sink.write(stream_error("the provider sent an oversized stream event"));
+      co_return;
+    }
+    std::string out;
+    for (auto& ev : events) {
+      watch.on_event(ev);
+      out += ev;
+      out += "\n\n";
+    }
+    bool last = up->finished();
+    if (last && !watch.finished() && watch.error().empty())
+      out += stream_error("the provider stream ended before response.completed");
+    bool delivered = true;
+    if (last) {
+      delivered = co_await sink.write_last(out);
+    } else if (!out.empty()) {
+      delivered = co_await sink.write(out);
+    }
+    if (!delivered) co_return;  // the client left: dropping the upstream stream cancels it
+    if (last) break;
+  }
+  auto usage = watch.usage();
+  if (watch.finished() && watch.error().empty() && usage.input_tokens + usage.output_tokens > 0)
+    co_await settle_late_usage(gw, std::move(key), std::move(id), usage);
+}
+
+asio::awaitable<http_response> relay_stored_stream(request_context& ctx, gateway_api& gw, const sdk_caller& caller,
+                                                   const gateway::provider_config& p, net::upstream_request req,
+                                                   std::string id) {
+  auto abort = std::make_shared<net::upstream_abort>();
+  ctx.on_client_gone([abort] { abort->trigger(); });
+  req.abort = abort;
+  auto opened = co_await gw.upstream.open(std::move(req));
+  if (!opened) fail(502, "upstream_error", "provider '" + p.name + "': " + opened.err().message);
+  std::shared_ptr<net::upstream_stream> up = std::move(*opened);
+  http_response res;
+  if (up->status() != 200) {
+    std::string body = co_await read_error_body(*up);
+    res = openai_error_answer(up->status(), std::move(body), p.name);
+    if (auto ra = up->headers().get("Retry-After"); !ra.empty()) res.headers.set("Retry-After", std::string(ra));
+  } else {
+    res = event_stream_response([up, &gw, key = caller.key, id = std::move(id)](net::body_sink& sink) {
+      return replay_stored_events(up, sink, gw, key, id);
+    });
+  }
+  for (const auto& h : caller.rate_headers) res.headers.set(h.name, h.value);
+  co_return res;
+}
+
 // What a query string passed on to the provider may hold: URL-safe characters only, bounded.
 bool is_plain_query(std::string_view q) {
   if (q.size() > 2048) return false;
@@ -206,9 +274,8 @@ asio::awaitable<http_response> relay_stored_response(request_context& ctx, gatew
   if (!gateway::is_response_id(id)) fail(400, "invalid_field", "a response id is 1-128 letters, digits, '_' or '-'");
   if (!is_plain_query(ctx.request.query)) fail(400, "invalid_field", "the query string holds characters that cannot be passed on");
   std::string stream_param;
-  if (method == net::http_method::get && suffix.empty() && ctx.request.query_param("stream", stream_param) &&
-      stream_param == "true")
-    fail(400, "invalid_field", "streaming a stored response (stream=true) is not relayed; retrieve it without stream");
+  const bool stream = method == net::http_method::get && suffix.empty() &&
+                      ctx.request.query_param("stream", stream_param) && stream_param == "true";
   const auto& scope = caller.key.scope;
   std::string model;
   if (auto remembered = gw.responses.find(scope.project_id(), id)) {
@@ -228,6 +295,7 @@ asio::awaitable<http_response> relay_stored_response(request_context& ctx, gatew
     fail(400, "unsupported_endpoint", "`" + model + "` is now served by '" + route.provider->name +
                                           "', whose Responses calls are translated and not stored");
   auto req = gateway::build_stored_response_request(*route.provider, method, id, suffix, ctx.request.query);
+  if (stream) co_return co_await relay_stored_stream(ctx, gw, caller, *route.provider, std::move(req), std::move(id));
   auto r = co_await gw.upstream.send(std::move(req));
   if (!r) fail(502, "upstream_error", "provider '" + route.provider->name + "': " + r.err().message);
   if (r->status == 200 && suffix != "/input_items" && method != net::http_method::del) {

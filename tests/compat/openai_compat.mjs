@@ -217,6 +217,18 @@ check('responses API: plain, streamed (text deltas to response.completed), funct
   const cancelled = await client.responses.cancel(r.id);
   assert.equal(cancelled.status, 'cancelled');
   await client.responses.delete(r.id);
+
+  // A background response: queued when created, then its stream resumed through the gateway (the
+  // SDK's stream helper replays it from the start and checks every event).
+  const bg = await client.responses.create({ model: 'gpt-4o-mini', input: 'in the background', background: true });
+  assert.equal(bg.status, 'queued');
+  const resumed = await client.responses.stream({ response_id: bg.id }).finalResponse();
+  assert.equal(resumed.status, 'completed');
+  assert.equal(resumed.output_text, 'mock stored response');
+  const replay = await client.responses.retrieve(bg.id, { stream: true, starting_after: 2 });
+  const seqs = [];
+  for await (const event of replay) seqs.push(event.sequence_number);
+  assert.ok(seqs.length > 0 && seqs[0] === 3, `resumed after event 2: ${seqs}`);
   await assert.rejects(client.responses.retrieve('resp_never_made'), (e) => e instanceof OpenAI.NotFoundError);
 
   await assert.rejects(client.responses.create({ model: 'claude-3-5-haiku', input: 'hi', previous_response_id: r.id }),

@@ -243,7 +243,7 @@ TEST(gateway_responses, stored_responses_are_reached_through_the_provider_that_c
   EXPECT_EQ(deleted.json.at("deleted"), true);
   EXPECT_EQ(last_upstream_request(g).at("method").as_string(), "DELETE");
 
-  // Never upstream: unknown ids, another project's key, odd ids or queries, streamed retrieval.
+  // Never upstream: unknown ids (streamed or not), another project's key, odd ids or queries.
   auto before = g.upstream_requests();
   auto unknown = call(g.port(), "GET", "/v1/responses/resp_never_seen", nullptr, g.key);
   EXPECT_EQ(unknown.status(), 404) << unknown.raw.body;
@@ -252,7 +252,8 @@ TEST(gateway_responses, stored_responses_are_reached_through_the_provider_that_c
   EXPECT_EQ(call(g.port(), "GET", "/v1/responses/" + stream_id, nullptr, key2).status(), 404) << "tenant scope";
   EXPECT_EQ(call(g.port(), "GET", "/v1/responses/resp%20x", nullptr, g.key).status(), 400);
   EXPECT_EQ(call(g.port(), "GET", "/v1/responses/" + id + "?x=%0d%0a<script>", nullptr, g.key).status(), 400);
-  EXPECT_EQ(call(g.port(), "GET", "/v1/responses/" + id + "?stream=true", nullptr, g.key).status(), 400);
+  EXPECT_EQ(call(g.port(), "GET", "/v1/responses/resp_never_seen?stream=true", nullptr, g.key).status(), 404);
+  EXPECT_EQ(call(g.port(), "GET", "/v1/responses/" + id + "?stream=true", nullptr, key2).status(), 404) << "tenant scope";
   EXPECT_EQ(call(g.port(), "GET", "/v1/responses/" + id, nullptr).status(), 401);
   EXPECT_EQ(g.upstream_requests(), before) << "none of these went upstream";
 }
@@ -445,6 +446,54 @@ TEST(gateway_responses, a_background_responses_usage_is_recorded_once_it_is_retr
   ASSERT_EQ(llm.json.at("data").as_array().size(), 1u) << llm.raw.body;
   EXPECT_EQ(llm.json.at("data").as_array()[0].at("input_tokens").as_int64(), 12) << "counted once: " << llm.raw.body;
   EXPECT_EQ(llm.json.at("data").as_array()[0].at("calls").as_int64(), 1) << llm.raw.body;
+}
+
+}  // namespace brokle::testing
+
+namespace brokle::testing {
+
+// A stored (background) response streamed again: the provider's events relayed as they come, from
+// the one after starting_after; a replay that reaches the end settles the creating call's usage.
+TEST(gateway_responses, a_stored_response_streams_again_from_where_the_client_asks) {
+  gateway_env g;
+  auto created = responses(g, obj{{"model", "gpt-4o-mini"}, {"input", "stream me later"}, {"background", true}});
+  ASSERT_EQ(created.status(), 200) << created.raw.body;
+  std::string path = "/v1/responses/" + created.str("id");
+  g.wait_for_record();
+
+  auto all = call(g.port(), "GET", path + "?stream=true", nullptr, g.key);
+  ASSERT_EQ(all.status(), 200) << all.raw.body;
+  EXPECT_NE(all.raw.header("Content-Type").find("text/event-stream"), std::string::npos);
+  auto ev = events_of(all.raw.body);
+  ASSERT_GE(ev.size(), 4u) << all.raw.body;
+  EXPECT_EQ(ev.front().name, "response.created");
+  EXPECT_EQ(ev.front().data.at("sequence_number").as_int64(), 0);
+  EXPECT_EQ(ev.back().name, "response.completed") << all.raw.body;
+  std::string text;
+  for (const auto& e : ev)
+    if (e.name == "response.output_text.delta") text += std::string(e.data.at("delta").as_string());
+  EXPECT_EQ(text, "mock stored response");
+  auto last = last_upstream_request(g);
+  EXPECT_EQ(last.at("method").as_string(), "GET");
+  EXPECT_NE(std::string(last.at("query").as_string()).find("stream=true"), std::string::npos) << last;
+
+  auto rest = call(g.port(), "GET", path + "?stream=true&starting_after=3", nullptr, g.key);
+  ASSERT_EQ(rest.status(), 200) << rest.raw.body;
+  auto tail = events_of(rest.raw.body);
+  ASSERT_FALSE(tail.empty()) << rest.raw.body;
+  EXPECT_EQ(tail.front().data.at("sequence_number").as_int64(), 4) << "resumed after the event the client had";
+  EXPECT_EQ(tail.back().name, "response.completed");
+
+  // The replay reached the end with the usage: the background call has its tokens now.
+  boost::json::object row;
+  for (int i = 0; i < 50; ++i) {
+    row = g.wait_for_record();
+    if (row.at("input_tokens").as_int64() != 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(row.at("input_tokens").as_int64(), 12) << row;
+  EXPECT_EQ(row.at("output_tokens").as_int64(), 5) << row;
+  EXPECT_EQ(g.generations().json.at("data").as_array().size(), 1u) << "a replay is not a call";
 }
 
 }  // namespace brokle::testing

@@ -4,7 +4,9 @@
 // response.incomplete when max_output_tokens cut the reply), each event with a sequence_number and
 // no [DONE]. The stream_error fault ends the stream with an in-band `error` event. A `background`
 // request is answered `queued`, with no output or usage yet; retrieving a stored response finds it
-// completed, with usage (what a background response reports once it has run).
+// completed, with usage (what a background response reports once it has run); with stream=true
+// its events are replayed (after starting_after).
+#include <cstdlib>
 #include <ctime>
 
 #include "mock_reply.hpp"
@@ -184,6 +186,58 @@ void answer_openai_responses(route_call& call) {
         boost::json::object({{"response", response_object(final_status, true)}}, sp));
 }
 
+namespace {
+
+// GET /v1/responses/{id}?stream=true[&starting_after=N]: the stored response's events again, from
+// the one after sequence number N (a background response's stream, resumed).
+void replay_stored_stream(route_call& call, std::string_view id) {
+  const auto& sp = call.storage;
+  std::int64_t after = -1;
+  if (auto n = call.request.query_param("starting_after"); !n.empty()) after = std::atoll(std::string(n).c_str());
+  constexpr std::string_view text = "mock stored response";
+  const std::string item_id = "msg_mock_stored";
+  const auto part = [&](std::string_view t) {
+    return boost::json::value({{"type", "output_text"}, {"text", t}, {"annotations", boost::json::array(sp)}}, sp);
+  };
+  const auto item = [&](bool done) {
+    boost::json::array content(sp);
+    if (done) content.push_back(part(text));
+    return boost::json::value({{"type", "message"}, {"id", item_id}, {"status", done ? "completed" : "in_progress"},
+                               {"role", "assistant"}, {"content", std::move(content)}}, sp);
+  };
+  const auto response = [&](bool done) {
+    boost::json::array output(sp);
+    if (done) output.push_back(item(true));
+    return boost::json::value({{"id", id}, {"object", "response"}, {"created_at", static_cast<std::int64_t>(std::time(nullptr))},
+                               {"status", done ? "completed" : "in_progress"}, {"error", nullptr},
+                               {"incomplete_details", nullptr}, {"model", "gpt-4o-mini"}, {"output", std::move(output)},
+                               {"parallel_tool_calls", true},
+                               {"usage", done ? stored_usage(sp) : boost::json::value(nullptr)}}, sp);
+  };
+  begin_sse(call.response);
+  std::int64_t sequence = 0;
+  const auto event = [&](std::string_view type, boost::json::object fields) {
+    fields["type"] = type;
+    fields["sequence_number"] = sequence;
+    if (sequence++ > after) add_sse_event(call.response, type, boost::json::value(std::move(fields), sp));
+  };
+  event("response.created", boost::json::object({{"response", response(false)}}, sp));
+  event("response.output_item.added", boost::json::object({{"output_index", 0}, {"item", item(false)}}, sp));
+  event("response.content_part.added",
+        boost::json::object({{"item_id", item_id}, {"output_index", 0}, {"content_index", 0}, {"part", part("")}}, sp));
+  for (std::string_view piece : {text.substr(0, 5), text.substr(5)})
+    event("response.output_text.delta",
+          boost::json::object({{"item_id", item_id}, {"output_index", 0}, {"content_index", 0}, {"delta", piece}}, sp));
+  event("response.output_text.done",
+        boost::json::object({{"item_id", item_id}, {"output_index", 0}, {"content_index", 0}, {"text", text}}, sp));
+  event("response.content_part.done",
+        boost::json::object({{"item_id", item_id}, {"output_index", 0}, {"content_index", 0}, {"part", part(text)}}, sp));
+  event("response.output_item.done", boost::json::object({{"output_index", 0}, {"item", item(true)}}, sp));
+  event("response.completed", boost::json::object({{"response", response(true)}}, sp));
+}
+
+}  // namespace
+
 void answer_openai_stored_response(route_call& call, std::string_view rest) {
   const auto slash = rest.find('/');
   const std::string_view id = rest.substr(0, slash);
@@ -213,6 +267,10 @@ void answer_openai_stored_response(route_call& call, std::string_view rest) {
   }
   if (method == "DELETE") {
     write_json_body(call.response, boost::json::value({{"id", id}, {"object", "response"}, {"deleted", true}}, sp));
+    return;
+  }
+  if (verb.empty() && method == "GET" && call.request.query_param("stream") == "true") {
+    replay_stored_stream(call, id);
     return;
   }
   boost::json::array content(sp);
