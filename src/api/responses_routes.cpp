@@ -62,7 +62,9 @@ asio::awaitable<void> stream_translated(relay_producer relay, boost::json::objec
 // Responses events. The relay's errors are OpenAI-shaped already, as this API's are.
 asio::awaitable<http_response> translate_response(request_context& ctx, gateway_api& gw, relay_call call,
                                                   boost::json::object request) {
-  auto body = gateway::responses_to_chat(request);
+  gateway::responses_request_options options;
+  options.use_max_completion_tokens = call.route.provider->type == gateway::provider_type::openai;
+  auto body = gateway::responses_to_chat(request, options);
   if (!body) fail(400, "invalid_field", body.err().message);
   auto response = gateway::response_skeleton(request, "resp_" + new_ulid(), call.model, gateway::unix_seconds());
   call.body = std::move(*body);

@@ -200,6 +200,24 @@ TEST(project_providers, the_responses_setting_chooses_relay_or_translation) {
   EXPECT_EQ(upstream_path(), "/v1/responses");
   EXPECT_EQ(relayed.str("id").rfind("resp_mock_", 0), 0u) << "the provider's own response: " << relayed.raw.body;
 
+  // An OpenAI provider set to translate gets OpenAI's own token limit field (its reasoning models
+  // refuse max_tokens).
+  auto openai = call(g.port(), "POST", base,
+                     obj{{"name", "openai-chat-only"},
+                         {"type", "openai"},
+                         {"base_url", g.mock.base_url() + "/v1"},
+                         {"api_key", "sk-openai-0123456789"},
+                         {"models", arr{"o-chat-model"}},
+                         {"responses", "translate"}},
+                     token);
+  ASSERT_EQ(openai.status(), 201) << openai.raw.body;
+  auto limited = call(g.port(), "POST", "/v1/responses",
+                      obj{{"model", "o-chat-model"}, {"input", "hello"}, {"max_output_tokens", 50}}, g.key);
+  ASSERT_EQ(limited.status(), 200) << limited.raw.body;
+  auto sent = boost::json::parse(call(g.mock.port(), "GET", "/mock/stats").json.at("last_request").at("body").as_string());
+  EXPECT_EQ(sent.at("max_completion_tokens").as_int64(), 50) << sent;
+  EXPECT_FALSE(sent.as_object().contains("max_tokens")) << sent;
+
   auto reset = call(g.port(), "PATCH", base + "/" + created.str("id"), obj{{"responses", "default"}}, token);
   ASSERT_EQ(reset.status(), 200) << reset.raw.body;
   EXPECT_EQ(reset.str("responses"), "default");
