@@ -1,8 +1,9 @@
 // OpenAI's Responses API for models an OpenAI, Azure OpenAI or OpenAI-compatible provider serves:
 // POST /v1/responses relayed without translation (gateway/providers/openai_responses.hpp) and
 // recorded like every gateway call (endpoint "responses"), and the calls on a stored response
-// (retrieve, delete, cancel, input items) relayed to the provider that created it. Models of
-// providers without the API (Anthropic, Gemini, Cohere) are served by translation: the request
+// (retrieve, delete, cancel, input items, a streamed replay) relayed to the provider that created
+// it. Models of providers without the API (Anthropic, Gemini, Cohere, and providers configured
+// with responses = "translate") are served by translation: the request
 // becomes a chat-completions call through the chat relay (and its provider translation), the
 // answer or stream becomes a `response` and its events (gateway/surfaces/openai_responses_*.hpp);
 // such responses are not stored. The request's shape is checked first, so bad input never goes
