@@ -90,6 +90,72 @@ asio::awaitable<http_response> translate_response(request_context& ctx, gateway_
   co_return res;
 }
 
+// One non-streamed call that returns a Responses object of type `object` ("response", or
+// "response.compaction"): sent; the provider's error answered OpenAI-shaped and recorded with its
+// status; a 200 that is not such an object a 502 (recorded); else relayed as it came, its usage
+// recorded once it has gone out. A `response` is one the provider keeps: its id is remembered.
+asio::awaitable<http_response> send_recorded(call_state& st, gateway_api& gw, const gateway::provider_config& p,
+                                             net::upstream_request req, std::string_view object) {
+  auto r = co_await gw.upstream.send(std::move(req));
+  if (!r) {
+    st.finish(st.failure_status(), r.err().message);
+    fail_upstream(st, p.name, r.err().message);
+  }
+  if (r->status >= 400) co_return error_answer(st, p, r->status, std::move(r->body), r->headers.get("Retry-After"));
+  auto facts = gateway::read_response_body(r->body, object);
+  if (!facts) {
+    st.finish(502, "malformed provider response");
+    fail(502, "upstream_error", "provider '" + p.name + "' sent an answer that is not a " + std::string(object) + " object");
+  }
+  st.usage = facts->usage;
+  if (object == "response") st.created_upstream_object(facts->id);
+  auto res = net::json_response(r->status, std::move(r->body));
+  st.finish_after_sent(res, static_cast<int>(res.status));
+  co_return res;
+}
+
+// POST /v1/responses/input_tokens (the SDK's responses.inputTokens.count) and
+// POST /v1/responses/compact (responses.compact), for models whose provider relays the Responses
+// API: the request goes to its {responses}/input_tokens or {responses}/compact unchanged but for
+// the model name (which the API leaves optional; the gateway needs it to route). Counting
+// generates nothing and is not recorded; a compaction is a model pass: recorded (endpoint
+// "responses.compact") and priced from its usage. Translated providers have no equivalent: 400,
+// no upstream call.
+asio::awaitable<http_response> relay_responses_utility(request_context& ctx, gateway_api& gw, std::string_view suffix) {
+  relay_call call(require_api_key(ctx, gw.id));
+  auto request = parse_json_object(ctx.request);
+  call.model = required_string(request, "model", 256);
+  if (auto input = request.find("input");
+      input != request.end() && !input->value().is_null() && !input->value().is_string() && !input->value().is_array())
+    fail(400, "invalid_field", "`input` must be a string or an array of input items");
+  if (auto instructions = request.find("instructions");
+      instructions != request.end() && !instructions->value().is_null() && !instructions->value().is_string())
+    fail(400, "invalid_field", "`instructions` must be a string");
+  call.environment = environment_of(ctx);
+  call.route = resolve_model(gw, call.caller.key.scope, call.model);
+  const auto& p = *call.route.provider;
+  if (!gateway::relays_responses(p))
+    fail(400, "unsupported_endpoint",
+         "`" + call.model + "` is served by '" + p.name + "' through translation, which has no /v1/responses" +
+             std::string(suffix) + " equivalent");
+  auto req = gateway::build_responses_request(p, std::move(request), call.route.upstream_model, ctx.request.body, suffix);
+  http_response res;
+  if (suffix == "/input_tokens") {
+    auto r = co_await gw.upstream.send(std::move(req));
+    if (!r) fail(502, "upstream_error", "provider '" + p.name + "': " + r.err().message);
+    res = r->status >= 400 ? openai_error_answer(r->status, std::move(r->body), p.name)
+                           : net::json_response(r->status, std::move(r->body));
+    if (auto ra = r->headers.get("Retry-After"); !ra.empty()) res.headers.set("Retry-After", std::string(ra));
+  } else {
+    call.recorded_endpoint = "responses.compact";
+    auto st = begin_call(ctx, gw, call);
+    req.abort = st->abort;
+    res = co_await send_recorded(*st, gw, p, std::move(req), "response.compaction");
+  }
+  for (const auto& h : call.caller.rate_headers) res.headers.set(h.name, h.value);
+  co_return res;
+}
+
 asio::awaitable<http_response> relay_response(request_context& ctx, gateway_api& gw) {
   relay_call call(require_api_key(ctx, gw.id));
   auto request = parse_json_object(ctx.request);
@@ -111,25 +177,7 @@ asio::awaitable<http_response> relay_response(request_context& ctx, gateway_api&
   };
 
   if (!call.stream) {
-    auto r = co_await gw.upstream.send(std::move(req));
-    if (!r) {
-      st->finish(st->failure_status(), r.err().message);
-      fail_upstream(*st, p.name, r.err().message);
-    }
-    if (r->status >= 400) {
-      auto res = error_answer(*st, p, r->status, std::move(r->body), r->headers.get("Retry-After"));
-      add_rate_headers(res);
-      co_return res;
-    }
-    auto facts = gateway::read_response_body(r->body);
-    if (!facts) {
-      st->finish(502, "malformed provider response");
-      fail(502, "upstream_error", "provider '" + p.name + "' sent a response that is not a response object");
-    }
-    st->usage = facts->usage;
-    st->created_upstream_object(facts->id);
-    auto res = net::json_response(r->status, std::move(r->body));
-    st->finish_after_sent(res, static_cast<int>(res.status));
+    auto res = co_await send_recorded(*st, gw, p, std::move(req), "response");
     add_rate_headers(res);
     co_return res;
   }
@@ -321,6 +369,10 @@ asio::awaitable<http_response> relay_stored_response(request_context& ctx, gatew
 void add_responses_routes(net::router& r, gateway_api& gw) {
   using net::http_method;
   r.add(http_method::post, "/v1/responses", [&gw](request_context& ctx) { return relay_response(ctx, gw); });
+  r.add(http_method::post, "/v1/responses/input_tokens",
+        [&gw](request_context& ctx) { return relay_responses_utility(ctx, gw, "/input_tokens"); });
+  r.add(http_method::post, "/v1/responses/compact",
+        [&gw](request_context& ctx) { return relay_responses_utility(ctx, gw, "/compact"); });
   r.add(http_method::get, "/v1/responses/{response_id}",
         [&gw](request_context& ctx) { return relay_stored_response(ctx, gw, http_method::get, ""); });
   r.add(http_method::del, "/v1/responses/{response_id}",

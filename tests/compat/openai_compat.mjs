@@ -218,6 +218,14 @@ check('responses API: plain, streamed (text deltas to response.completed), funct
   assert.equal(cancelled.status, 'cancelled');
   await client.responses.delete(r.id);
 
+  // Counting a request's input tokens, and compacting a conversation (a recorded model pass).
+  const counted = await client.responses.inputTokens.count({ model: 'gpt-4o-mini', input: 'count these tokens' });
+  assert.equal(counted.object, 'response.input_tokens');
+  assert.ok(counted.input_tokens > 0);
+  const compacted = await client.responses.compact({ model: 'gpt-4o-mini', input: [{ role: 'user', content: 'long talk' }] });
+  assert.equal(compacted.object, 'response.compaction');
+  assert.ok(compacted.usage.input_tokens > 0);
+
   // A background response: queued when created, then its stream resumed through the gateway (the
   // SDK's stream helper replays it from the start and checks every event).
   const bg = await client.responses.create({ model: 'gpt-4o-mini', input: 'in the background', background: true });

@@ -497,3 +497,53 @@ TEST(gateway_responses, a_stored_response_streams_again_from_where_the_client_as
 }
 
 }  // namespace brokle::testing
+
+namespace brokle::testing {
+
+// POST /v1/responses/input_tokens and /v1/responses/compact go to the provider serving the model:
+// counting is not a call (nothing recorded); a compaction is, priced from its usage. Providers
+// served by translation have neither; bad input never goes upstream.
+TEST(gateway_responses, input_token_counts_and_compactions_are_relayed_and_a_compaction_recorded) {
+  gateway_env g;
+  auto count = call(g.port(), "POST", "/v1/responses/input_tokens",
+                    obj{{"model", "fast"}, {"input", "count these words please"}, {"instructions", "be brief"}}, g.key);
+  ASSERT_EQ(count.status(), 200) << count.raw.body;
+  EXPECT_EQ(count.str("object"), "response.input_tokens");
+  EXPECT_GT(count.json.at("input_tokens").as_int64(), 0);
+  auto last = last_upstream_request(g);
+  EXPECT_EQ(last.at("path").as_string(), "/v1/responses/input_tokens");
+  EXPECT_EQ(boost::json::parse(last.at("body").as_string()).at("model").as_string(), "gpt-4o-mini") << "the alias resolved";
+
+  auto compacted = call(g.port(), "POST", "/v1/responses/compact",
+                        obj{{"model", "gpt-4o-mini"}, {"input", arr{obj{{"role", "user"}, {"content", "a long conversation"}}}}},
+                        g.key);
+  ASSERT_EQ(compacted.status(), 200) << compacted.raw.body;
+  EXPECT_EQ(compacted.str("object"), "response.compaction");
+  EXPECT_EQ(last_upstream_request(g).at("path").as_string(), "/v1/responses/compact");
+  auto row = g.wait_for_record();
+  EXPECT_EQ(row.at("endpoint").as_string(), "responses.compact");
+  EXPECT_EQ(row.at("input_tokens").as_int64(), compacted.json.at("usage").at("input_tokens").as_int64());
+  EXPECT_GT(row.at("cost_usd").as_double(), 0) << row;
+  EXPECT_EQ(g.generations().json.at("data").as_array().size(), 1u) << "the count was not recorded";
+
+  // Provider errors keep their status; a compaction that is not one is a 502, recorded.
+  auto limited = call(g.port(), "POST", "/v1/responses/compact", obj{{"model", "gpt-4o-mini"}, {"input", "mock-fault:status=429"}}, g.key);
+  EXPECT_EQ(limited.status(), 429) << limited.raw.body;
+  EXPECT_FALSE(limited.raw.header("Retry-After").empty());
+  auto bad_count = call(g.port(), "POST", "/v1/responses/input_tokens", obj{{"model", "gpt-4o-mini"}, {"input", "mock-fault:status=400"}}, g.key);
+  EXPECT_EQ(bad_count.status(), 400) << bad_count.raw.body;
+
+  auto before = g.upstream_requests();
+  for (const auto& body : {obj{{"input", "no model"}}, obj{{"model", 7}}, obj{{"model", "gpt-4o-mini"}, {"input", 5}},
+                           obj{{"model", "gpt-4o-mini"}, {"instructions", arr{}}}, obj{{"model", "claude-3-5-haiku"}, {"input", "x"}}}) {
+    for (const char* path : {"/v1/responses/input_tokens", "/v1/responses/compact"}) {
+      auto r = call(g.port(), "POST", path, body, g.key);
+      EXPECT_EQ(r.status(), 400) << path << " " << boost::json::serialize(body) << " -> " << r.raw.body;
+    }
+  }
+  EXPECT_EQ(call(g.port(), "POST", "/v1/responses/compact", obj{{"model", "no-such-model"}}, g.key).status(), 404);
+  EXPECT_EQ(call(g.port(), "POST", "/v1/responses/input_tokens", obj{{"model", "gpt-4o-mini"}}, "bk_proj_invalid").status(), 401);
+  EXPECT_EQ(g.upstream_requests(), before) << "no upstream call for bad input";
+}
+
+}  // namespace brokle::testing

@@ -5,7 +5,8 @@
 // no [DONE]. The stream_error fault ends the stream with an in-band `error` event. A `background`
 // request is answered `queued`, with no output or usage yet; retrieving a stored response finds it
 // completed, with usage (what a background response reports once it has run); with stream=true
-// its events are replayed (after starting_after).
+// its events are replayed (after starting_after). POST /v1/responses/input_tokens counts a
+// request's input; POST /v1/responses/compact answers a response.compaction with usage.
 #include <cstdlib>
 #include <ctime>
 
@@ -238,11 +239,44 @@ void replay_stored_stream(route_call& call, std::string_view id) {
 
 }  // namespace
 
+namespace {
+
+// POST /v1/responses/input_tokens: {"object":"response.input_tokens","input_tokens":N} for the
+// request's input and instructions; POST /v1/responses/compact: a response.compaction whose output
+// is the user messages followed by one compaction item, with the pass's usage.
+void answer_responses_utility(route_call& call, std::string_view what) {
+  conversation prompt;
+  if (const auto problem = read_responses_request(call.body, prompt); !problem.empty()) {
+    write_provider_error(provider_kind::openai, 400, problem, call.response);
+    return;
+  }
+  const reply_plan plan = plan_reply(prompt, call.faults);
+  const auto& sp = call.storage;
+  if (what == "input_tokens") {
+    write_json_body(call.response, boost::json::value({{"object", "response.input_tokens"}, {"input_tokens", plan.prompt_tokens}}, sp));
+    return;
+  }
+  boost::json::array output(sp);
+  output.push_back(boost::json::value({{"type", "compaction"}, {"id", next_id("cmp_mock_")}, {"encrypted_content", "mock-compacted"}}, sp));
+  write_json_body(call.response, boost::json::value({{"id", next_id("resp_mock_cmp_")},
+                                                     {"object", "response.compaction"},
+                                                     {"created_at", static_cast<std::int64_t>(std::time(nullptr))},
+                                                     {"output", std::move(output)},
+                                                     {"usage", usage_object(plan, sp)}},
+                                                    sp));
+}
+
+}  // namespace
+
 void answer_openai_stored_response(route_call& call, std::string_view rest) {
   const auto slash = rest.find('/');
   const std::string_view id = rest.substr(0, slash);
   const std::string_view verb = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
   const std::string_view method = call.request.method;
+  if ((id == "input_tokens" || id == "compact") && verb.empty() && method == "POST") {
+    answer_responses_utility(call, id);
+    return;
+  }
   const bool known_verb = (verb.empty() && (method == "GET" || method == "DELETE")) ||
                           (verb == "/cancel" && method == "POST") || (verb == "/input_items" && method == "GET");
   if (!known_verb) {

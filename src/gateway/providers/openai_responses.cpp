@@ -84,8 +84,10 @@ net::upstream_request build_stored_response_request(const provider_config& p, ne
 }
 
 net::upstream_request build_responses_request(const provider_config& p, json::object request,
-                                              const std::string& upstream_model, std::string_view client_bytes) {
+                                              const std::string& upstream_model, std::string_view client_bytes,
+                                              std::string_view path_suffix) {
   auto req = responses_call(p, net::http_method::post);
+  req.url.append(path_suffix);
   auto stream = request.find("stream");
   bool streamed = stream != request.end() && stream->value().is_bool() && stream->value().as_bool();
   auto asked = request.find("model");
@@ -103,8 +105,8 @@ net::upstream_request build_responses_request(const provider_config& p, json::ob
   return req;
 }
 
-std::optional<token_usage> responses_usage(const json::object& response) {
-  if (string_at(response, "object") != "response") return std::nullopt;
+std::optional<token_usage> responses_usage(const json::object& response, std::string_view object) {
+  if (string_at(response, "object") != object) return std::nullopt;
   token_usage u;
   const auto* usage = json_object_at(response, "usage");
   if (!usage) return u;
@@ -116,10 +118,10 @@ std::optional<token_usage> responses_usage(const json::object& response) {
   return u;
 }
 
-std::optional<response_facts> read_response_body(std::string_view body) {
+std::optional<response_facts> read_response_body(std::string_view body, std::string_view object) {
   auto o = parse_object(body);
   if (!o) return std::nullopt;
-  auto usage = responses_usage(*o);
+  auto usage = responses_usage(*o, object);
   if (!usage) return std::nullopt;
   return response_facts{string_at(*o, "id"), *usage, string_at(*o, "status")};
 }

@@ -35,13 +35,16 @@ status check_responses_request(const boost::json::object& request);
 // deployment).
 // `client_bytes`, when given, is the body exactly as the client sent it: forwarded as is when the
 // model name does not change (and is the body's only "model" key), sparing a reserialization.
+// `path_suffix`: "" for a create, "/input_tokens" (count a request's input) or "/compact".
 net::upstream_request build_responses_request(const provider_config& p, boost::json::object request,
-                                              const std::string& upstream_model, std::string_view client_bytes = {});
+                                              const std::string& upstream_model, std::string_view client_bytes = {},
+                                              std::string_view path_suffix = {});
 
 // Usage of a `response` object ({"object":"response", "usage":{input_tokens, output_tokens,
 // input_tokens_details.cached_tokens, output_tokens_details.reasoning_tokens}}); zero when the
-// object has no usage yet. nullopt when it is not a response object.
-std::optional<token_usage> responses_usage(const boost::json::object& response);
+// object has no usage yet. nullopt when it is not an object of type `object` ("response", or
+// "response.compaction" for POST /responses/compact, whose usage has the same shape).
+std::optional<token_usage> responses_usage(const boost::json::object& response, std::string_view object = "response");
 // A whole response body: its id, usage and status; nullopt when the body is not a JSON response
 // object.
 struct response_facts {
@@ -51,7 +54,7 @@ struct response_facts {
 };
 // True for the statuses after which a response changes no more (its usage is final).
 bool response_has_ended(std::string_view status);
-std::optional<response_facts> read_response_body(std::string_view body);
+std::optional<response_facts> read_response_body(std::string_view body, std::string_view object = "response");
 
 // Watches a relayed Responses stream one whole SSE event at a time. The stream ends with
 // response.completed, response.incomplete or response.failed (there is no [DONE]); usage rides

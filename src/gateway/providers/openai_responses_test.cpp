@@ -64,6 +64,10 @@ TEST(openai_responses, the_request_goes_to_base_responses_with_the_key_and_the_u
   EXPECT_NE(build_responses_request(p, obj(nested), "gpt-real", nested).body, nested) << "a second model key: rewritten";
   auto streamed = build_responses_request(p, obj(R"({"model":"alias","input":"hi","stream":true})"), "gpt-real");
   EXPECT_EQ(streamed.headers.get("Accept"), "text/event-stream");
+  EXPECT_EQ(build_responses_request(p, obj(R"({"model":"a"})"), "gpt-real", {}, "/input_tokens").url,
+            "https://api.example.com/v1/responses/input_tokens");
+  EXPECT_EQ(build_responses_request(p, obj(R"({"model":"a"})"), "gpt-real", {}, "/compact").url,
+            "https://api.example.com/v1/responses/compact");
 
   // Azure: the v1 surface, the deployment in `model`, api-key instead of a bearer token.
   p.type = provider_type::azure_openai;
@@ -104,6 +108,11 @@ TEST(openai_responses, usage_comes_from_the_response_object) {
   EXPECT_EQ(queued->id, "resp_2");
   EXPECT_EQ(queued->usage.input_tokens, 0);
   EXPECT_EQ(queued->status, "queued");
+  auto compaction = read_response_body(R"({"id":"c1","object":"response.compaction","usage":{"input_tokens":9,"output_tokens":3}})",
+                                       "response.compaction");
+  ASSERT_TRUE(compaction) << "a compaction's usage has the response's shape";
+  EXPECT_EQ(compaction->usage.input_tokens, 9);
+  EXPECT_FALSE(read_response_body(R"({"object":"response.compaction","usage":{}})")) << "not a response";
   EXPECT_FALSE(response_has_ended(queued->status)) << "its usage is not final yet";
   for (std::string_view ended : {"completed", "incomplete", "failed", "cancelled"}) EXPECT_TRUE(response_has_ended(ended));
   EXPECT_FALSE(response_has_ended("in_progress"));
