@@ -524,7 +524,6 @@ TEST(gateway_responses, input_token_counts_and_compactions_are_relayed_and_a_com
   EXPECT_EQ(row.at("endpoint").as_string(), "responses.compact");
   EXPECT_EQ(row.at("input_tokens").as_int64(), compacted.json.at("usage").at("input_tokens").as_int64());
   EXPECT_GT(row.at("cost_usd").as_double(), 0) << row;
-  EXPECT_EQ(g.generations().json.at("data").as_array().size(), 1u) << "the count was not recorded";
 
   // Provider errors keep their status; a compaction that is not one is a 502, recorded.
   auto limited = call(g.port(), "POST", "/v1/responses/compact", obj{{"model", "gpt-4o-mini"}, {"input", "mock-fault:status=429"}}, g.key);
@@ -533,17 +532,42 @@ TEST(gateway_responses, input_token_counts_and_compactions_are_relayed_and_a_com
   auto bad_count = call(g.port(), "POST", "/v1/responses/input_tokens", obj{{"model", "gpt-4o-mini"}, {"input", "mock-fault:status=400"}}, g.key);
   EXPECT_EQ(bad_count.status(), 400) << bad_count.raw.body;
 
+  // An Anthropic model's count goes to its count_tokens, translated, and comes back in this shape.
+  auto claude = call(g.port(), "POST", "/v1/responses/input_tokens",
+                     obj{{"model", "claude-3-5-haiku"}, {"instructions", "be brief"}, {"input", "count me in claude"},
+                         {"max_output_tokens", 100}, {"temperature", 0.5}},
+                     g.key);
+  ASSERT_EQ(claude.status(), 200) << claude.raw.body;
+  EXPECT_EQ(claude.str("object"), "response.input_tokens");
+  EXPECT_GT(claude.json.at("input_tokens").as_int64(), 0);
+  auto counted_upstream = last_upstream_request(g);
+  EXPECT_EQ(counted_upstream.at("path").as_string(), "/v1/messages/count_tokens");
+  auto sent = boost::json::parse(counted_upstream.at("body").as_string()).as_object();
+  EXPECT_FALSE(sent.contains("max_tokens")) << sent;
+  EXPECT_FALSE(sent.contains("temperature")) << sent;
+  EXPECT_NE(boost::json::serialize(sent).find("be brief"), std::string::npos) << "instructions became the system prompt";
+
   auto before = g.upstream_requests();
   for (const auto& body : {obj{{"input", "no model"}}, obj{{"model", 7}}, obj{{"model", "gpt-4o-mini"}, {"input", 5}},
-                           obj{{"model", "gpt-4o-mini"}, {"instructions", arr{}}}, obj{{"model", "claude-3-5-haiku"}, {"input", "x"}}}) {
+                           obj{{"model", "gpt-4o-mini"}, {"instructions", arr{}}}, obj{{"model", "gemini-2.0-flash"}, {"input", "x"}}}) {
     for (const char* path : {"/v1/responses/input_tokens", "/v1/responses/compact"}) {
       auto r = call(g.port(), "POST", path, body, g.key);
       EXPECT_EQ(r.status(), 400) << path << " " << boost::json::serialize(body) << " -> " << r.raw.body;
     }
   }
+  EXPECT_EQ(call(g.port(), "POST", "/v1/responses/compact", obj{{"model", "claude-3-5-haiku"}, {"input", "x"}}, g.key).status(), 400)
+      << "no compaction by translation";
+  EXPECT_EQ(call(g.port(), "POST", "/v1/responses/input_tokens", obj{{"model", "claude-3-5-haiku"}, {"input", arr{}}}, g.key).status(),
+            400) << "translation refuses an empty input";
   EXPECT_EQ(call(g.port(), "POST", "/v1/responses/compact", obj{{"model", "no-such-model"}}, g.key).status(), 404);
   EXPECT_EQ(call(g.port(), "POST", "/v1/responses/input_tokens", obj{{"model", "gpt-4o-mini"}}, "bk_proj_invalid").status(), 401);
   EXPECT_EQ(g.upstream_requests(), before) << "no upstream call for bad input";
+
+  // Records are written in order: once a last compaction's record is in, every count before it
+  // would be too, and none is. Recorded: the two compactions above (one a 429) and this one.
+  ASSERT_EQ(call(g.port(), "POST", "/v1/responses/compact", obj{{"model", "gpt-4o-mini"}, {"input", "last"}}, g.key).status(), 200);
+  EXPECT_EQ(g.wait_for_record(3).at("endpoint").as_string(), "responses.compact");
+  EXPECT_EQ(g.generations().json.at("data").as_array().size(), 3u) << "counts are not calls";
 }
 
 }  // namespace brokle::testing
