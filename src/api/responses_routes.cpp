@@ -23,8 +23,8 @@
 #include "api/translating_sink.hpp"
 #include "api/watched_stream_relay.hpp"
 #include "core/ulid.hpp"
-#include "gateway/providers/anthropic_passthrough.hpp"
 #include "gateway/providers/anthropic_wire.hpp"
+#include "gateway/providers/gemini_wire.hpp"
 #include "gateway/providers/openai_responses.hpp"
 #include "gateway/providers/openai_shapes.hpp"
 #include "gateway/surfaces/openai_responses_request.hpp"
@@ -116,36 +116,27 @@ asio::awaitable<http_response> send_recorded(call_state& st, gateway_api& gw, co
   co_return res;
 }
 
-// An input-token count for an Anthropic model: the request translated as a create would be (to a
-// chat body, then to a Messages body), stripped of what only generation takes, and counted by
-// Anthropic's POST /v1/messages/count_tokens; answered in the Responses shape.
-asio::awaitable<http_response> count_with_anthropic(gateway_api& gw, const gateway::provider_config& p,
+// An input-token count for an Anthropic or Gemini model: the request translated as a create would
+// be (to a chat body, then to the provider's own request), counted by the provider's counting API
+// (Anthropic count_tokens, Gemini countTokens) and answered in the Responses shape.
+asio::awaitable<http_response> count_by_translation(gateway_api& gw, const gateway::provider_config& p,
                                                     const std::string& upstream_model, const boost::json::object& request) {
   auto chat = gateway::responses_to_chat(request);
   if (!chat) fail(400, "invalid_field", chat.err().message);
-  auto messages_req = gateway::build_anthropic_request(p, *chat, upstream_model);
-  if (!messages_req) fail(400, "invalid_field", messages_req.err().message);
-  boost::system::error_code ec;
-  auto body = boost::json::parse(messages_req->body, ec);
-  if (ec || !body.is_object()) fail(500, "internal_error", "the translated request is not a JSON object");
-  auto& messages_body = body.as_object();
-  for (std::string_view generation_only :
-       {"max_tokens", "stream", "temperature", "top_p", "top_k", "stop_sequences", "metadata", "service_tier"})
-    messages_body.erase(generation_only);
-  auto req = gateway::build_anthropic_count_tokens(p, std::move(messages_body), upstream_model, {});
+  bool anthropic = p.type == gateway::provider_type::anthropic;
+  auto req = anthropic ? gateway::build_anthropic_count_request(p, *chat, upstream_model)
+                       : gateway::build_gemini_count_request(p, *chat, upstream_model);
   if (!req) fail(400, "invalid_field", req.err().message);
   auto r = co_await gw.upstream.send(std::move(*req));
   if (!r) fail(502, "upstream_error", "provider '" + p.name + "': " + r.err().message);
   http_response res;
-  auto counted = r->status == 200 ? boost::json::parse(r->body, ec) : boost::json::value();
   if (r->status >= 400) {
-    res = net::json_response(r->status, gateway::anthropic_error_to_openai(r->body, r->status));
-  } else if (!ec && counted.is_object() && counted.as_object().contains("input_tokens") &&
-             counted.at("input_tokens").is_int64()) {
-    res = net::json_response(200, boost::json::serialize(boost::json::object{
-                                      {"object", "response.input_tokens"}, {"input_tokens", counted.at("input_tokens")}}));
+    res = net::json_response(r->status, anthropic ? gateway::anthropic_error_to_openai(r->body, r->status)
+                                                  : gateway::gemini_error_to_openai(r->body, r->status));
   } else {
-    fail(502, "upstream_error", "provider '" + p.name + "' sent a token count that is not one");
+    auto n = anthropic ? gateway::anthropic_token_count(r->body) : gateway::gemini_token_count(r->body);
+    if (!n) fail(502, "upstream_error", "provider '" + p.name + "' sent a token count that is not one");
+    res = net::json_response(200, boost::json::serialize(boost::json::object{{"object", "response.input_tokens"}, {"input_tokens", *n}}));
   }
   if (auto ra = r->headers.get("Retry-After"); !ra.empty()) res.headers.set("Retry-After", std::string(ra));
   co_return res;
@@ -156,9 +147,9 @@ asio::awaitable<http_response> count_with_anthropic(gateway_api& gw, const gatew
 // API: the request goes to its {responses}/input_tokens or {responses}/compact unchanged but for
 // the model name (which the API leaves optional; the gateway needs it to route). Counting
 // generates nothing and is not recorded; a compaction is a model pass: recorded (endpoint
-// "responses.compact") and priced from its usage. Counting for an Anthropic model goes to its
-// count_tokens by translation; other translated providers have no equivalent: 400, no upstream
-// call.
+// "responses.compact") and priced from its usage. Counting for an Anthropic or Gemini model goes
+// to its counting API by translation; other translated providers have no equivalent: 400, no
+// upstream call.
 asio::awaitable<http_response> relay_responses_utility(request_context& ctx, gateway_api& gw, std::string_view suffix) {
   relay_call call(require_api_key(ctx, gw.id));
   auto request = parse_json_object(ctx.request);
@@ -172,8 +163,9 @@ asio::awaitable<http_response> relay_responses_utility(request_context& ctx, gat
   call.environment = environment_of(ctx);
   call.route = resolve_model(gw, call.caller.key.scope, call.model);
   const auto& p = *call.route.provider;
-  if (suffix == "/input_tokens" && p.type == gateway::provider_type::anthropic) {
-    auto res = co_await count_with_anthropic(gw, p, call.route.upstream_model, request);
+  if (suffix == "/input_tokens" &&
+      (p.type == gateway::provider_type::anthropic || p.type == gateway::provider_type::gemini)) {
+    auto res = co_await count_by_translation(gw, p, call.route.upstream_model, request);
     for (const auto& h : call.caller.rate_headers) res.headers.set(h.name, h.value);
     co_return res;
   }

@@ -286,6 +286,8 @@ check('responses API for providers without it (Anthropic, Gemini, Cohere), by tr
   const claudeCount = await client.responses.inputTokens.count({ model: 'claude-3-5-haiku', input: 'count me' });
   assert.equal(claudeCount.object, 'response.input_tokens');
   assert.ok(claudeCount.input_tokens > 0, 'counted by Anthropic through translation');
+  const geminiCount = await client.responses.inputTokens.count({ model: 'gemini-2.0-flash', input: 'count me' });
+  assert.ok(geminiCount.input_tokens > 0, 'counted by Gemini through translation');
   const failing = await client.responses.create({ model: 'claude-3-5-haiku', stream: true, input: 'mock-fault:disconnect=3' });
   await assert.rejects((async () => { for await (const _ of failing); })(), (e) => e instanceof OpenAI.APIError, 'a dying stream is an APIError');
 });

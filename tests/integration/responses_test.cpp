@@ -538,6 +538,18 @@ TEST(gateway_responses, input_token_counts_and_compactions_are_relayed_and_a_com
   auto bad_count = call(g.port(), "POST", "/v1/responses/input_tokens", obj{{"model", "gpt-4o-mini"}, {"input", "mock-fault:status=400"}}, g.key);
   EXPECT_EQ(bad_count.status(), 400) << bad_count.raw.body;
 
+  // A Gemini model's count goes to countTokens, the request wrapped as a generateContentRequest.
+  auto gemini = call(g.port(), "POST", "/v1/responses/input_tokens",
+                     obj{{"model", "gemini-2.0-flash"}, {"instructions", "be brief"}, {"input", "count me in gemini"}}, g.key);
+  ASSERT_EQ(gemini.status(), 200) << gemini.raw.body;
+  EXPECT_EQ(gemini.str("object"), "response.input_tokens");
+  EXPECT_GT(gemini.json.at("input_tokens").as_int64(), 0);
+  auto gemini_upstream = last_upstream_request(g);
+  EXPECT_EQ(gemini_upstream.at("path").as_string(), "/v1beta/models/gemini-2.0-flash:countTokens");
+  auto wrapped = boost::json::parse(gemini_upstream.at("body").as_string()).as_object();
+  ASSERT_TRUE(wrapped.contains("generateContentRequest")) << wrapped;
+  EXPECT_EQ(wrapped.at("generateContentRequest").at("model").as_string(), "models/gemini-2.0-flash");
+
   // An Anthropic model's count goes to its count_tokens, translated, and comes back in this shape.
   auto claude = call(g.port(), "POST", "/v1/responses/input_tokens",
                      obj{{"model", "claude-3-5-haiku"}, {"instructions", "be brief"}, {"input", "count me in claude"},
@@ -555,7 +567,7 @@ TEST(gateway_responses, input_token_counts_and_compactions_are_relayed_and_a_com
 
   auto before = g.upstream_requests();
   for (const auto& body : {obj{{"input", "no model"}}, obj{{"model", 7}}, obj{{"model", "gpt-4o-mini"}, {"input", 5}},
-                           obj{{"model", "gpt-4o-mini"}, {"instructions", arr{}}}, obj{{"model", "gemini-2.0-flash"}, {"input", "x"}}}) {
+                           obj{{"model", "gpt-4o-mini"}, {"instructions", arr{}}}, obj{{"model", "command-r"}, {"input", "x"}}}) {
     for (const char* path : {"/v1/responses/input_tokens", "/v1/responses/compact"}) {
       auto r = call(g.port(), "POST", path, body, g.key);
       EXPECT_EQ(r.status(), 400) << path << " " << boost::json::serialize(body) << " -> " << r.raw.body;

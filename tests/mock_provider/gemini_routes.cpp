@@ -180,4 +180,18 @@ void answer_gemini_embed(route_call& call, std::string_view model) {
   write_json_body(call.response, boost::json::value({{"embeddings", std::move(embeddings)}}, sp));
 }
 
+void answer_gemini_count_tokens(route_call& call, std::string_view model) {
+  conversation prompt;
+  prompt.model = model;
+  const boost::json::object* request = &call.body;
+  if (const auto* inner = call.body.if_contains("generateContentRequest"); inner != nullptr && inner->is_object())
+    request = &inner->get_object();
+  if (const auto problem = read_contents(*request, prompt); !problem.empty()) {
+    write_provider_error(provider_kind::gemini, 400, problem, call.response);
+    return;
+  }
+  const reply_plan plan = plan_reply(prompt, call.faults);
+  write_json_body(call.response, boost::json::value({{"totalTokens", plan.prompt_tokens}}, call.storage));
+}
+
 }  // namespace brokle::mock

@@ -24,6 +24,7 @@ enum class endpoint {
   gemini_generate,
   gemini_stream,
   gemini_embed,
+  gemini_count_tokens,
   cohere_chat,
   cohere_embed,
 };
@@ -68,6 +69,7 @@ bool match_gemini(std::string_view path, route_match& match) {
   if (verb == "generateContent") match.target = endpoint::gemini_generate;
   else if (verb == "streamGenerateContent") match.target = endpoint::gemini_stream;
   else if (verb == "batchEmbedContents") match.target = endpoint::gemini_embed;
+  else if (verb == "countTokens") match.target = endpoint::gemini_count_tokens;
   else return false;
   match.provider = provider_kind::gemini;
   match.path_detail = rest.substr(0, colon);
@@ -275,6 +277,7 @@ void mock_router::handle(const http_request& request, json_arena& arena, mock_re
     case endpoint::gemini_generate: answer_gemini_generate(call, route.path_detail, false); break;
     case endpoint::gemini_stream: answer_gemini_generate(call, route.path_detail, true); break;
     case endpoint::gemini_embed: answer_gemini_embed(call, route.path_detail); break;
+    case endpoint::gemini_count_tokens: answer_gemini_count_tokens(call, route.path_detail); break;
     case endpoint::cohere_chat: answer_cohere_chat(call); break;
     case endpoint::cohere_embed: answer_cohere_embed(call); break;
     case endpoint::none: break;

@@ -56,6 +56,8 @@ void answer_anthropic_count_tokens(route_call& call);
 // Gemini: /v1beta/models/{model}:generateContent, :streamGenerateContent and :batchEmbedContents.
 void answer_gemini_generate(route_call& call, std::string_view model, bool stream);
 void answer_gemini_embed(route_call& call, std::string_view model);
+// Gemini: models/{model}:countTokens, of `contents` or a `generateContentRequest`: {"totalTokens": N}.
+void answer_gemini_count_tokens(route_call& call, std::string_view model);
 
 // Cohere: /v2/chat and /v2/embed.
 void answer_cohere_chat(route_call& call);

@@ -165,6 +165,28 @@ result<net::upstream_request> build_anthropic_request(const provider_config& p, 
   return req;
 }
 
+result<net::upstream_request> build_anthropic_count_request(const provider_config& p, const json::object& openai_body,
+                                                            const std::string& upstream_model) {
+  auto req = build_anthropic_request(p, openai_body, upstream_model);
+  if (!req) return req;
+  auto body = json::parse(req->body).as_object();  // our own serialization: always an object
+  for (std::string_view generation_only :
+       {"max_tokens", "stream", "temperature", "top_p", "top_k", "stop_sequences", "metadata", "service_tier"})
+    body.erase(generation_only);
+  req->url += "/count_tokens";
+  req->body = json::serialize(body);
+  return req;
+}
+
+std::optional<int64_t> anthropic_token_count(std::string_view body) {
+  boost::system::error_code ec;
+  auto v = json::parse(body, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  auto it = v.as_object().find("input_tokens");
+  if (it == v.as_object().end() || !it->value().is_int64()) return std::nullopt;
+  return it->value().as_int64();
+}
+
 translated_response anthropic_to_openai(const json::object& msg, std::string_view model) {
   translated_response t;
   std::string text;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,13 @@ void read_anthropic_usage(const boost::json::object& usage, token_usage& out);
 // invalid_argument when the OpenAI request cannot be expressed for Anthropic.
 result<net::upstream_request> build_anthropic_request(const provider_config& p, const boost::json::object& openai_body,
                                                       const std::string& upstream_model);
+
+// Token counting for an OpenAI chat body: the Messages request build_anthropic_request makes,
+// without what only generation takes (max_tokens, sampling, stop sequences, metadata, stream),
+// to {base}/v1/messages/count_tokens. anthropic_token_count reads its {"input_tokens": N}.
+result<net::upstream_request> build_anthropic_count_request(const provider_config& p, const boost::json::object& openai_body,
+                                                            const std::string& upstream_model);
+std::optional<int64_t> anthropic_token_count(std::string_view body);
 
 struct translated_response {
   boost::json::object body;  // an OpenAI chat.completion

@@ -115,4 +115,22 @@ TEST(anthropic_wire, errors_become_openai_shaped) {
   EXPECT_FALSE(g.at("error").at("message").as_string().empty());
 }
 
+TEST(anthropic_wire, a_count_request_is_the_messages_request_without_generation_settings) {
+  auto in = boost::json::parse(R"({"model":"claude","max_tokens":50,"temperature":0.2,"top_p":0.9,"stop":["X"],"stream":true,
+      "tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object"}}}],
+      "messages":[{"role":"system","content":"rules"},{"role":"user","content":"count me"}]})").as_object();
+  auto req = build_anthropic_count_request(claude(), in, "claude-3-5-haiku");
+  ASSERT_TRUE(req) << req.err().message;
+  EXPECT_EQ(req->url, "https://api.anthropic.com/v1/messages/count_tokens");
+  auto body = body_of(*req);
+  EXPECT_EQ(body.at("model").as_string(), "claude-3-5-haiku");
+  EXPECT_EQ(body.at("system").as_string(), "rules");
+  EXPECT_EQ(body.at("tools").as_array().size(), 1u);
+  for (const char* gone : {"max_tokens", "temperature", "top_p", "stop_sequences", "stream"})
+    EXPECT_FALSE(body.contains(gone)) << gone;
+  EXPECT_EQ(anthropic_token_count(R"({"input_tokens":42})"), 42);
+  EXPECT_FALSE(anthropic_token_count(R"({"input_tokens":"many"})"));
+  EXPECT_FALSE(anthropic_token_count("not json"));
+}
+
 }  // namespace brokle::gateway

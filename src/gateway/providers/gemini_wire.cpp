@@ -189,6 +189,26 @@ result<net::upstream_request> build_gemini_request(const provider_config& p, con
   return req;
 }
 
+result<net::upstream_request> build_gemini_count_request(const provider_config& p, const json::object& openai_body,
+                                                         const std::string& upstream_model) {
+  auto req = build_gemini_request(p, openai_body, upstream_model, false);
+  if (!req) return req;
+  auto generate = json::parse(req->body).as_object();  // our own serialization: always an object
+  generate["model"] = "models/" + upstream_model;
+  req->url = model_url(p, upstream_model, ":countTokens");
+  req->body = json::serialize(json::object{{"generateContentRequest", std::move(generate)}});
+  return req;
+}
+
+std::optional<int64_t> gemini_token_count(std::string_view body) {
+  boost::system::error_code ec;
+  auto v = json::parse(body, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  auto it = v.as_object().find("totalTokens");
+  if (it == v.as_object().end() || !it->value().is_int64()) return std::nullopt;
+  return it->value().as_int64();
+}
+
 translated_response gemini_to_openai(const json::object& r, std::string_view model) {
   translated_response t;
   auto c = first_candidate(r);

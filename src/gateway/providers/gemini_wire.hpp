@@ -25,6 +25,13 @@ namespace brokle::gateway {
 result<net::upstream_request> build_gemini_request(const provider_config& p, const boost::json::object& openai_body,
                                                    const std::string& upstream_model, bool stream);
 
+// Token counting for an OpenAI chat body: the GenerateContentRequest build_gemini_request makes,
+// wrapped as countTokens takes it ({"generateContentRequest": {...}}, so the system instruction
+// and tools count too), to models/{model}:countTokens. gemini_token_count reads its totalTokens.
+result<net::upstream_request> build_gemini_count_request(const provider_config& p, const boost::json::object& openai_body,
+                                                         const std::string& upstream_model);
+std::optional<int64_t> gemini_token_count(std::string_view body);
+
 // One GenerateContentResponse (a whole response or one stream chunk) as an OpenAI completion.
 translated_response gemini_to_openai(const boost::json::object& response, std::string_view model);
 std::string gemini_error_to_openai(std::string_view body, unsigned status);

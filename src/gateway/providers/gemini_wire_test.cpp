@@ -115,4 +115,20 @@ TEST(gemini_wire, embeddings_go_through_batch_embed_contents) {
 }
 
 }  // namespace
+TEST(gemini_wire, a_count_request_wraps_the_generate_request) {
+  auto in = boost::json::parse(R"({"model":"g","max_tokens":50,
+      "messages":[{"role":"system","content":"rules"},{"role":"user","content":"count me"}]})").as_object();
+  auto req = build_gemini_count_request(google(), in, "gemini-2.0-flash");
+  ASSERT_TRUE(req) << req.err().message;
+  EXPECT_EQ(req->url, "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.0-flash:countTokens");
+  EXPECT_EQ(req->headers.get("x-goog-api-key"), "gk");
+  auto body = boost::json::parse(req->body).as_object();
+  const auto& generate = body.at("generateContentRequest").as_object();
+  EXPECT_EQ(generate.at("model").as_string(), "models/gemini-2.0-flash");
+  EXPECT_TRUE(generate.contains("contents"));
+  EXPECT_TRUE(generate.contains("systemInstruction")) << "the system instruction counts too";
+  EXPECT_EQ(gemini_token_count(R"({"totalTokens":31})"), 31);
+  EXPECT_FALSE(gemini_token_count(R"({"total":31})"));
+}
+
 }  // namespace brokle::gateway
