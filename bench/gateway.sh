@@ -5,7 +5,8 @@
 # open-loop generator: latency counted from each request's intended send time, so a stall is not
 # hidden by the generator waiting for it). Every table also has a "floor relay" row: the same
 # traffic through brokle_relay_floor (bench/relay_floor.cpp), an epoll byte relay that does no
-# work but the proxy's own reads and writes, i.e. the most any proxy can reach on this machine.
+# work but the proxy's own reads and writes (one system call each), i.e. the most an epoll proxy
+# can reach on this machine.
 # Prints a Markdown block for bench/RESULTS.md.
 # Usage: bench/gateway.sh [duration_seconds=10]   (RATES="1000 5000" by default)
 set -euo pipefail

@@ -2,9 +2,9 @@
 //
 // One thread, epoll, no parsing: every accepted client connection is paired with one upstream
 // connection and bytes are copied both ways as they arrive. For HTTP/1.1 keep-alive without
-// pipelining that is a working proxy, and it does the least work any proxy must do per call:
+// pipelining that is a working proxy, and it does the least work an epoll proxy must do per call:
 // two reads and two writes on loopback plus its share of epoll_wait. What it achieves against
-// direct-to-mock is the ceiling for any proxy on the same machine (bench/gateway.sh prints it
+// direct-to-mock is the ceiling for such a proxy on the same machine (bench/gateway.sh prints it
 // beside brokle). Not a product component; never used by tests.
 //
 //   brokle_relay_floor --listen PORT --upstream PORT
