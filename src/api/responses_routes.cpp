@@ -266,6 +266,8 @@ asio::awaitable<void> settle_late_usage(gateway_api& gw, identity::key_principal
     o.reasoning_tokens = usage.reasoning_tokens;
     o.cost_usd = late.cost_usd;
     b.observations.push_back(std::move(o));
+    // As for every call's trace: a full ingest queue drops it, counted by the pipeline as
+    // rejected rows; the call record above has the usage either way.
     (void)gw.telemetry->submit(scope, std::move(b), nullptr);
   } catch (const std::exception& e) {
     log::warn("recording a background response's usage failed", {{"response_id", upstream_id}, {"error", e.what()}});
@@ -278,42 +280,13 @@ asio::awaitable<void> settle_late_usage(gateway_api& gw, identity::key_principal
 // usage like a retrieval does. An upstream that dies or ends early gets our error event.
 asio::awaitable<void> replay_stored_events(std::shared_ptr<net::upstream_stream> up, net::body_sink& sink, gateway_api& gw,
                                            identity::key_principal key, std::string id) {
-  gateway::sse_splitter splitter;
   gateway::responses_stream_watch watch;
-  std::vector<std::string_view> events;
-  if (!up->has_buffered_body()) co_await sink.flush();
-  for (;;) {
-    auto chunk = co_await up->next();
-    if (!chunk) {
-      co_await sink.write(stream_error(chunk.err().message));
-      co_return;
-    }
-    if (!*chunk) break;
-    events.clear();
-    if (!splitter.feed(**chunk, events)) {
-      co_await sink.write(stream_error("the provider sent an oversized stream event"));
-      co_return;
-    }
-    std::string out;
-    for (auto& ev : events) {
-      watch.on_event(ev);
-      out += ev;
-      out += "\n\n";
-    }
-    bool last = up->finished();
-    if (last && !watch.finished() && watch.error().empty())
-      out += stream_error("the provider stream ended before response.completed");
-    bool delivered = true;
-    if (last) {
-      delivered = co_await sink.write_last(out);
-    } else if (!out.empty()) {
-      delivered = co_await sink.write(out);
-    }
-    if (!delivered) co_return;  // the client left: dropping the upstream stream cancels it
-    if (last) break;
-  }
+  const watched_stream_shape shape{stream_error, "response.completed"};
+  auto nothing_to_record = [](bool) {};
+  auto end = co_await relay_sse_events(*up, sink, shape, watch, nothing_to_record);
   auto usage = watch.usage();
-  if (watch.finished() && watch.error().empty() && usage.input_tokens + usage.output_tokens > 0)
+  if (end.end == relayed_stream_end::how::relayed && watch.finished() && watch.error().empty() &&
+      usage.input_tokens + usage.output_tokens > 0)
     co_await settle_late_usage(gw, std::move(key), std::move(id), usage);
 }
 

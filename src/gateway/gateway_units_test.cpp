@@ -6,6 +6,7 @@
 #include "gateway/model_catalog.hpp"
 #include "gateway/pricing/price_table.hpp"
 #include "gateway/provider_config.hpp"
+#include "gateway/providers/openai_shapes.hpp"
 #include "gateway/providers/openai_wire.hpp"
 
 namespace brokle::gateway {
@@ -217,6 +218,25 @@ TEST(sse_splitter, finds_the_same_events_wherever_the_reads_split_the_stream) {
   EXPECT_EQ(sse_data("data: x\r\ndata: y", scratch), "x\ny");
   EXPECT_EQ(sse_data("event: e\ndata:z", scratch), "z");
   EXPECT_EQ(sse_data("event: e", scratch), "");
+}
+
+TEST(openai_shapes, the_relays_stream_data_is_read_as_end_chunk_error_or_nothing) {
+  EXPECT_EQ(read_relay_stream_data("[DONE]").what, relay_stream_data::kind::done);
+  auto chunk = read_relay_stream_data(R"({"choices":[{"index":0,"delta":{"content":"a"}}]})");
+  ASSERT_EQ(chunk.what, relay_stream_data::kind::chunk);
+  ASSERT_NE(first_choice(chunk.chunk()), nullptr);
+  EXPECT_EQ(json_string(*json_object_at(*first_choice(chunk.chunk()), "delta"), "content"), "a");
+  auto failed = read_relay_stream_data(R"({"error":{"message":"upstream died","type":"api_error"}})");
+  ASSERT_EQ(failed.what, relay_stream_data::kind::error);
+  EXPECT_EQ(failed.error_message, "upstream died");
+  EXPECT_EQ(json_string(*failed.error, "type"), "api_error");
+  EXPECT_EQ(read_relay_stream_data(R"({"error":{}})").error_message, "the provider stream failed");
+  EXPECT_EQ(read_relay_stream_data("not json").what, relay_stream_data::kind::other);
+  EXPECT_EQ(read_relay_stream_data("[1]").what, relay_stream_data::kind::other);
+  EXPECT_EQ(first_choice(read_relay_stream_data(R"({"choices":[],"usage":{}})").chunk()), nullptr) << "the usage chunk";
+  EXPECT_EQ(json_body_int(R"({"n":4,"s":"x"})", "n"), 4);
+  EXPECT_FALSE(json_body_int(R"({"n":4,"s":"x"})", "s"));
+  EXPECT_FALSE(json_body_int("[4]", "n"));
 }
 
 }  // namespace brokle::gateway

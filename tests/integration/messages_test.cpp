@@ -38,12 +38,6 @@ std::string streamed_text(const std::vector<sse_event>& events) {
   return text;
 }
 
-std::vector<std::string> names_of(const std::vector<sse_event>& events) {
-  std::vector<std::string> out;
-  for (const auto& e : events) out.push_back(e.name);
-  return out;
-}
-
 void expect_messages_error(const api_reply& r, int status, std::string_view type, const std::string& what) {
   EXPECT_EQ(r.status(), status) << what << " -> " << r.raw.body;
   ASSERT_TRUE(r.json.is_object()) << what << " -> " << r.raw.body;

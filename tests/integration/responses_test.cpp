@@ -34,6 +34,17 @@ boost::json::value last_upstream_request(gateway_env& g) {
   return call(g.mock.port(), "GET", "/mock/stats").json.at("last_request");
 }
 
+// The newest call record once it has tokens (a background call settled late), or as it is after 5 s.
+boost::json::object wait_for_settled_record(gateway_env& g) {
+  boost::json::object row;
+  for (int i = 0; i < 50; ++i) {
+    row = g.wait_for_record();
+    if (row.at("input_tokens").as_int64() != 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return row;
+}
+
 }  // namespace
 
 TEST(gateway_responses, a_response_is_relayed_unchanged_and_the_call_recorded) {
@@ -412,12 +423,7 @@ TEST(gateway_responses, a_background_responses_usage_is_recorded_once_it_is_retr
     EXPECT_EQ(done.str("status"), "completed");
     EXPECT_EQ(done.json.at("usage").at("total_tokens").as_int64(), 17);
   }
-  boost::json::object settled;
-  for (int i = 0; i < 50; ++i) {
-    settled = g.wait_for_record();
-    if (settled.at("input_tokens").as_int64() != 0) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  auto settled = wait_for_settled_record(g);
   EXPECT_EQ(settled.at("id").as_string(), generation_id) << "the creating call's record, not a new one";
   EXPECT_EQ(settled.at("input_tokens").as_int64(), 12) << settled;
   EXPECT_EQ(settled.at("output_tokens").as_int64(), 5) << settled;
@@ -488,12 +494,7 @@ TEST(gateway_responses, a_stored_response_streams_again_from_where_the_client_as
   EXPECT_EQ(tail.back().name, "response.completed");
 
   // The replay reached the end with the usage: the background call has its tokens now.
-  boost::json::object row;
-  for (int i = 0; i < 50; ++i) {
-    row = g.wait_for_record();
-    if (row.at("input_tokens").as_int64() != 0) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  auto row = wait_for_settled_record(g);
   EXPECT_EQ(row.at("input_tokens").as_int64(), 12) << row;
   EXPECT_EQ(row.at("output_tokens").as_int64(), 5) << row;
   // Records are written in order: with a later call's record in, a record of the retrievals would be too.

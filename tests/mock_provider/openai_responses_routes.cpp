@@ -189,32 +189,54 @@ void answer_openai_responses(route_call& call) {
 
 namespace {
 
+constexpr std::string_view stored_text = "mock stored response";
+constexpr std::string_view stored_item_id = "msg_mock_stored";
+
+boost::json::value stored_text_part(std::string_view text, const boost::json::storage_ptr& sp) {
+  return boost::json::value({{"type", "output_text"}, {"text", text}, {"annotations", boost::json::array(sp)}}, sp);
+}
+
+// Every stored response is the same one message: its item, finished or still empty.
+boost::json::value stored_item(bool done, const boost::json::storage_ptr& sp) {
+  boost::json::array content(sp);
+  if (done) content.push_back(stored_text_part(stored_text, sp));
+  return boost::json::value({{"type", "message"},
+                             {"id", stored_item_id},
+                             {"status", done ? "completed" : "in_progress"},
+                             {"role", "assistant"},
+                             {"content", std::move(content)}},
+                            sp);
+}
+
+// The stored response `id` with `status`; its output and usage once it has run (done).
+boost::json::value stored_response(std::string_view id, std::string_view status, bool done, bool with_usage,
+                                   const boost::json::storage_ptr& sp) {
+  boost::json::array output(sp);
+  if (done) output.push_back(stored_item(true, sp));
+  return boost::json::value({{"id", id},
+                             {"object", "response"},
+                             {"created_at", static_cast<std::int64_t>(std::time(nullptr))},
+                             {"status", status},
+                             {"error", nullptr},
+                             {"incomplete_details", nullptr},
+                             {"model", "gpt-4o-mini"},
+                             {"output", std::move(output)},
+                             {"parallel_tool_calls", true},
+                             {"usage", with_usage ? stored_usage(sp) : boost::json::value(nullptr)}},
+                            sp);
+}
+
 // GET /v1/responses/{id}?stream=true[&starting_after=N]: the stored response's events again, from
 // the one after sequence number N (a background response's stream, resumed).
 void replay_stored_stream(route_call& call, std::string_view id) {
   const auto& sp = call.storage;
   std::int64_t after = -1;
   if (auto n = call.request.query_param("starting_after"); !n.empty()) after = std::atoll(std::string(n).c_str());
-  constexpr std::string_view text = "mock stored response";
-  const std::string item_id = "msg_mock_stored";
-  const auto part = [&](std::string_view t) {
-    return boost::json::value({{"type", "output_text"}, {"text", t}, {"annotations", boost::json::array(sp)}}, sp);
-  };
-  const auto item = [&](bool done) {
-    boost::json::array content(sp);
-    if (done) content.push_back(part(text));
-    return boost::json::value({{"type", "message"}, {"id", item_id}, {"status", done ? "completed" : "in_progress"},
-                               {"role", "assistant"}, {"content", std::move(content)}}, sp);
-  };
-  const auto response = [&](bool done) {
-    boost::json::array output(sp);
-    if (done) output.push_back(item(true));
-    return boost::json::value({{"id", id}, {"object", "response"}, {"created_at", static_cast<std::int64_t>(std::time(nullptr))},
-                               {"status", done ? "completed" : "in_progress"}, {"error", nullptr},
-                               {"incomplete_details", nullptr}, {"model", "gpt-4o-mini"}, {"output", std::move(output)},
-                               {"parallel_tool_calls", true},
-                               {"usage", done ? stored_usage(sp) : boost::json::value(nullptr)}}, sp);
-  };
+  const std::string_view text = stored_text;
+  const std::string_view item_id = stored_item_id;
+  const auto part = [&](std::string_view t) { return stored_text_part(t, sp); };
+  const auto item = [&](bool done) { return stored_item(done, sp); };
+  const auto response = [&](bool done) { return stored_response(id, done ? "completed" : "in_progress", done, done, sp); };
   begin_sse(call.response);
   std::int64_t sequence = 0;
   const auto event = [&](std::string_view type, boost::json::object fields) {
@@ -243,7 +265,7 @@ namespace {
 
 // POST /v1/responses/input_tokens: {"object":"response.input_tokens","input_tokens":N} for the
 // request's input and instructions; POST /v1/responses/compact: a response.compaction whose output
-// is the user messages followed by one compaction item, with the pass's usage.
+// is one compaction item, with the pass's usage.
 void answer_responses_utility(route_call& call, std::string_view what) {
   conversation prompt;
   if (const auto problem = read_responses_request(call.body, prompt); !problem.empty()) {
@@ -307,22 +329,8 @@ void answer_openai_stored_response(route_call& call, std::string_view rest) {
     replay_stored_stream(call, id);
     return;
   }
-  boost::json::array content(sp);
-  content.push_back(boost::json::value({{"type", "output_text"}, {"text", "mock stored response"}, {"annotations", boost::json::array(sp)}}, sp));
-  boost::json::array output(sp);
-  output.push_back(boost::json::value(
-      {{"type", "message"}, {"id", "msg_mock_stored"}, {"status", "completed"}, {"role", "assistant"}, {"content", std::move(content)}}, sp));
-  write_json_body(call.response, boost::json::value({{"id", id},
-                                                     {"object", "response"},
-                                                     {"created_at", static_cast<std::int64_t>(std::time(nullptr))},
-                                                     {"status", verb == "/cancel" ? "cancelled" : "completed"},
-                                                     {"error", nullptr},
-                                                     {"incomplete_details", nullptr},
-                                                     {"model", "gpt-4o-mini"},
-                                                     {"output", std::move(output)},
-                                                     {"parallel_tool_calls", true},
-                                                     {"usage", verb == "/cancel" ? boost::json::value(nullptr) : stored_usage(sp)}},
-                                                    sp));
+  const bool cancel = verb == "/cancel";
+  write_json_body(call.response, stored_response(id, cancel ? "cancelled" : "completed", true, !cancel, sp));
 }
 
 }  // namespace brokle::mock

@@ -13,6 +13,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include "gateway/surfaces/surface_events_test_support.hpp"
 #include "support/api_client.hpp"
 #include "support/brokle_process.hpp"
 
@@ -114,28 +115,10 @@ struct gateway_env {
   }
 };
 
-// One Server-Sent Event of a relayed stream: its `event:` name ("" when none) and its JSON data.
-struct sse_event {
-  std::string name;
-  boost::json::object data;
-};
-
-inline std::vector<sse_event> events_of(const std::string& body) {
-  std::vector<sse_event> out;
-  size_t pos = 0;
-  while (pos < body.size()) {
-    size_t end = body.find("\n\n", pos);
-    if (end == std::string::npos) break;
-    std::string block = body.substr(pos, end - pos);
-    pos = end + 2;
-    sse_event e;
-    size_t nl = block.find('\n');
-    if (block.rfind("event: ", 0) == 0 && nl != std::string::npos) e.name = block.substr(7, nl - 7);
-    auto data = block.find("data: ");
-    if (data != std::string::npos) e.data = boost::json::parse(block.substr(data + 6)).as_object();
-    out.push_back(std::move(e));
-  }
-  return out;
-}
+// A relayed stream's Server-Sent Events ({name, data}), split as the SDKs read them: every event
+// must have an `event:` line matching its data's `type` (the shared, strict test parser).
+using sse_event = gateway::testing::surface_event;
+using gateway::testing::events_of;
+using gateway::testing::names_of;
 
 }  // namespace brokle::testing

@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "gateway/providers/anthropic_wire.hpp"
+#include "gateway/providers/openai_shapes.hpp"
 #include "gateway/providers/openai_wire.hpp"
 
 namespace brokle::gateway {
@@ -40,11 +41,6 @@ const json::object* object_at(const json::object& o, std::string_view key) {
   return it != o.end() && it->value().is_object() ? &it->value().as_object() : nullptr;
 }
 
-std::string string_at(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
-}
-
 }  // namespace
 
 result<net::upstream_request> build_anthropic_passthrough(const provider_config& p, json::object request,
@@ -74,7 +70,7 @@ result<net::upstream_request> build_anthropic_count_tokens(const provider_config
 
 std::optional<token_usage> anthropic_message_usage(std::string_view body) {
   auto message = parse_object(body);
-  if (!message || string_at(*message, "type") != "message") return std::nullopt;
+  if (!message || json_string(*message, "type") != "message") return std::nullopt;
   token_usage u;
   if (const auto* usage = object_at(*message, "usage")) read_anthropic_usage(*usage, u);
   return u;
@@ -82,9 +78,9 @@ std::optional<token_usage> anthropic_message_usage(std::string_view body) {
 
 bool is_anthropic_error(std::string_view body) {
   auto o = parse_object(body);
-  if (!o || string_at(*o, "type") != "error") return false;
+  if (!o || json_string(*o, "type") != "error") return false;
   const auto* e = object_at(*o, "error");
-  return e && !string_at(*e, "type").empty();
+  return e && !json_string(*e, "type").empty();
 }
 
 void anthropic_stream_watch::on_event(std::string_view event) {
@@ -102,7 +98,7 @@ void anthropic_stream_watch::on_event(std::string_view event) {
   }
   if (name == "error") {
     const auto* e = object_at(*data, "error");
-    error_ = e ? string_at(*e, "type") + ": " + string_at(*e, "message") : "error event";
+    error_ = e ? json_string(*e, "type") + ": " + json_string(*e, "message") : "error event";
     return;
   }
   const json::object* holder = name == "message_start" ? object_at(*data, "message") : &*data;

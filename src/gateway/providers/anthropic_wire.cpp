@@ -178,14 +178,7 @@ result<net::upstream_request> build_anthropic_count_request(const provider_confi
   return req;
 }
 
-std::optional<int64_t> anthropic_token_count(std::string_view body) {
-  boost::system::error_code ec;
-  auto v = json::parse(body, ec);
-  if (ec || !v.is_object()) return std::nullopt;
-  auto it = v.as_object().find("input_tokens");
-  if (it == v.as_object().end() || !it->value().is_int64()) return std::nullopt;
-  return it->value().as_int64();
-}
+std::optional<int64_t> anthropic_token_count(std::string_view body) { return json_body_int(body, "input_tokens"); }
 
 translated_response anthropic_to_openai(const json::object& msg, std::string_view model) {
   translated_response t;

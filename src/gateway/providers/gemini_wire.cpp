@@ -200,14 +200,7 @@ result<net::upstream_request> build_gemini_count_request(const provider_config& 
   return req;
 }
 
-std::optional<int64_t> gemini_token_count(std::string_view body) {
-  boost::system::error_code ec;
-  auto v = json::parse(body, ec);
-  if (ec || !v.is_object()) return std::nullopt;
-  auto it = v.as_object().find("totalTokens");
-  if (it == v.as_object().end() || !it->value().is_int64()) return std::nullopt;
-  return it->value().as_int64();
-}
+std::optional<int64_t> gemini_token_count(std::string_view body) { return json_body_int(body, "totalTokens"); }
 
 translated_response gemini_to_openai(const json::object& r, std::string_view model) {
   translated_response t;

@@ -19,11 +19,6 @@ std::optional<json::object> parse_object(std::string_view text) {
   return std::move(v.as_object());
 }
 
-std::string string_at(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
-}
-
 bool has_kind(const json::object& o, std::string_view key, json::kind k) {
   auto it = o.find(key);
   return it == o.end() || it->value().kind() == k || it->value().is_null();
@@ -106,7 +101,7 @@ net::upstream_request build_responses_request(const provider_config& p, json::ob
 }
 
 std::optional<token_usage> responses_usage(const json::object& response, std::string_view object) {
-  if (string_at(response, "object") != object) return std::nullopt;
+  if (json_string(response, "object") != object) return std::nullopt;
   token_usage u;
   const auto* usage = json_object_at(response, "usage");
   if (!usage) return u;
@@ -123,7 +118,7 @@ std::optional<response_facts> read_response_body(std::string_view body, std::str
   if (!o) return std::nullopt;
   auto usage = responses_usage(*o, object);
   if (!usage) return std::nullopt;
-  return response_facts{string_at(*o, "id"), *usage, string_at(*o, "status")};
+  return response_facts{json_string(*o, "id"), *usage, json_string(*o, "status")};
 }
 
 bool response_has_ended(std::string_view status) {
@@ -157,21 +152,21 @@ void responses_stream_watch::on_event(std::string_view event) {
     if (!name.empty() && malformed_.empty()) malformed_ = "malformed " + name + " event";
     return;
   }
-  std::string type = string_at(*parsed, "type");
+  std::string type = json_string(*parsed, "type");
   if (type == "error") {
-    std::string code = string_at(*parsed, "code");
-    error_ = (code.empty() ? std::string("error") : code) + ": " + string_at(*parsed, "message");
+    std::string code = json_string(*parsed, "code");
+    error_ = (code.empty() ? std::string("error") : code) + ": " + json_string(*parsed, "message");
     return;
   }
   const auto* response = json_object_at(*parsed, "response");
-  if (response && id_.empty()) id_ = string_at(*response, "id");
+  if (response && id_.empty()) id_ = json_string(*response, "id");
   if (type != "response.completed" && type != "response.incomplete" && type != "response.failed") return;
   finished_ = true;
   if (!response) return;
   if (auto u = responses_usage(*response)) usage_ = *u;
   if (type == "response.failed") {
     const auto* e = json_object_at(*response, "error");
-    error_ = e ? string_at(*e, "code") + ": " + string_at(*e, "message") : "response.failed";
+    error_ = e ? json_string(*e, "code") + ": " + json_string(*e, "message") : "response.failed";
   }
 }
 

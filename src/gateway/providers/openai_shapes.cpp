@@ -19,9 +19,50 @@ int64_t json_int(const json::object& o, std::string_view key) {
   return 0;
 }
 
+std::string json_string(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
+}
+
 const json::object* json_object_at(const json::object& o, std::string_view key) {
   auto it = o.find(key);
   return it != o.end() && it->value().is_object() ? &it->value().as_object() : nullptr;
+}
+
+std::optional<int64_t> json_body_int(std::string_view body, std::string_view key) {
+  boost::system::error_code ec;
+  auto v = json::parse(body, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  auto it = v.as_object().find(key);
+  if (it == v.as_object().end() || !it->value().is_int64()) return std::nullopt;
+  return it->value().as_int64();
+}
+
+const json::object* first_choice(const json::object& completion) {
+  auto it = completion.find("choices");
+  if (it == completion.end() || !it->value().is_array() || it->value().as_array().empty()) return nullptr;
+  const auto& first = it->value().as_array()[0];
+  return first.is_object() ? &first.as_object() : nullptr;
+}
+
+relay_stream_data read_relay_stream_data(std::string_view data) {
+  relay_stream_data d;
+  if (data == "[DONE]") {
+    d.what = relay_stream_data::kind::done;
+    return d;
+  }
+  boost::system::error_code ec;
+  d.parsed = json::parse(data, ec);
+  if (ec || !d.parsed.is_object()) return d;
+  d.error = json_object_at(d.parsed.as_object(), "error");
+  if (d.error) {
+    d.what = relay_stream_data::kind::error;
+    d.error_message = json_string(*d.error, "message");
+    if (d.error_message.empty()) d.error_message = "the provider stream failed";
+    return d;
+  }
+  d.what = relay_stream_data::kind::chunk;
+  return d;
 }
 
 int64_t unix_seconds() {

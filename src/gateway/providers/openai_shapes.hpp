@@ -18,7 +18,11 @@
 namespace brokle::gateway {
 
 int64_t json_int(const boost::json::object& o, std::string_view key);  // 0 when absent or not a number
+std::string json_string(const boost::json::object& o, std::string_view key);  // "" when absent or not a string
 const boost::json::object* json_object_at(const boost::json::object& o, std::string_view key);
+// The integer member `key` of a whole JSON object body; nullopt when the body is not an object or
+// the member is not an integer.
+std::optional<int64_t> json_body_int(std::string_view body, std::string_view key);
 int64_t unix_seconds();
 
 // The text of an OpenAI message content: a string, or the concatenated text parts.
@@ -43,6 +47,24 @@ void append_turn(boost::json::array& turns, std::string_view role, std::string_v
 
 boost::json::object openai_usage(const token_usage& u);
 std::string openai_error_body(std::string_view message, std::string_view type, std::string_view code);
+
+// choices[0] of a chat.completion or chat.completion.chunk; nullptr when there is none (the
+// usage chunk of a stream).
+const boost::json::object* first_choice(const boost::json::object& completion);
+
+// One `data:` payload of the relay's chat stream, as the translated surfaces read it: the end
+// ([DONE]), a chat.completion.chunk, the relay's in-band failure ({"error":{...}}, `error` then
+// points into `parsed` and `error_message` is its message or a default), or anything else (not a
+// JSON object), which a surface skips.
+struct relay_stream_data {
+  enum class kind { done, chunk, error, other };
+  kind what = kind::other;
+  boost::json::value parsed;
+  const boost::json::object* error = nullptr;
+  std::string error_message;
+  const boost::json::object& chunk() const { return parsed.as_object(); }
+};
+relay_stream_data read_relay_stream_data(std::string_view data);
 
 // Writes chat.completion.chunk SSE events for one streamed completion.
 class chunk_writer {

@@ -13,15 +13,6 @@ namespace brokle::gateway {
 
 namespace json = boost::json;
 
-namespace {
-
-std::string string_at(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
-}
-
-}  // namespace
-
 std::string_view stop_reason_of(std::string_view finish_reason, bool stop_sequence_matched) {
   if (finish_reason == "length") return "max_tokens";
   if (finish_reason == "tool_calls" || finish_reason == "function_call") return "tool_use";
@@ -38,20 +29,17 @@ json::object messages_usage(const token_usage& u) {
 }
 
 result<json::object> chat_to_message(const json::object& completion, std::string_view id, std::string_view model) {
-  const json::object* choice = nullptr;
-  if (auto it = completion.find("choices"); it != completion.end() && it->value().is_array() &&
-                                            !it->value().as_array().empty() && it->value().as_array()[0].is_object())
-    choice = &it->value().as_array()[0].as_object();
+  const json::object* choice = first_choice(completion);
   const json::object* message = choice ? json_object_at(*choice, "message") : nullptr;
   if (!message) return make_error(errc::invalid_argument, "the completion has no choices[0].message");
 
   json::array content;
-  std::string finish = string_at(*choice, "finish_reason");
+  std::string finish = json_string(*choice, "finish_reason");
   std::string text;
   if (auto it = message->find("content"); it != message->end()) text = content_text(it->value());
   if (text.empty()) {
     // A refusal is the model's answer too; it is the text the client gets.
-    text = string_at(*message, "refusal");
+    text = json_string(*message, "refusal");
     if (!text.empty() && finish == "stop") finish = "content_filter";
   }
   if (!text.empty()) content.push_back(json::object{{"type", "text"}, {"text", text}});
@@ -63,13 +51,13 @@ result<json::object> chat_to_message(const json::object& completion, std::string
       auto input = tool_call_arguments(*fn);
       // A model can emit arguments that are not a JSON object; the block still needs an object.
       content.push_back(json::object{{"type", "tool_use"},
-                                     {"id", string_at(call.as_object(), "id")},
-                                     {"name", string_at(*fn, "name")},
+                                     {"id", json_string(call.as_object(), "id")},
+                                     {"name", json_string(*fn, "name")},
                                      {"input", input ? json::value(std::move(*input)) : json::value(json::object{})}});
     }
   }
   // vLLM, and our Anthropic translation, name the stop string that ended the text.
-  std::string matched = string_at(*choice, "stop_reason");
+  std::string matched = json_string(*choice, "stop_reason");
   token_usage usage;
   if (auto u = usage_of(completion)) usage = *u;
   return json::object{{"id", id},
@@ -116,10 +104,10 @@ std::string chat_error_to_messages(std::string_view body, unsigned status, std::
   auto v = json::parse(body, ec);
   if (!ec && v.is_object()) {
     if (const auto* e = json_object_at(v.as_object(), "error")) {
-      if (auto m = string_at(*e, "message"); !m.empty()) message = std::move(m);
+      if (auto m = json_string(*e, "message"); !m.empty()) message = std::move(m);
       // The status decides, unless it only says "some 4xx/5xx" and the upstream named a Messages
       // type (an Anthropic provider's overloaded_error or billing_error).
-      auto t = string_at(*e, "type");
+      auto t = json_string(*e, "type");
       if (type == "api_error" || type == "invalid_request_error")
         for (auto known : kMessagesTypes)
           if (t == known) type = known;

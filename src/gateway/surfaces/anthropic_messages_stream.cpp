@@ -25,44 +25,35 @@ void emit(std::string_view type, json::object fields, std::string& out) {
   out += "\n\n";
 }
 
-std::string string_at(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
-}
-
 }  // namespace
 
 void messages_stream_translator::on_data(std::string_view data, std::string& out) {
   if (finished_ || data.empty()) return;
-  if (data == "[DONE]") {
-    start(out);
-    end_message(out);
-    return;
+  auto d = read_relay_stream_data(data);
+  switch (d.what) {
+    case relay_stream_data::kind::done:
+      start(out);
+      end_message(out);
+      return;
+    case relay_stream_data::kind::error:
+      fail(json_string(*d.error, "type") == "overloaded_error" ? "overloaded_error" : "api_error", d.error_message, out);
+      return;
+    case relay_stream_data::kind::chunk:
+      on_chunk(d.chunk(), out);
+      return;
+    case relay_stream_data::kind::other:
+      return;  // the OpenAI relay passes such events on untouched; nothing to say
   }
-  boost::system::error_code ec;
-  auto v = json::parse(data, ec);
-  if (ec || !v.is_object()) return;  // the OpenAI relay passes such events on untouched; nothing to say
-  const auto& o = v.as_object();
-  if (const auto* e = json_object_at(o, "error")) {
-    std::string message = string_at(*e, "message");
-    std::string type = string_at(*e, "type");
-    fail(type == "overloaded_error" ? "overloaded_error" : "api_error",
-         message.empty() ? "the provider stream failed" : message, out);
-    return;
-  }
-  on_chunk(o, out);
 }
 
 void messages_stream_translator::on_chunk(const json::object& chunk, std::string& out) {
   start(out);
   if (auto u = usage_of(chunk)) usage_ = *u;
-  auto it = chunk.find("choices");
-  if (it == chunk.end() || !it->value().is_array() || it->value().as_array().empty() ||
-      !it->value().as_array()[0].is_object())
-    return;  // e.g. the usage chunk
-  const auto& choice = it->value().as_array()[0].as_object();
+  const auto* first = first_choice(chunk);
+  if (!first) return;  // e.g. the usage chunk
+  const auto& choice = *first;
   if (const auto* delta = json_object_at(choice, "delta")) {
-    if (auto text = string_at(*delta, "content"); !text.empty()) {
+    if (auto text = json_string(*delta, "content"); !text.empty()) {
       if (open_ != block_kind::text) open_block(block_kind::text, json::object{{"type", "text"}, {"text", ""}}, out);
       emit("content_block_delta",
            json::object{{"index", open_index_}, {"delta", json::object{{"type", "text_delta"}, {"text", text}}}}, out);
@@ -72,20 +63,24 @@ void messages_stream_translator::on_chunk(const json::object& chunk, std::string
         if (!c.is_object()) continue;
         const auto& call = c.as_object();
         auto tool = static_cast<size_t>(std::max<int64_t>(0, json_int(call, "index")));
+        if (tool >= max_tool_calls) {  // the index sizes a table: bounded, whatever the provider sends
+          fail("api_error", "the provider streamed more tool calls than this gateway translates", out);
+          return;
+        }
         if (tool >= block_of_tool_.size()) block_of_tool_.resize(tool + 1, -1);
         const auto* fn = json_object_at(call, "function");
         if (block_of_tool_[tool] < 0) {
-          std::string id = string_at(call, "id");
+          std::string id = json_string(call, "id");
           if (id.empty()) id = "toolu_" + id_ + "_" + std::to_string(tool);
           open_block(block_kind::tool,
                      json::object{{"type", "tool_use"},
                                   {"id", std::move(id)},
-                                  {"name", fn ? string_at(*fn, "name") : std::string()},
+                                  {"name", fn ? json_string(*fn, "name") : std::string()},
                                   {"input", json::object{}}},
                      out);
           block_of_tool_[tool] = open_index_;
         }
-        if (auto args = fn ? string_at(*fn, "arguments") : std::string(); !args.empty())
+        if (auto args = fn ? json_string(*fn, "arguments") : std::string(); !args.empty())
           emit("content_block_delta",
                json::object{{"index", block_of_tool_[tool]},
                             {"delta", json::object{{"type", "input_json_delta"}, {"partial_json", std::move(args)}}}},
@@ -93,9 +88,9 @@ void messages_stream_translator::on_chunk(const json::object& chunk, std::string
       }
     }
   }
-  if (auto reason = string_at(choice, "finish_reason"); !reason.empty()) {
+  if (auto reason = json_string(choice, "finish_reason"); !reason.empty()) {
     finish_reason_ = std::move(reason);
-    stop_sequence_ = string_at(choice, "stop_reason");
+    stop_sequence_ = json_string(choice, "stop_reason");
     close_block(out);
   }
 }

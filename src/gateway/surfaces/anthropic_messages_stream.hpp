@@ -19,6 +19,8 @@ namespace brokle::gateway {
 
 class messages_stream_translator {
  public:
+  // Bound: tool calls by their index; a stream past it ends with an `error` event.
+  static constexpr size_t max_tool_calls = 1024;
   // id: the message id to report (msg_...); model: the model the client asked for.
   messages_stream_translator(std::string id, std::string model) : id_(std::move(id)), model_(std::move(model)) {}
 

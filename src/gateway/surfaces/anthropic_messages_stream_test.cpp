@@ -141,4 +141,12 @@ TEST(anthropic_messages_stream, a_stream_that_just_stops_is_an_error_unless_its_
   EXPECT_EQ(events_of(out3).size(), 1u);
 }
 
+TEST(anthropic_messages_stream, a_tool_index_past_the_bound_ends_the_stream_with_an_error) {
+  messages_stream_translator t("msg_1", "claude-asked");
+  std::string out;
+  t.on_data(chunk(R"({"index":0,"delta":{"tool_calls":[{"index":5000000,"id":"c","function":{"name":"f"}}]}})"), out);
+  EXPECT_TRUE(t.failed());
+  EXPECT_EQ(events_of(out).back().name, "error");
+}
+
 }  // namespace brokle::gateway

@@ -14,11 +14,6 @@ json::value echoed(const json::object& request, std::string_view key, json::valu
   return it == request.end() || it->value().is_null() ? std::move(fallback) : it->value();
 }
 
-std::string string_at(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
-}
-
 }  // namespace
 
 json::object response_skeleton(const json::object& request, std::string_view id, std::string_view model,
@@ -87,24 +82,18 @@ void complete_response(json::object& response, json::array output, std::string_v
 }
 
 result<json::object> chat_to_response(const json::object& completion, json::object response) {
-  const json::object* message = nullptr;
-  std::string finish_reason;
-  if (auto it = completion.find("choices");
-      it != completion.end() && it->value().is_array() && !it->value().as_array().empty() &&
-      it->value().as_array()[0].is_object()) {
-    const auto& choice = it->value().as_array()[0].as_object();
-    message = json_object_at(choice, "message");
-    finish_reason = string_at(choice, "finish_reason");
-  }
+  const json::object* choice = first_choice(completion);
+  const json::object* message = choice ? json_object_at(*choice, "message") : nullptr;
+  std::string finish_reason = choice ? json_string(*choice, "finish_reason") : std::string();
   if (!message) return make_error(errc::invalid_argument, "the completion has no choices[0].message");
-  std::string id = string_at(response, "id");
+  std::string id = json_string(response, "id");
   std::string item_status = finish_leaves_incomplete(finish_reason) ? "incomplete" : "completed";
   json::array output;
   json::array content;
   if (auto text = content_text(message->contains("content") ? message->at("content") : json::value()); !text.empty())
     content.push_back(json::object{{"type", "output_text"}, {"text", std::move(text)}, {"annotations", json::array{}},
                                    {"logprobs", json::array{}}});
-  if (auto refusal = string_at(*message, "refusal"); !refusal.empty())
+  if (auto refusal = json_string(*message, "refusal"); !refusal.empty())
     content.push_back(json::object{{"type", "refusal"}, {"refusal", std::move(refusal)}});
   if (!content.empty())
     output.push_back(json::object{{"type", "message"},
@@ -116,13 +105,13 @@ result<json::object> chat_to_response(const json::object& completion, json::obje
     for (const auto& c : it->value().as_array()) {
       if (!c.is_object()) continue;
       const auto* fn = json_object_at(c.as_object(), "function");
-      std::string call_id = string_at(c.as_object(), "id");
+      std::string call_id = json_string(c.as_object(), "id");
       if (call_id.empty()) call_id = output_item_id("call_", id, output.size());
       output.push_back(json::object{{"type", "function_call"},
                                     {"id", output_item_id("fc_", id, output.size())},
                                     {"call_id", std::move(call_id)},
-                                    {"name", fn ? string_at(*fn, "name") : std::string()},
-                                    {"arguments", fn ? string_at(*fn, "arguments") : std::string()},
+                                    {"name", fn ? json_string(*fn, "name") : std::string()},
+                                    {"arguments", fn ? json_string(*fn, "arguments") : std::string()},
                                     {"status", "completed"}});
     }
   }

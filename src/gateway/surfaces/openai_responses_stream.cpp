@@ -16,11 +16,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::string string_at(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
-}
-
 json::object text_part(std::string text) {
   return json::object{{"type", "output_text"}, {"text", std::move(text)}, {"annotations", json::array{}},
                       {"logprobs", json::array{}}};
@@ -40,41 +35,37 @@ void responses_stream_translator::emit(std::string_view type, json::object field
 
 void responses_stream_translator::on_data(std::string_view data, std::string& out) {
   if (finished_ || data.empty()) return;
-  if (data == "[DONE]") {
-    if (finish_reason_.empty()) {
-      fail("the provider stream ended before the response was complete", out);
+  auto d = read_relay_stream_data(data);
+  switch (d.what) {
+    case relay_stream_data::kind::done:
+      if (finish_reason_.empty()) fail("the provider stream ended before the response was complete", out);
+      else end_response(out);
       return;
-    }
-    end_response(out);
-    return;
+    case relay_stream_data::kind::error:
+      fail(d.error_message, out);
+      return;
+    case relay_stream_data::kind::chunk:
+      on_chunk(d.chunk(), out);
+      return;
+    case relay_stream_data::kind::other:
+      return;  // not a chunk; nothing a Responses client could use
   }
-  boost::system::error_code ec;
-  auto v = json::parse(data, ec);
-  if (ec || !v.is_object()) return;  // not a chunk; nothing a Responses client could use
-  const auto& o = v.as_object();
-  if (const auto* e = json_object_at(o, "error")) {
-    std::string message = string_at(*e, "message");
-    fail(message.empty() ? "the provider stream failed" : message, out);
-    return;
-  }
-  on_chunk(o, out);
 }
 
 void responses_stream_translator::on_chunk(const json::object& chunk, std::string& out) {
   start(out);
   if (auto u = usage_of(chunk)) usage_ = *u;
-  auto it = chunk.find("choices");
-  if (it == chunk.end() || !it->value().is_array() || it->value().as_array().empty() ||
-      !it->value().as_array()[0].is_object())
-    return;  // e.g. the usage chunk
-  const auto& choice = it->value().as_array()[0].as_object();
+  const auto* first = first_choice(chunk);
+  if (!first) return;  // e.g. the usage chunk
+  const auto& choice = *first;
   if (const auto* delta = json_object_at(choice, "delta")) {
-    if (auto text = string_at(*delta, "content"); !text.empty()) add_text(text, out);
+    if (auto text = json_string(*delta, "content"); !text.empty()) add_text(text, out);
     if (auto tc = delta->find("tool_calls"); tc != delta->end() && tc->value().is_array())
       for (const auto& c : tc->value().as_array())
         if (c.is_object()) add_tool_call(c.as_object(), out);
   }
-  if (auto reason = string_at(choice, "finish_reason"); !reason.empty()) {
+  if (finished_) return;  // a bound was passed on the way: the error event ended the stream
+  if (auto reason = json_string(choice, "finish_reason"); !reason.empty()) {
     finish_reason_ = std::move(reason);
     close_all(out);
   }
@@ -83,7 +74,7 @@ void responses_stream_translator::on_chunk(const json::object& chunk, std::strin
 void responses_stream_translator::start(std::string& out) {
   if (started_) return;
   started_ = true;
-  id_ = string_at(response_, "id");
+  id_ = json_string(response_, "id");
   emit("response.created", json::object{{"response", response_}}, out);
   emit("response.in_progress", json::object{{"response", response_}}, out);
 }
@@ -97,6 +88,7 @@ size_t responses_stream_translator::open_item(json::object body, std::string& ou
 }
 
 void responses_stream_translator::add_text(std::string_view text, std::string& out) {
+  if (finished_) return;
   if (open_text_ < 0) {
     // Text after tool calls starts a new message item; the tool calls before it are done.
     for (size_t i = 0; i < items_.size(); ++i) close_item(i, out);
@@ -113,6 +105,7 @@ void responses_stream_translator::add_text(std::string_view text, std::string& o
                       {"part", text_part("")}},
          out);
   }
+  if (!hold(text.size(), out)) return;
   auto& body = items_[static_cast<size_t>(open_text_)].body;
   auto& part = body["content"].as_array()[0].as_object();
   part["text"].as_string().append(text);
@@ -123,7 +116,12 @@ void responses_stream_translator::add_text(std::string_view text, std::string& o
 }
 
 void responses_stream_translator::add_tool_call(const json::object& call, std::string& out) {
+  if (finished_) return;
   auto tool = static_cast<size_t>(std::max<int64_t>(0, json_int(call, "index")));
+  if (tool >= max_tool_calls) {
+    fail("the provider streamed more tool calls than this gateway translates", out);
+    return;
+  }
   if (tool >= item_of_tool_.size()) item_of_tool_.resize(tool + 1, -1);
   const auto* fn = json_object_at(call, "function");
   if (item_of_tool_[tool] < 0) {
@@ -131,20 +129,20 @@ void responses_stream_translator::add_tool_call(const json::object& call, std::s
       close_item(static_cast<size_t>(open_text_), out);
       open_text_ = -1;
     }
-    std::string call_id = string_at(call, "id");
+    std::string call_id = json_string(call, "id");
     if (call_id.empty()) call_id = output_item_id("call_", id_, items_.size());
     auto index = open_item(json::object{{"id", output_item_id("fc_", id_, items_.size())},
                                         {"type", "function_call"},
                                         {"status", "in_progress"},
                                         {"arguments", ""},
                                         {"call_id", std::move(call_id)},
-                                        {"name", fn ? string_at(*fn, "name") : std::string()}},
+                                        {"name", fn ? json_string(*fn, "name") : std::string()}},
                            out);
     item_of_tool_[tool] = static_cast<int>(index);
   }
   auto index = static_cast<size_t>(item_of_tool_[tool]);
-  auto args = fn ? string_at(*fn, "arguments") : std::string();
-  if (args.empty() || items_[index].done) return;
+  auto args = fn ? json_string(*fn, "arguments") : std::string();
+  if (args.empty() || items_[index].done || !hold(args.size(), out)) return;
   auto& body = items_[index].body;
   body["arguments"].as_string().append(args);
   emit("response.function_call_arguments.delta",
@@ -198,6 +196,13 @@ void responses_stream_translator::finish(std::string& out) {
     return;
   }
   fail("the provider stream ended before the response was complete", out);
+}
+
+bool responses_stream_translator::hold(size_t bytes, std::string& out) {
+  held_ += bytes;
+  if (held_ <= max_held_) return true;
+  fail("the response is larger than this gateway translates (" + std::to_string(max_held_ >> 20) + " MiB)", out);
+  return false;
 }
 
 void responses_stream_translator::fail(std::string_view message, std::string& out) {

@@ -7,6 +7,9 @@
 // response.output_item.done, and last response.completed or response.incomplete with the whole
 // response and its usage. An error in the stream, or a stream that ends before its finish,
 // becomes an `error` event (the SDK raises it): never a silent success.
+// Bound: the response is held whole (response.completed carries it), up to `max_held_bytes` of
+// text and arguments (32 MiB by default) and 1,024 tool calls; a stream past either ends with an
+// `error` event.
 #pragma once
 
 #include <cstdint>
@@ -23,7 +26,9 @@ namespace brokle::gateway {
 class responses_stream_translator {
  public:
   // response: the response_skeleton() this stream builds up (its id, model and echoed settings).
-  explicit responses_stream_translator(boost::json::object response) : response_(std::move(response)) {}
+  static constexpr size_t max_tool_calls = 1024;
+  explicit responses_stream_translator(boost::json::object response, size_t max_held_bytes = size_t{32} << 20)
+      : response_(std::move(response)), max_held_(max_held_bytes) {}
 
   // One event of the relay's output, by its `data:` payload: a chunk, "[DONE]" or {"error":{...}}.
   // Appends Responses events (SSE text) to out.
@@ -49,6 +54,7 @@ class responses_stream_translator {
   void close_all(std::string& out);
   void end_response(std::string& out);
   void fail(std::string_view message, std::string& out);
+  bool hold(size_t bytes, std::string& out);  // false (and the stream failed) past max_held_
   void emit(std::string_view type, boost::json::object fields, std::string& out);
 
   boost::json::object response_;
@@ -58,6 +64,8 @@ class responses_stream_translator {
   int open_text_ = -1;              // output index of the message item taking text, -1 when none
   std::vector<int> item_of_tool_;   // chat tool_calls index -> output index
   int64_t sequence_ = 0;
+  size_t max_held_;
+  size_t held_ = 0;
   bool started_ = false;
   bool finished_ = false;
   bool failed_ = false;

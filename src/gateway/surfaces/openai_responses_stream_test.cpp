@@ -166,4 +166,23 @@ TEST(openai_responses_stream, errors_and_early_ends_become_one_error_event) {
   }
 }
 
+TEST(openai_responses_stream, what_it_holds_is_bounded) {
+  responses_stream_translator t(
+      response_skeleton(boost::json::parse(R"({"model":"m","input":"x"})").as_object(), "resp_R1", "asked", 1), 8);
+  std::string out;
+  t.on_data(chunk(R"({"index":0,"delta":{"content":"12345"}})"), out);
+  EXPECT_FALSE(t.finished());
+  t.on_data(chunk(R"({"index":0,"delta":{"content":"6789"},"finish_reason":"stop"})"), out);
+  EXPECT_TRUE(t.failed()) << "9 bytes held past a bound of 8";
+  auto ev = events_of(out);
+  EXPECT_EQ(ev.back().name, "error") << out;
+  for (const auto& e : ev) EXPECT_NE(e.name, "response.output_item.done") << "nothing after the error";
+
+  auto many = translator();
+  std::string more;
+  many.on_data(chunk(R"({"index":0,"delta":{"tool_calls":[{"index":5000000,"id":"c","function":{"name":"f"}}]}})"), more);
+  EXPECT_TRUE(many.failed()) << "a tool index past the bound is refused, not used to size a table";
+  EXPECT_EQ(events_of(more).back().name, "error");
+}
+
 }  // namespace brokle::gateway

@@ -1,5 +1,5 @@
-// Test support for the translated stream surfaces (Messages, Responses): the translator's SSE
-// text split back into events, checking that every event has an `event:` line whose name matches
+// Test support for the event-stream surfaces (Messages, Responses), used by their unit tests and
+// by the integration tests (tests/support/gateway_env.hpp): SSE text split back into events, checking that every event has an `event:` line whose name matches
 // its data's `type` (what the Anthropic and OpenAI SDKs both rely on), plus the chunks the relay
 // feeds a translator.
 #pragma once

@@ -4,6 +4,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "gateway/providers/openai_shapes.hpp"
+
 namespace brokle::gateway {
 
 namespace json = boost::json;
@@ -91,11 +93,9 @@ result<text_completion_request> completion_to_chat(const json::object& body) {
 }
 
 result<json::object> chat_to_text_completion(const json::object& chat, std::string_view echo) {
-  auto choices = chat.find("choices");
-  if (choices == chat.end() || !choices->value().is_array() || choices->value().as_array().empty() ||
-      !choices->value().as_array()[0].is_object())
-    return make_error(errc::invalid_argument, "not a chat completion");
-  const auto& first = choices->value().as_array()[0].as_object();
+  const auto* first_ptr = first_choice(chat);
+  if (!first_ptr) return make_error(errc::invalid_argument, "not a chat completion");
+  const auto& first = *first_ptr;
   json::object choice{{"text", std::string(echo) + choice_text(first, "message")},
                       {"index", 0},
                       {"logprobs", nullptr},
@@ -107,16 +107,15 @@ result<json::object> chat_to_text_completion(const json::object& chat, std::stri
 
 void text_completion_stream_translator::on_data(std::string_view data, std::string& out) {
   if (ended_ || data.empty()) return;
-  if (data == "[DONE]") {
+  auto d = read_relay_stream_data(data);
+  if (d.what == relay_stream_data::kind::other) return;
+  if (d.what == relay_stream_data::kind::done) {
     out += "data: [DONE]\n\n";
     ended_ = true;
     return;
   }
-  boost::system::error_code ec;
-  auto v = json::parse(data, ec);
-  if (ec || !v.is_object()) return;
-  const auto& chunk = v.as_object();
-  if (chunk.contains("error")) {  // the relay's in-band failure: passed on as it is
+  const auto& chunk = d.chunk();
+  if (d.what == relay_stream_data::kind::error) {  // the relay's in-band failure: passed on as it is
     emit(chunk, out);
     ended_ = true;
     return;
