@@ -1,10 +1,13 @@
 #include "gateway/providers/anthropic_wire.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+
+#include "gateway/providers/reasoning.hpp"
 
 namespace brokle::gateway {
 
@@ -13,6 +16,40 @@ namespace json = boost::json;
 namespace {
 
 constexpr const char* kAnthropicVersion = "2023-06-01";
+constexpr int64_t kMinThinkingBudget = 1024;                  // the API's minimum budget_tokens
+constexpr int64_t kAnswerTokensBeyondThinking = 4096;         // max_tokens when the client set none
+constexpr int kMaxContentBlocks = 1024;                       // indexes a stream may use for tool calls
+constexpr size_t kMaxHeldThinking = size_t{32} << 20;         // one streamed thinking block's text
+
+// The request's thinking: Anthropic's own `thinking` object when the client sent one (an extra
+// body field), else one made from reasoning_effort. Thinking tokens count toward max_tokens, as
+// reasoning tokens count toward OpenAI's max_completion_tokens: a client limit caps the budget, no
+// limit leaves room for an answer beyond it.
+result<bool> add_thinking(const json::object& in, bool max_given, json::object& out) {
+  if (auto it = in.find("thinking"); it != in.end() && !it->value().is_null()) {
+    if (!it->value().is_object())
+      return make_error(errc::invalid_argument,
+                        "'thinking' must be an object ({\"type\":\"enabled\",\"budget_tokens\":N} for Anthropic models)");
+    out["thinking"] = it->value();
+    return true;
+  }
+  auto effort = read_reasoning_effort(in);
+  if (!effort) return effort.err();
+  if (!*effort || **effort == reasoning_effort::none) return false;
+  int64_t budget = thinking_budget(**effort);
+  int64_t max_tokens = out.at("max_tokens").as_int64();
+  if (max_given) {
+    if (max_tokens <= kMinThinkingBudget)
+      return make_error(errc::invalid_argument,
+                        "with reasoning_effort, max_completion_tokens must be above 1024 for Anthropic models "
+                        "(their thinking takes at least 1,024 of it)");
+    budget = std::min(budget, max_tokens - 1);
+  } else {
+    out["max_tokens"] = budget + kAnswerTokensBeyondThinking;
+  }
+  out["thinking"] = json::object{{"type", "enabled"}, {"budget_tokens", budget}};
+  return true;
+}
 
 // OpenAI content (string or parts) -> Anthropic content blocks.
 result<json::array> blocks_of(const json::value& content) {
@@ -84,9 +121,14 @@ result<net::upstream_request> build_anthropic_request(const provider_config& p, 
   json::object out;
   out["model"] = upstream_model;
   int64_t max_tokens = 4096;
+  bool max_given = false;
   for (const char* key : {"max_completion_tokens", "max_tokens"})
-    if (auto it = in.find(key); it != in.end() && it->value().is_int64()) max_tokens = it->value().as_int64();
+    if (auto it = in.find(key); it != in.end() && it->value().is_int64()) {
+      max_tokens = it->value().as_int64();
+      max_given = true;
+    }
   out["max_tokens"] = max_tokens;
+  if (auto thinking = add_thinking(in, max_given, out); !thinking) return thinking.err();
 
   std::string system;
   json::array messages;
@@ -102,11 +144,15 @@ result<net::upstream_request> build_anthropic_request(const provider_config& p, 
       if (!blocks) return blocks.err();
       append_turn(messages, "user", "content", std::move(*blocks));
     } else if (role == "assistant") {
-      json::array blocks;
-      if (!content.is_null()) {
+      // Signed thinking first: the API wants it to open the turn it was produced in.
+      auto thinking = anthropic_blocks_of_thinking(mo);
+      if (!thinking) return thinking.err();
+      json::array blocks = std::move(*thinking);
+      // An empty string beside tool calls is "no text" (the API refuses empty text blocks).
+      if (!content.is_null() && !(content.is_string() && content.as_string().empty())) {
         auto b = blocks_of(content);
         if (!b) return b.err();
-        blocks = std::move(*b);
+        for (auto& block : *b) blocks.push_back(std::move(block));
       }
       if (auto tc = mo.find("tool_calls"); tc != mo.end() && tc->value().is_array()) {
         for (const auto& call : tc->value().as_array()) {
@@ -182,13 +228,16 @@ std::optional<int64_t> anthropic_token_count(std::string_view body) { return jso
 
 translated_response anthropic_to_openai(const json::object& msg, std::string_view model) {
   translated_response t;
-  std::string text;
-  json::array tool_calls;
+  std::string text, reasoning;
+  json::array tool_calls, thinking_blocks;
   if (auto it = msg.find("content"); it != msg.end() && it->value().is_array()) {
     for (const auto& block : it->value().as_array()) {
       if (!block.is_object()) continue;
-      std::string type = block.as_object().contains("type") ? std::string(block.at("type").as_string()) : "";
-      if (type == "text") text += std::string(block.at("text").as_string());
+      std::string type = json_string(block.as_object(), "type");
+      if (auto thinking = thinking_block_of(block.as_object())) {
+        reasoning += json_string(*thinking, "thinking");
+        thinking_blocks.push_back(std::move(*thinking));
+      } else if (type == "text") text += std::string(block.at("text").as_string());
       else if (type == "tool_use")
         tool_calls.push_back(json::object{{"id", block.at("id")},
                                           {"type", "function"},
@@ -199,6 +248,10 @@ translated_response anthropic_to_openai(const json::object& msg, std::string_vie
   if (auto u = msg.find("usage"); u != msg.end() && u->value().is_object()) read_anthropic_usage(u->value().as_object(), t.usage);
   json::object message{{"role", "assistant"}, {"content", text.empty() && !tool_calls.empty() ? json::value(nullptr) : json::value(text)}};
   if (!tool_calls.empty()) message["tool_calls"] = std::move(tool_calls);
+  if (!thinking_blocks.empty()) {
+    message["reasoning_content"] = reasoning;
+    message["thinking_blocks"] = std::move(thinking_blocks);
+  }
   json::object choice{{"index", 0}, {"message", std::move(message)}, {"finish_reason", finish_reason_of(stop)}};
   // OpenAI cannot say which stop sequence matched; vLLM's choice.stop_reason can, so we use it.
   if (stop == "stop_sequence" && msg.contains("stop_sequence") && msg.at("stop_sequence").is_string())
@@ -224,6 +277,12 @@ std::string anthropic_error_to_openai(std::string_view body, unsigned status) {
   return openai_error_body(message, type, type);
 }
 
+void anthropic_stream_translator::fail(std::string_view message, std::string& out) {
+  out += "data: " + openai_error_body(message, "api_error", "upstream_error") + "\n\n";
+  failed_ = true;
+  finished_ = true;
+}
+
 void anthropic_stream_translator::on_event(std::string_view name, const json::object& data, std::string& out) {
   if (finished_) return;
   if (name == "message_start") {
@@ -237,7 +296,17 @@ void anthropic_stream_translator::on_event(std::string_view name, const json::ob
   } else if (name == "content_block_start") {
     int block = static_cast<int>(json_int(data, "index"));
     const auto& cb = data.at("content_block").as_object();
-    if (cb.at("type").as_string() == "tool_use") {
+    if (cb.at("type").as_string() == "thinking") {
+      thinking_block_ = block;
+      thinking_text_.clear();
+      thinking_signature_.clear();
+    } else if (cb.at("type").as_string() == "redacted_thinking") {
+      chunks_.delta(json::object{{"thinking_blocks", json::array{*thinking_block_of(cb)}}}, "", out);
+    } else if (cb.at("type").as_string() == "tool_use") {
+      if (block < 0 || block > kMaxContentBlocks) {
+        fail("the provider's stream has more than 1,024 content blocks", out);
+        return;
+      }
       if (static_cast<int>(tool_index_by_block_.size()) <= block) tool_index_by_block_.resize(static_cast<size_t>(block) + 1, -1);
       int idx = tools_seen_++;
       tool_index_by_block_[static_cast<size_t>(block)] = idx;
@@ -253,11 +322,32 @@ void anthropic_stream_translator::on_event(std::string_view name, const json::ob
     std::string type(d.at("type").as_string());
     if (type == "text_delta") {
       chunks_.delta(json::object{{"content", d.at("text")}}, "", out);
+    } else if (type == "thinking_delta" && block == thinking_block_) {
+      std::string piece = json_string(d, "thinking");
+      if (thinking_text_.size() + piece.size() > kMaxHeldThinking) {
+        fail("the provider's thinking block is over 32 MiB", out);
+        return;
+      }
+      thinking_text_ += piece;
+      chunks_.delta(json::object{{"reasoning_content", piece}}, "", out);
+    } else if (type == "signature_delta" && block == thinking_block_) {
+      thinking_signature_ += json_string(d, "signature");
     } else if (type == "input_json_delta" && block < static_cast<int>(tool_index_by_block_.size()) &&
                tool_index_by_block_[static_cast<size_t>(block)] >= 0) {
       chunks_.delta(json::object{{"tool_calls", json::array{json::object{{"index", tool_index_by_block_[static_cast<size_t>(block)]},
                                                                  {"function", json::object{{"arguments", d.at("partial_json")}}}}}}},
            "", out);
+    }
+  } else if (name == "content_block_stop") {
+    // A thinking block is whole once it stops: the client gets it (text and signature) to send back.
+    if (static_cast<int>(json_int(data, "index")) == thinking_block_) {
+      chunks_.delta(json::object{{"thinking_blocks", json::array{json::object{{"type", "thinking"},
+                                                                              {"thinking", thinking_text_},
+                                                                              {"signature", thinking_signature_}}}}},
+                    "", out);
+      thinking_block_ = -1;
+      thinking_text_.clear();
+      thinking_signature_.clear();
     }
   } else if (name == "message_delta") {
     if (auto d = data.find("delta"); d != data.end() && d->value().is_object() && d->value().as_object().contains("stop_reason") &&
@@ -273,11 +363,9 @@ void anthropic_stream_translator::on_event(std::string_view name, const json::ob
     std::string message = "provider stream error";
     if (auto e = data.find("error"); e != data.end() && e->value().is_object() && e->value().as_object().contains("message"))
       message = std::string(e->value().at("message").as_string());
-    out += "data: " + openai_error_body(message, "api_error", "upstream_error") + "\n\n";
-    failed_ = true;
-    finished_ = true;
+    fail(message, out);
   }
-  // ping and content_block_stop carry nothing to relay.
+  // ping carries nothing to relay.
 }
 
 }  // namespace brokle::gateway

@@ -1,6 +1,7 @@
 // OpenAI chat completions <-> Anthropic Messages: the request (system prompts, multi-part content
-// and images, tools and tool results, stop sequences, sampling), the response (text, tool_use,
-// stop reasons, usage with cache reads) and the stream (Anthropic's event sequence re-emitted as
+// and images, tools and tool results, stop sequences, sampling, thinking from reasoning_effort and
+// signed thinking blocks sent back), the response (text, tool_use, thinking, stop reasons, usage
+// with cache reads) and the stream (Anthropic's event sequence re-emitted as
 // chat.completion.chunk events, tool-call argument deltas included). Field names and event types
 // are facts of the two public APIs.
 #pragma once
@@ -55,6 +56,9 @@ class anthropic_stream_translator {
  public:
   anthropic_stream_translator(std::string model, bool include_usage) : chunks_(std::move(model), include_usage) {}
   // One Anthropic event (its `event:` name and parsed `data:`); appends OpenAI SSE text to out.
+  // Thinking blocks stream as delta.reasoning_content pieces, then (at the block's stop) one delta
+  // with the whole block in `thinking_blocks` for the client to send back; redacted blocks come
+  // whole. Past the bounds (1,024 content blocks, 32 MiB of one thinking block): an error event.
   void on_event(std::string_view name, const boost::json::object& data, std::string& out);
   bool finished() const { return finished_; }
   bool failed() const { return failed_; }
@@ -65,8 +69,12 @@ class anthropic_stream_translator {
   token_usage usage_;
   std::string stop_reason_;
   std::string stop_sequence_;  // the one that matched, when stop_reason_ is stop_sequence
+  void fail(std::string_view message, std::string& out);
+
   std::vector<int> tool_index_by_block_;  // Anthropic content-block index -> OpenAI tool_calls index
   int tools_seen_ = 0;
+  int thinking_block_ = -1;  // the thinking block being streamed, if any
+  std::string thinking_text_, thinking_signature_;
   bool finished_ = false;
   bool failed_ = false;
 };

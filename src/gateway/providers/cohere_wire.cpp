@@ -6,6 +6,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "gateway/providers/reasoning.hpp"
+
 namespace brokle::gateway {
 
 namespace json = boost::json;
@@ -91,6 +93,18 @@ result<net::upstream_request> build_cohere_request(const provider_config& p, con
     if (type != it->value().as_object().end() && type->value() == "json_object")
       out["response_format"] = json::object{{"type", "json_object"}};
   }
+  // Cohere's own `thinking` object when the client sent one, else one made from reasoning_effort.
+  if (auto it = in.find("thinking"); it != in.end() && !it->value().is_null()) {
+    if (!it->value().is_object())
+      return make_error(errc::invalid_argument,
+                        "'thinking' must be an object ({\"type\":\"enabled\",\"token_budget\":N} for Cohere models)");
+    out["thinking"] = it->value();
+  } else {
+    auto effort = read_reasoning_effort(in);
+    if (!effort) return effort.err();
+    if (*effort && **effort == reasoning_effort::none) out["thinking"] = json::object{{"type", "disabled"}};
+    else if (*effort) out["thinking"] = json::object{{"type", "enabled"}, {"token_budget", thinking_budget(**effort)}};
+  }
   bool stream = false;
   if (auto it = in.find("stream"); it != in.end() && it->value().is_bool()) stream = it->value().as_bool();
   if (stream) out["stream"] = true;
@@ -100,13 +114,15 @@ result<net::upstream_request> build_cohere_request(const provider_config& p, con
 
 translated_response cohere_to_openai(const json::object& r, std::string_view model) {
   translated_response t;
-  std::string text;
+  std::string text, reasoning;
   json::value tool_calls = nullptr;
   if (const auto* msg = json_object_at(r, "message")) {
     if (auto c = msg->find("content"); c != msg->end() && c->value().is_array())
-      for (const auto& part : c->value().as_array())
-        if (part.is_object() && part.as_object().contains("text") && part.at("text").is_string())
-          text += std::string(part.at("text").as_string());
+      for (const auto& part : c->value().as_array()) {
+        if (!part.is_object()) continue;
+        if (json_string(part.as_object(), "type") == "thinking") reasoning += json_string(part.as_object(), "thinking");
+        else if (part.as_object().contains("text") && part.at("text").is_string()) text += std::string(part.at("text").as_string());
+      }
     if (auto tc = msg->find("tool_calls"); tc != msg->end() && tc->value().is_array() && !tc->value().as_array().empty())
       tool_calls = tc->value();
   }
@@ -114,6 +130,7 @@ translated_response cohere_to_openai(const json::object& r, std::string_view mod
   std::string finish = r.contains("finish_reason") && r.at("finish_reason").is_string() ? std::string(r.at("finish_reason").as_string()) : "COMPLETE";
   json::object message{{"role", "assistant"}, {"content", text.empty() && !tool_calls.is_null() ? json::value(nullptr) : json::value(text)}};
   if (!tool_calls.is_null()) message["tool_calls"] = tool_calls;
+  if (!reasoning.empty()) message["reasoning_content"] = reasoning;
   t.body = {{"id", r.contains("id") ? r.at("id") : json::value("chatcmpl-brokle")},
             {"object", "chat.completion"},
             {"created", unix_seconds()},
@@ -144,6 +161,8 @@ void cohere_stream_translator::on_event(const json::object& ev, std::string& out
   } else if (type == "content-delta" && message) {
     if (const auto* content = json_object_at(*message, "content"); content && content->contains("text"))
       chunks_.delta(json::object{{"content", content->at("text")}}, "", out);
+    else if (content && content->contains("thinking"))
+      chunks_.delta(json::object{{"reasoning_content", content->at("thinking")}}, "", out);
   } else if ((type == "tool-call-start" || type == "tool-call-delta") && message) {
     if (const auto* call = json_object_at(*message, "tool_calls")) {
       json::object tc{{"index", json_int(ev, "index")}};

@@ -1,5 +1,6 @@
 // OpenAI chat completions <-> Cohere chat v2 (/v2/chat): messages and tool results, tools,
-// sampling (p, max_tokens, stop_sequences), JSON mode, finish reasons, usage (tokens /
+// sampling (p, max_tokens, stop_sequences), JSON mode, thinking (from reasoning_effort; its
+// content blocks read as reasoning_content), finish reasons, usage (tokens /
 // billed_units), errors ({"message"}), and the v2 event stream (content-delta, tool-call-*,
 // message-end) re-emitted as chat.completion.chunk events; embeddings through /v2/embed. Field
 // names are facts of the public APIs.

@@ -1,11 +1,15 @@
 #include "gateway/providers/gemini_wire.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <map>
+#include <vector>
 
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+
+#include "gateway/providers/reasoning.hpp"
 
 namespace brokle::gateway {
 
@@ -47,6 +51,37 @@ std::string model_url(const provider_config& p, const std::string& model, std::s
   return url;
 }
 
+// The major version in a "gemini-<major>..." model name; 0 for any other name.
+int gemini_major(std::string_view model) {
+  if (model.rfind("gemini-", 0) != 0) return 0;
+  int major = 0;
+  for (size_t i = 7; i < model.size() && model[i] >= '0' && model[i] <= '9' && major < 1000; ++i) major = major * 10 + (model[i] - '0');
+  return major;
+}
+
+// Gemini 3 and later refuse a function call in the current turn without its thought signature.
+// Google documents this value for histories that never had one (another model's, or a client
+// that dropped extra_content): the call is accepted, without the model's earlier reasoning.
+constexpr std::string_view kSkipSignatureCheck = "skip_thought_signature_validator";
+constexpr int64_t kMaxGemini2ThinkingBudget = 24576;  // the largest budget every 2.x model takes
+
+// reasoning_effort -> generationConfig.thinkingConfig: Gemini 3 takes a thinking level (it cannot
+// stop thinking: "none" asks for the least), 2.x and unknown names a token budget (0 turns it off).
+// Thoughts are returned (includeThoughts) whenever the client asked for reasoning.
+void add_thinking_config(reasoning_effort effort, std::string_view model, json::object& gen) {
+  json::object config;
+  if (gemini_major(model) >= 3) {
+    std::string_view level = effort == reasoning_effort::none || effort == reasoning_effort::minimal ? "minimal"
+                             : effort == reasoning_effort::xhigh ? "high"
+                                                                 : reasoning_effort_name(effort);
+    config["thinkingLevel"] = level;
+  } else {
+    config["thinkingBudget"] = std::min(thinking_budget(effort), kMaxGemini2ThinkingBudget);
+  }
+  if (effort != reasoning_effort::none) config["includeThoughts"] = true;
+  gen["thinkingConfig"] = std::move(config);
+}
+
 std::string finish_reason_of(std::string_view r) {
   if (r == "MAX_TOKENS") return "length";
   if (r == "SAFETY" || r == "RECITATION" || r == "BLOCKLIST" || r == "PROHIBITED_CONTENT" || r == "SPII")
@@ -61,10 +96,13 @@ void read_usage(const json::object& u, token_usage& out) {
   out.output_tokens = json_int(u, "candidatesTokenCount") + out.reasoning_tokens;
 }
 
-// Text and function calls of the first candidate; the finish reason if it has one.
+// Text, thoughts and function calls of the first candidate; the finish reason if it has one.
 struct candidate_view {
   std::string text;
-  json::array calls;  // {name, args}
+  std::string reasoning;       // the thought parts' text
+  std::string text_signature;  // a text part's thoughtSignature (the last one)
+  json::array calls;           // {name, args}
+  std::vector<std::string> call_signatures;  // calls[i]'s thoughtSignature, "" when none
   std::string finish;
 };
 
@@ -79,22 +117,33 @@ candidate_view first_candidate(const json::object& r) {
       for (const auto& p : parts->value().as_array()) {
         if (!p.is_object()) continue;
         const auto& po = p.as_object();
-        if (po.contains("thought") && po.at("thought").is_bool() && po.at("thought").as_bool()) continue;
-        if (po.contains("text") && po.at("text").is_string()) v.text += std::string(po.at("text").as_string());
-        if (po.contains("functionCall")) v.calls.push_back(po.at("functionCall"));
+        std::string signature = json_string(po, "thoughtSignature");
+        if (po.contains("thought") && po.at("thought").is_bool() && po.at("thought").as_bool()) {
+          v.reasoning += json_string(po, "text");
+          continue;
+        }
+        if (po.contains("text") && po.at("text").is_string()) {
+          v.text += std::string(po.at("text").as_string());
+          if (!signature.empty()) v.text_signature = signature;
+        }
+        if (po.contains("functionCall")) {
+          v.calls.push_back(po.at("functionCall"));
+          v.call_signatures.push_back(signature);
+        }
       }
     }
   }
   return v;
 }
 
-json::object tool_call(const json::value& call, int index, bool with_index) {
+json::object tool_call(const json::value& call, int index, bool with_index, std::string_view signature) {
   const auto& c = call.as_object();
   json::object tc{{"id", "call_" + std::to_string(index)},
                   {"type", "function"},
                   {"function", json::object{{"name", c.at("name")},
                                             {"arguments", json::serialize(c.contains("args") ? c.at("args") : json::value(json::object{}))}}}};
   if (with_index) tc["index"] = index;
+  if (!signature.empty()) set_google_thought_signature(tc, signature);
   return tc;
 }
 
@@ -106,6 +155,9 @@ result<net::upstream_request> build_gemini_request(const provider_config& p, con
   std::string system;
   json::array contents;
   std::map<std::string, std::string> tool_names;  // tool_call_id -> function name (for responses)
+  const bool signs_calls = gemini_major(upstream_model) >= 3;
+  auto effort = read_reasoning_effort(in);
+  if (!effort) return effort.err();
   for (const auto& m : in.at("messages").as_array()) {
     const auto& mo = m.as_object();
     std::string role(mo.at("role").as_string());
@@ -119,18 +171,27 @@ result<net::upstream_request> build_gemini_request(const provider_config& p, con
       append_turn(contents, "user", "parts", std::move(*parts));
     } else if (role == "assistant") {
       json::array parts;
-      if (!content.is_null()) {
+      if (!content.is_null() && !(content.is_string() && content.as_string().empty())) {
         auto pp = parts_of(content);
         if (!pp) return pp.err();
         parts = std::move(*pp);
+        // A text reply's signature goes back on its (last) text part.
+        if (auto signature = google_thought_signature(mo); !signature.empty() && !parts.empty())
+          parts.back().as_object()["thoughtSignature"] = signature;
       }
+      bool first_call = true;
       if (auto tc = mo.find("tool_calls"); tc != mo.end() && tc->value().is_array()) {
         for (const auto& call : tc->value().as_array()) {
           const auto& fn = call.at("function").as_object();
           auto args = tool_call_arguments(fn);
           if (!args) return args.err();
           tool_names[std::string(call.at("id").as_string())] = std::string(fn.at("name").as_string());
-          parts.push_back(json::object{{"functionCall", json::object{{"name", fn.at("name")}, {"args", *args}}}});
+          json::object part{{"functionCall", json::object{{"name", fn.at("name")}, {"args", *args}}}};
+          std::string signature = google_thought_signature(call.as_object());
+          if (signature.empty() && first_call && signs_calls) signature = kSkipSignatureCheck;
+          if (!signature.empty()) part["thoughtSignature"] = signature;
+          parts.push_back(std::move(part));
+          first_call = false;
         }
       }
       if (parts.empty()) continue;
@@ -164,6 +225,7 @@ result<net::upstream_request> build_gemini_request(const provider_config& p, con
         (type->value().as_string() == "json_object" || type->value().as_string() == "json_schema"))
       gen["responseMimeType"] = "application/json";
   }
+  if (*effort) add_thinking_config(**effort, upstream_model, gen);
   if (!gen.empty()) out["generationConfig"] = std::move(gen);
   if (auto it = in.find("tools"); it != in.end() && it->value().is_array()) {
     json::array decls;
@@ -207,8 +269,10 @@ translated_response gemini_to_openai(const json::object& r, std::string_view mod
   auto c = first_candidate(r);
   if (auto u = r.find("usageMetadata"); u != r.end() && u->value().is_object()) read_usage(u->value().as_object(), t.usage);
   json::array calls;
-  for (size_t i = 0; i < c.calls.size(); ++i) calls.push_back(tool_call(c.calls[i], static_cast<int>(i), false));
+  for (size_t i = 0; i < c.calls.size(); ++i) calls.push_back(tool_call(c.calls[i], static_cast<int>(i), false, c.call_signatures[i]));
   json::object message{{"role", "assistant"}, {"content", c.text.empty() && !calls.empty() ? json::value(nullptr) : json::value(c.text)}};
+  if (!c.reasoning.empty()) message["reasoning_content"] = c.reasoning;
+  if (!c.text_signature.empty()) set_google_thought_signature(message, c.text_signature);
   std::string finish = calls.empty() ? finish_reason_of(c.finish) : "tool_calls";
   if (!calls.empty()) message["tool_calls"] = std::move(calls);
   t.body = {{"id", r.contains("responseId") ? r.at("responseId") : json::value("chatcmpl-brokle")},
@@ -240,9 +304,14 @@ void gemini_stream_translator::on_chunk(const json::object& chunk, std::string& 
   }
   if (auto u = chunk.find("usageMetadata"); u != chunk.end() && u->value().is_object()) read_usage(u->value().as_object(), usage_);
   auto c = first_candidate(chunk);
-  if (!c.text.empty()) chunks_.delta(json::object{{"content", c.text}}, "", out);
-  for (const auto& call : c.calls)
-    chunks_.delta(json::object{{"tool_calls", json::array{tool_call(call, tool_calls_++, true)}}}, "", out);
+  if (!c.reasoning.empty()) chunks_.delta(json::object{{"reasoning_content", c.reasoning}}, "", out);
+  if (!c.text.empty() || !c.text_signature.empty()) {
+    json::object delta{{"content", c.text}};
+    if (!c.text_signature.empty()) set_google_thought_signature(delta, c.text_signature);
+    chunks_.delta(std::move(delta), "", out);
+  }
+  for (size_t i = 0; i < c.calls.size(); ++i)
+    chunks_.delta(json::object{{"tool_calls", json::array{tool_call(c.calls[i], tool_calls_++, true, c.call_signatures[i])}}}, "", out);
   if (!c.finish.empty()) finish_reason_ = tool_calls_ > 0 ? "tool_calls" : finish_reason_of(c.finish);
 }
 

@@ -1,7 +1,8 @@
 // OpenAI chat completions <-> Google Gemini generateContent / streamGenerateContent: contents with
 // user/model roles, systemInstruction, inline images, function declarations, function calls and
-// responses, generationConfig (sampling, max tokens, stop sequences, JSON mode), finish reasons,
-// usageMetadata, errors, and the SSE stream of GenerateContentResponse chunks re-emitted as
+// responses, generationConfig (sampling, max tokens, stop sequences, JSON mode, thinkingConfig
+// from reasoning_effort), thought parts as reasoning_content, thought signatures kept on the chat
+// shapes and sent back (see reasoning.hpp), finish reasons, usageMetadata, errors, and the SSE stream of GenerateContentResponse chunks re-emitted as
 // chat.completion.chunk events; embeddings through batchEmbedContents. Field names are facts of
 // the two public APIs.
 #pragma once
