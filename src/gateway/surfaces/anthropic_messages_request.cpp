@@ -6,6 +6,8 @@
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "gateway/providers/reasoning.hpp"
+
 namespace brokle::gateway {
 
 namespace json = boost::json;
@@ -279,6 +281,21 @@ status check_messages_request(const json::object& in, messages_check kind) {
   }
   if (const auto* v = member(in, "tools"); v && !v->is_array()) return bad("tools", "Input should be a valid list");
   if (const auto* v = member(in, "stream"); v && !v->is_bool()) return bad("stream", "Input should be a valid boolean");
+  if (const auto* v = member(in, "thinking")) {
+    if (!v->is_object()) return bad("thinking", "Input should be an object");
+    auto type = type_of(v->as_object());
+    if (type == "enabled") {
+      const auto* budget = member(v->as_object(), "budget_tokens");
+      if (!budget) return bad("thinking.enabled.budget_tokens", "Field required");
+      if (!budget->is_int64()) return bad("thinking.enabled.budget_tokens", "Input should be a valid integer");
+      if (budget->as_int64() < 1024) return bad("thinking.enabled.budget_tokens", "Input should be greater than or equal to 1024");
+      if (max_tokens && max_tokens->is_int64() && budget->as_int64() >= max_tokens->as_int64())
+        return bad("max_tokens", "`max_tokens` must be greater than `thinking.budget_tokens`");
+    } else if (type.empty()) {
+      return bad("thinking.type", "Field required");
+    }
+    // Other types are the Messages API's to judge when the request goes to Anthropic unchanged.
+  }
   return {};
 }
 
@@ -321,6 +338,15 @@ result<json::object> messages_to_chat(const json::object& in, const messages_req
     if (auto s = apply_tool_choice(*v, choice); !s) return s.err();
     if (out.contains("tools"))
       for (auto& kv : choice) out[kv.key()] = std::move(kv.value());
+  }
+  // Extended thinking becomes the chat request's reasoning_effort (the nearest effort to its
+  // budget); the provider's reasoning comes back as thinking blocks.
+  if (const auto* v = member(in, "thinking")) {
+    auto type = type_of(v->as_object());
+    if (type == "enabled")
+      out["reasoning_effort"] = reasoning_effort_name(effort_for_budget(v->as_object().at("budget_tokens").as_int64()));
+    else if (type != "disabled")
+      return bad("thinking.type", "'" + std::string(type) + "' thinking is not supported by this gateway for non-Anthropic models");
   }
   if (const auto* v = member(in, "stream"); v && v->as_bool()) {
     out["stream"] = true;

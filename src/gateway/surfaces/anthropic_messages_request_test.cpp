@@ -194,12 +194,39 @@ TEST(anthropic_messages_request, the_passthrough_check_refuses_shapes_not_featur
   EXPECT_FALSE(check_messages_request(obj(R"({"model":"m","max_tokens":0,"messages":[{"role":"user","content":"x"}]})"),
                                       messages_check::token_count));
   EXPECT_FALSE(check_messages_request(obj(R"({"model":"m","messages":[]})"), messages_check::token_count));
-  EXPECT_EQ(fails(R"({"model":"m","max_tokens":5,"thinking":{"type":"enabled","budget_tokens":1024},
+  EXPECT_EQ(fails(R"({"model":"m","max_tokens":5000,"thinking":{"type":"enabled","budget_tokens":1024},
       "tools":[{"type":"web_search_20250305","name":"web_search"}],
       "system":[{"type":"text","text":"s","cache_control":{"type":"ephemeral"}}],
       "messages":[{"role":"user","content":[{"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"AA"}}]},
                   {"role":"assistant","content":[{"type":"thinking","thinking":"t","signature":"sig"}]}]})"),
             "");
+}
+
+TEST(anthropic_messages_request, extended_thinking_becomes_a_reasoning_effort) {
+  auto chat = translate(R"({"model":"m","max_tokens":20000,"thinking":{"type":"enabled","budget_tokens":10000},
+    "messages":[{"role":"user","content":"q"},
+      {"role":"assistant","content":[{"type":"thinking","thinking":"earlier","signature":"S"},{"type":"text","text":"a"}]},
+      {"role":"user","content":"more"}]})");
+  EXPECT_EQ(chat.at("reasoning_effort").as_string(), "medium");
+  // Earlier thinking only means something to the model that signed it.
+  EXPECT_EQ(chat.at("messages").as_array()[1].at("content").as_string(), "a");
+  EXPECT_EQ(translate(R"({"model":"m","max_tokens":9000,"thinking":{"type":"enabled","budget_tokens":1024},"messages":[{"role":"user","content":"q"}]})")
+                .at("reasoning_effort").as_string(), "low");
+  EXPECT_FALSE(translate(R"({"model":"m","max_tokens":9,"thinking":{"type":"disabled"},"messages":[{"role":"user","content":"q"}]})")
+                   .contains("reasoning_effort"));
+
+  EXPECT_NE(refusal(R"({"model":"m","max_tokens":9000,"thinking":{"type":"enabled","budget_tokens":100},"messages":[{"role":"user","content":"q"}]})")
+                .find("thinking.enabled.budget_tokens"), std::string::npos);
+  EXPECT_NE(refusal(R"({"model":"m","max_tokens":2000,"thinking":{"type":"enabled","budget_tokens":4000},"messages":[{"role":"user","content":"q"}]})")
+                .find("must be greater than"), std::string::npos);
+  EXPECT_NE(refusal(R"({"model":"m","max_tokens":2000,"thinking":{"type":"enabled"},"messages":[{"role":"user","content":"q"}]})")
+                .find("Field required"), std::string::npos);
+  EXPECT_NE(refusal(R"({"model":"m","max_tokens":2000,"thinking":true,"messages":[{"role":"user","content":"q"}]})").find("thinking"),
+            std::string::npos);
+  // A type this gateway cannot translate passes the relay check (Anthropic judges it) but not translation.
+  auto future = obj(R"({"model":"m","max_tokens":2000,"thinking":{"type":"someday"},"messages":[{"role":"user","content":"q"}]})");
+  EXPECT_TRUE(check_messages_request(future));
+  EXPECT_NE(refusal(boost::json::serialize(future)).find("thinking.type"), std::string::npos);
 }
 
 }  // namespace brokle::gateway

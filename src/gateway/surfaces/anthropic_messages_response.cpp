@@ -42,6 +42,10 @@ result<json::object> chat_to_message(const json::object& completion, std::string
     text = json_string(*message, "refusal");
     if (!text.empty() && finish == "stop") finish = "content_filter";
   }
+  // Reasoning first, as a thinking block, the way the Messages API orders a turn (unsigned: only
+  // Anthropic signs thinking, and its models are relayed unchanged, never through this path).
+  if (auto reasoning = json_string(*message, "reasoning_content"); !reasoning.empty())
+    content.push_back(json::object{{"type", "thinking"}, {"thinking", std::move(reasoning)}, {"signature", ""}});
   if (!text.empty()) content.push_back(json::object{{"type", "text"}, {"text", text}});
   if (auto it = message->find("tool_calls"); it != message->end() && it->value().is_array()) {
     for (const auto& call : it->value().as_array()) {

@@ -103,4 +103,15 @@ TEST(anthropic_messages_response, errors_take_the_messages_shape) {
   EXPECT_FALSE(junk.at("error").at("message").as_string().empty());
 }
 
+TEST(anthropic_messages_response, reasoning_content_becomes_a_leading_thinking_block) {
+  auto m = message_of(R"({"choices":[{"index":0,"message":{"role":"assistant","content":"42","reasoning_content":"six times seven"},
+    "finish_reason":"stop"}]})");
+  const auto& content = m.at("content").as_array();
+  ASSERT_EQ(content.size(), 2u);
+  EXPECT_EQ(content[0].at("type").as_string(), "thinking");
+  EXPECT_EQ(content[0].at("thinking").as_string(), "six times seven");
+  EXPECT_EQ(content[0].at("signature").as_string(), "");
+  EXPECT_EQ(content[1].at("text").as_string(), "42");
+}
+
 }  // namespace brokle::gateway

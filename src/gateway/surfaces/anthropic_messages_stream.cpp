@@ -53,6 +53,14 @@ void messages_stream_translator::on_chunk(const json::object& chunk, std::string
   if (!first) return;  // e.g. the usage chunk
   const auto& choice = *first;
   if (const auto* delta = json_object_at(choice, "delta")) {
+    // Reasoning (reasoning_content, as DeepSeek, vLLM and our own translations stream it) is a
+    // thinking block; its signature stays empty, since only Anthropic signs thinking.
+    if (auto thinking = json_string(*delta, "reasoning_content"); !thinking.empty()) {
+      if (open_ != block_kind::thinking)
+        open_block(block_kind::thinking, json::object{{"type", "thinking"}, {"thinking", ""}, {"signature", ""}}, out);
+      emit("content_block_delta",
+           json::object{{"index", open_index_}, {"delta", json::object{{"type", "thinking_delta"}, {"thinking", thinking}}}}, out);
+    }
     if (auto text = json_string(*delta, "content"); !text.empty()) {
       if (open_ != block_kind::text) open_block(block_kind::text, json::object{{"type", "text"}, {"text", ""}}, out);
       emit("content_block_delta",

@@ -1,6 +1,6 @@
 // The inbound Anthropic Messages surface, stream side: the relay's OpenAI chat.completion.chunk
 // stream (whatever provider produced it) re-emitted as Messages stream events — message_start,
-// content_block_start / _delta (text_delta, input_json_delta) / _stop per block, message_delta
+// content_block_start / _delta (thinking_delta, text_delta, input_json_delta) / _stop per block, message_delta
 // with the stop reason and usage, message_stop — each with its `event:` line, as the Messages API
 // sends them. An error in the stream, or a stream that ends before its finish, becomes an `error`
 // event: never a silent success.
@@ -36,7 +36,7 @@ class messages_stream_translator {
   const token_usage& usage() const { return usage_; }
 
  private:
-  enum class block_kind { none, text, tool };
+  enum class block_kind { none, thinking, text, tool };
   void on_chunk(const boost::json::object& chunk, std::string& out);
   void start(std::string& out);
   void open_block(block_kind kind, boost::json::object block, std::string& out);

@@ -149,4 +149,25 @@ TEST(anthropic_messages_stream, a_tool_index_past_the_bound_ends_the_stream_with
   EXPECT_EQ(events_of(out).back().name, "error");
 }
 
+TEST(anthropic_messages_stream, streamed_reasoning_is_a_thinking_block_before_the_text) {
+  messages_stream_translator t("msg_1", "m");
+  std::string out;
+  t.on_data(chunk(R"({"index":0,"delta":{"role":"assistant","reasoning_content":"Let me "},"finish_reason":null})"), out);
+  t.on_data(chunk(R"({"index":0,"delta":{"reasoning_content":"see."},"finish_reason":null})"), out);
+  t.on_data(chunk(R"({"index":0,"delta":{"content":"Yes"},"finish_reason":null})"), out);
+  t.on_data(chunk(R"({"index":0,"delta":{},"finish_reason":"stop"})"), out);
+  t.on_data("[DONE]", out);
+  ASSERT_FALSE(t.failed());
+  auto ev = events_of(out);
+  EXPECT_EQ(names_of(ev), (std::vector<std::string>{"message_start", "content_block_start", "content_block_delta",
+                                                     "content_block_delta", "content_block_stop", "content_block_start",
+                                                     "content_block_delta", "content_block_stop", "message_delta",
+                                                     "message_stop"}));
+  EXPECT_EQ(ev[1].data.at("content_block").at("type").as_string(), "thinking");
+  EXPECT_EQ(ev[2].data.at("delta").at("type").as_string(), "thinking_delta");
+  EXPECT_EQ(ev[3].data.at("delta").at("thinking").as_string(), "see.");
+  EXPECT_EQ(ev[5].data.at("index").as_int64(), 1);
+  EXPECT_EQ(ev[5].data.at("content_block").at("type").as_string(), "text");
+}
+
 }  // namespace brokle::gateway
