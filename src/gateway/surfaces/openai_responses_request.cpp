@@ -1,9 +1,12 @@
 #include "gateway/surfaces/openai_responses_request.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include <boost/json/array.hpp>
+
+#include "gateway/surfaces/openai_responses_reasoning.hpp"
 
 namespace brokle::gateway {
 
@@ -118,6 +121,14 @@ result<std::string> tool_output(const json::object& item, const std::string& pat
 }
 
 status add_items(const json::array& items, json::array& messages) {
+  // A reasoning item this gateway wrote carries what its provider needs back: the thinking goes on
+  // the assistant turn that follows it, the signatures on the calls they were given for.
+  std::optional<reasoning_carry> pending;
+  json::object call_signatures;
+  auto assistant_turn_added = [&] {
+    if (pending) apply_reasoning_carry(*pending, messages.back().as_object());
+    pending.reset();
+  };
   for (size_t i = 0; i < items.size(); ++i) {
     auto path = at("input", i);
     if (!items[i].is_object()) return bad(path, "must be an object");
@@ -127,7 +138,9 @@ status add_items(const json::array& items, json::array& messages) {
     if (type == "message" || (type.empty() && member(item, "role"))) {
       auto m = message_item(item, path);
       if (!m) return m.err();
+      bool assistant = string_member(*m, "role") == "assistant";
       messages.push_back(std::move(*m));
+      if (assistant) assistant_turn_added();
     } else if (type == "function_call") {
       auto call_id = required_string(item, "call_id", path);
       if (!call_id) return call_id.err();
@@ -138,6 +151,7 @@ status add_items(const json::array& items, json::array& messages) {
       json::object call{{"id", std::move(*call_id)},
                         {"type", "function"},
                         {"function", json::object{{"name", std::move(*name)}, {"arguments", std::move(*arguments)}}}};
+      sign_tool_call(call_signatures, call);
       // Calls that follow an assistant turn belong to it (one chat turn holds text and calls).
       json::object* last = messages.empty() ? nullptr : &messages.back().as_object();
       if (last && string_member(*last, "role") == "assistant") {
@@ -146,6 +160,7 @@ status add_items(const json::array& items, json::array& messages) {
         calls.as_array().push_back(std::move(call));
       } else {
         messages.push_back(json::object{{"role", "assistant"}, {"content", nullptr}, {"tool_calls", json::array{std::move(call)}}});
+        assistant_turn_added();
       }
     } else if (type == "function_call_output") {
       auto call_id = required_string(item, "call_id", path);
@@ -154,7 +169,11 @@ status add_items(const json::array& items, json::array& messages) {
       if (!output) return output.err();
       messages.push_back(json::object{{"role", "tool"}, {"tool_call_id", std::move(*call_id)}, {"content", std::move(*output)}});
     } else if (type == "reasoning") {
-      continue;  // a provider's own reasoning cannot be handed to another one; the turns around it carry on
+      // Another provider's reasoning cannot be handed on (the turns around it carry on without it).
+      if (auto carry = decode_reasoning_carry(string_member(item, "encrypted_content"))) {
+        for (const auto& kv : carry->call_signatures) call_signatures[kv.key()] = kv.value();
+        pending = std::move(*carry);
+      }
     } else if (type.empty()) {
       return bad(path + ".type", "required (or a `role` for a message)");
     } else {

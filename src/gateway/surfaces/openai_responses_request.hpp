@@ -2,7 +2,8 @@
 // a POST /v1/responses body rewritten as an OpenAI chat-completions body, so the one chat relay
 // (and its provider translation) serves it. What translates: `instructions`, `input` as a string
 // or items (messages with input_text / input_image / output_text / refusal parts, function_call
-// and function_call_output items; reasoning items are dropped), function tools, tool_choice,
+// and function_call_output items; reasoning items this gateway wrote give their provider back its
+// thinking and signatures, others are dropped), function tools, tool_choice,
 // parallel_tool_calls, max_output_tokens, temperature, top_p, text.format (JSON mode and schemas),
 // reasoning.effort, user, stream (with usage). What needs the provider's own server-side state or
 // tools cannot be translated and is refused: previous_response_id, conversation, prompt,

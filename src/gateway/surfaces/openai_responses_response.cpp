@@ -2,6 +2,7 @@
 
 #include "gateway/providers/openai_shapes.hpp"
 #include "gateway/providers/openai_wire.hpp"
+#include "gateway/surfaces/openai_responses_reasoning.hpp"
 
 namespace brokle::gateway {
 
@@ -89,6 +90,9 @@ result<json::object> chat_to_response(const json::object& completion, json::obje
   std::string id = json_string(response, "id");
   std::string item_status = finish_leaves_incomplete(finish_reason) ? "incomplete" : "completed";
   json::array output;
+  reasoning_carry reasoning;
+  read_chat_reasoning(*message, reasoning);
+  if (!reasoning.empty()) output.push_back(reasoning_item(output_item_id("rs_", id, output.size()), reasoning, item_status));
   json::array content;
   if (auto text = content_text(message->contains("content") ? message->at("content") : json::value()); !text.empty())
     content.push_back(json::object{{"type", "output_text"}, {"text", std::move(text)}, {"annotations", json::array{}},

@@ -1,7 +1,8 @@
 // The Responses API for providers that do not serve it, response side: the `response` object built
 // from what the client asked (its settings echoed back, as the API does) and an OpenAI
-// chat.completion (what the relay produces for every provider): a `message` output item with
-// output_text / refusal content, one `function_call` item per tool call, status `completed` or
+// chat.completion (what the relay produces for every provider): a `reasoning` item first when the
+// provider reasoned (openai_responses_reasoning.hpp), a `message` output item with output_text /
+// refusal content, one `function_call` item per tool call, status `completed` or
 // `incomplete` (max_output_tokens, content_filter), usage in the Responses shape. Translated
 // responses are not stored (`store` false): there is nothing to retrieve later.
 #pragma once

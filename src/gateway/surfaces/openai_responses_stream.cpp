@@ -8,6 +8,8 @@
 
 #include "gateway/providers/openai_shapes.hpp"
 #include "gateway/providers/openai_wire.hpp"
+#include "gateway/providers/reasoning.hpp"
+#include "gateway/surfaces/openai_responses_reasoning.hpp"
 #include "gateway/surfaces/openai_responses_response.hpp"
 
 namespace brokle::gateway {
@@ -15,6 +17,8 @@ namespace brokle::gateway {
 namespace json = boost::json;
 
 namespace {
+
+json::object reasoning_part(std::string text) { return json::object{{"type", "reasoning_text"}, {"text", std::move(text)}}; }
 
 json::object text_part(std::string text) {
   return json::object{{"type", "output_text"}, {"text", std::move(text)}, {"annotations", json::array{}},
@@ -59,6 +63,20 @@ void responses_stream_translator::on_chunk(const json::object& chunk, std::strin
   if (!first) return;  // e.g. the usage chunk
   const auto& choice = *first;
   if (const auto* delta = json_object_at(choice, "delta")) {
+    if (auto thinking = json_string(*delta, "reasoning_content"); !thinking.empty()) add_reasoning(thinking, out);
+    if (auto it = delta->find("thinking_blocks"); it != delta->end() && it->value().is_array()) {
+      json::object carrier{{"thinking_blocks", it->value()}};
+      if (auto blocks = anthropic_blocks_of_thinking(carrier); blocks && !blocks->empty()) {
+        if (!hold(json::serialize(*blocks).size(), out)) return;
+        if (reasoning_item_ < 0) add_reasoning("", out);
+        for (auto& b : *blocks) reasoning_.thinking_blocks.push_back(std::move(b));
+      }
+    }
+    // A text reply's signature (Gemini) rides on its last text delta.
+    if (auto signature = google_thought_signature(*delta); !signature.empty() && reasoning_item_ >= 0) {
+      reasoning_.text_signature = std::move(signature);
+      refresh_reasoning();
+    }
     if (auto text = json_string(*delta, "content"); !text.empty()) add_text(text, out);
     if (auto tc = delta->find("tool_calls"); tc != delta->end() && tc->value().is_array())
       for (const auto& c : tc->value().as_array())
@@ -87,8 +105,41 @@ size_t responses_stream_translator::open_item(json::object body, std::string& ou
   return index;
 }
 
+void responses_stream_translator::add_reasoning(std::string_view text, std::string& out) {
+  if (finished_) return;
+  if (reasoning_item_ < 0) {
+    auto index = open_item(json::object{{"id", output_item_id("rs_", id_, items_.size())},
+                                        {"type", "reasoning"},
+                                        {"summary", json::array{}},
+                                        {"content", json::array{}},
+                                        {"encrypted_content", nullptr},
+                                        {"status", "in_progress"}},
+                           out);
+    reasoning_item_ = static_cast<int>(index);
+    items_[index].body["content"].as_array().push_back(reasoning_part(""));
+    emit("response.content_part.added",
+         json::object{{"item_id", items_[index].body["id"]}, {"output_index", index}, {"content_index", 0},
+                      {"part", reasoning_part("")}},
+         out);
+  }
+  if (text.empty() || items_[static_cast<size_t>(reasoning_item_)].done || !hold(text.size(), out)) return;
+  auto& body = items_[static_cast<size_t>(reasoning_item_)].body;
+  body["content"].as_array()[0].as_object()["text"].as_string().append(text);
+  reasoning_.text.append(text);
+  emit("response.reasoning_text.delta",
+       json::object{{"item_id", body["id"]}, {"output_index", reasoning_item_}, {"content_index", 0}, {"delta", text}}, out);
+}
+
+void responses_stream_translator::refresh_reasoning() {
+  if (reasoning_item_ < 0) return;
+  auto encrypted = encode_reasoning_carry(reasoning_);
+  items_[static_cast<size_t>(reasoning_item_)].body["encrypted_content"] =
+      encrypted.empty() ? json::value(nullptr) : json::value(encrypted);
+}
+
 void responses_stream_translator::add_text(std::string_view text, std::string& out) {
   if (finished_) return;
+  if (reasoning_item_ >= 0) close_item(static_cast<size_t>(reasoning_item_), out);
   if (open_text_ < 0) {
     // Text after tool calls starts a new message item; the tool calls before it are done.
     for (size_t i = 0; i < items_.size(); ++i) close_item(i, out);
@@ -125,6 +176,15 @@ void responses_stream_translator::add_tool_call(const json::object& call, std::s
   if (tool >= item_of_tool_.size()) item_of_tool_.resize(tool + 1, -1);
   const auto* fn = json_object_at(call, "function");
   if (item_of_tool_[tool] < 0) {
+    // A call's signature (Gemini) belongs in the reasoning item before it: one is made if the
+    // provider sent no reasoning text.
+    if (auto signature = google_thought_signature(call); !signature.empty()) {
+      if (reasoning_item_ < 0) add_reasoning("", out);
+      std::string call_id = json_string(call, "id");
+      reasoning_.call_signatures[call_id.empty() ? output_item_id("call_", id_, items_.size()) : call_id] = signature;
+      refresh_reasoning();
+    }
+    if (reasoning_item_ >= 0) close_item(static_cast<size_t>(reasoning_item_), out);
     if (open_text_ >= 0) {
       close_item(static_cast<size_t>(open_text_), out);
       open_text_ = -1;
@@ -155,7 +215,14 @@ void responses_stream_translator::close_item(size_t index, std::string& out) {
   it.done = true;
   auto& body = it.body;
   const auto& item_id = body["id"];
-  if (body["type"].as_string() == "message") {
+  if (body["type"].as_string() == "reasoning") {
+    refresh_reasoning();
+    auto& part = body["content"].as_array()[0].as_object();
+    emit("response.reasoning_text.done",
+         json::object{{"item_id", item_id}, {"output_index", index}, {"content_index", 0}, {"text", part["text"]}}, out);
+    emit("response.content_part.done",
+         json::object{{"item_id", item_id}, {"output_index", index}, {"content_index", 0}, {"part", part}}, out);
+  } else if (body["type"].as_string() == "message") {
     auto& part = body["content"].as_array()[0].as_object();
     emit("response.output_text.done",
          json::object{{"item_id", item_id}, {"output_index", index}, {"content_index", 0}, {"text", part["text"]},

@@ -2,7 +2,8 @@
 // chat.completion.chunk stream (whatever provider produced it) re-emitted as Responses stream
 // events, each `event: <type>` with its data's `type` and `sequence_number`:
 // response.created, response.in_progress, then per output item response.output_item.added,
-// (text) response.content_part.added / response.output_text.delta / .done /
+// (reasoning, first) response.content_part.added / response.reasoning_text.delta / .done /
+// response.content_part.done, (text) response.content_part.added / response.output_text.delta / .done /
 // response.content_part.done, (tool call) response.function_call_arguments.delta / .done,
 // response.output_item.done, and last response.completed or response.incomplete with the whole
 // response and its usage. An error in the stream, or a stream that ends before its finish,
@@ -20,6 +21,7 @@
 #include <boost/json/object.hpp>
 
 #include "gateway/pricing/price_table.hpp"
+#include "gateway/surfaces/openai_responses_reasoning.hpp"
 
 namespace brokle::gateway {
 
@@ -47,6 +49,8 @@ class responses_stream_translator {
   };
   void on_chunk(const boost::json::object& chunk, std::string& out);
   void start(std::string& out);
+  void add_reasoning(std::string_view text, std::string& out);
+  void refresh_reasoning();  // the reasoning item's encrypted_content from reasoning_
   void add_text(std::string_view text, std::string& out);
   void add_tool_call(const boost::json::object& call, std::string& out);
   size_t open_item(boost::json::object body, std::string& out);
@@ -62,6 +66,8 @@ class responses_stream_translator {
   token_usage usage_;
   std::vector<item> items_;
   int open_text_ = -1;              // output index of the message item taking text, -1 when none
+  int reasoning_item_ = -1;         // output index of the reasoning item, -1 when none yet
+  reasoning_carry reasoning_;       // its text and what the provider needs back
   std::vector<int> item_of_tool_;   // chat tool_calls index -> output index
   int64_t sequence_ = 0;
   size_t max_held_;
