@@ -149,6 +149,25 @@ check('claude-3-5-haiku: messages.countTokens', async () => {
   assert.ok(r.input_tokens > 0, 'a positive count');
 });
 
+check('extended thinking with other providers\' reasoning models: thinking blocks, plain and streamed', async () => {
+  for (const model of ['deepseek-reasoner', 'gemini-3-flash']) {
+    const req = { model, max_tokens: 4000, thinking: { type: 'enabled', budget_tokens: 2000 }, messages: [{ role: 'user', content: 'think it over' }] };
+    const m = await client.messages.create(req);
+    assert.equal(m.content[0].type, 'thinking', model);
+    assert.match(m.content[0].thinking, /mock thinking about: think it over/, model);
+    assert.equal(m.content[1].type, 'text', model);
+    let thought = '';
+    const stream = client.messages.stream(req);
+    stream.on('thinking', (delta) => { thought += delta; });
+    const final = await stream.finalMessage();
+    assert.equal(final.content[0].type, 'thinking', model);
+    assert.equal(final.content[0].thinking, thought, `${model}: the SDK rebuilt the block from the deltas`);
+    assert.equal(final.content[1].type, 'text', model);
+  }
+  await assert.rejects(client.messages.create({ model: 'gpt-4o-mini', max_tokens: 100, thinking: { type: 'enabled', budget_tokens: 2000 },
+    messages: [{ role: 'user', content: 'x' }] }), (e) => e instanceof Anthropic.BadRequestError && /budget_tokens/.test(e.message));
+});
+
 check('missing max_tokens is a BadRequestError', async () => {
   await assert.rejects(
     client.messages.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] }),

@@ -12,7 +12,7 @@
 namespace brokle::testing {
 
 TEST(gateway_compat, official_anthropic_npm_client_works_unmodified) {
-  gateway_env g;
+  gateway_env g(reasoning_providers_toml);
   std::string dir = std::string(BROKLE_SOURCE_DIR) + "/tests/compat";
   ASSERT_TRUE(std::filesystem::exists(dir + "/node_modules/@anthropic-ai/sdk")) << "scripts/bootstrap.sh installs it";
   std::string out = (g.dir.path() / "node.out").string();

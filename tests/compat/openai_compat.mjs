@@ -292,6 +292,86 @@ check('responses API for providers without it (Anthropic, Gemini, Cohere), by tr
   await assert.rejects((async () => { for await (const _ of failing); })(), (e) => e instanceof OpenAI.APIError, 'a dying stream is an APIError');
 });
 
+// What an application does with a streamed reply: put the assistant message back together,
+// keeping the fields a provider needs on the next turn (thinking_blocks, tool calls' extra_content).
+async function assembled(stream) {
+  const message = { role: 'assistant', content: '' };
+  let reasoning = '';
+  const blocks = [], calls = [];
+  for await (const chunk of stream) for (const c of chunk.choices) {
+    const d = c.delta ?? {};
+    message.content += d.content ?? '';
+    reasoning += d.reasoning_content ?? '';
+    if (d.thinking_blocks) blocks.push(...d.thinking_blocks);
+    if (d.extra_content) message.extra_content = d.extra_content;
+    for (const tc of d.tool_calls ?? []) {
+      calls[tc.index] ??= { id: tc.id, type: 'function', function: { name: '', arguments: '' } };
+      calls[tc.index].function.name += tc.function?.name ?? '';
+      calls[tc.index].function.arguments += tc.function?.arguments ?? '';
+      if (tc.extra_content) calls[tc.index].extra_content = tc.extra_content;
+    }
+  }
+  if (reasoning) message.reasoning_content = reasoning;
+  if (blocks.length) message.thinking_blocks = blocks;
+  if (calls.length) message.tool_calls = calls;
+  return message;
+}
+
+const weatherTools = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } }];
+
+check('reasoning by translation: reasoning_effort, reasoning_content, and a tool loop that needs its signatures back', async () => {
+  const ask = [{ role: 'user', content: 'weather in Rome? use tool' }];
+  for (const model of ['claude-3-5-haiku', 'gemini-3-flash', 'command-r']) {
+    const first = await client.chat.completions.create({ model, tools: weatherTools, reasoning_effort: 'low', messages: ask });
+    const msg = first.choices[0].message;
+    assert.match(msg.reasoning_content ?? '', /mock thinking about: weather in Rome/, model);
+    assert.equal(first.choices[0].finish_reason, 'tool_calls', model);
+    const reply = (m) => [...ask, m, { role: 'tool', tool_call_id: m.tool_calls[0].id, content: 'sunny' }];
+    const next = await client.chat.completions.create({ model, tools: weatherTools, reasoning_effort: 'low', messages: reply(msg) });
+    assert.ok(next.choices[0].message.content.length > 0, `${model}: the provider took the turn back`);
+
+    const streamed = await assembled(await client.chat.completions.create({
+      model, tools: weatherTools, reasoning_effort: 'low', messages: ask, stream: true }));
+    assert.match(streamed.reasoning_content ?? '', /mock thinking about/, `${model} streamed`);
+    const after = await client.chat.completions.create({ model, tools: weatherTools, reasoning_effort: 'low', messages: reply(streamed) });
+    assert.ok(after.choices[0].message.content.length > 0, `${model}: the streamed turn taken back`);
+    if (model === 'claude-3-5-haiku') {
+      assert.equal(streamed.thinking_blocks?.[0]?.type, 'thinking');
+      const { thinking_blocks, ...stripped } = msg;
+      await assert.rejects(client.chat.completions.create({ model, tools: weatherTools, reasoning_effort: 'low', messages: reply(stripped) }),
+        (e) => e instanceof OpenAI.BadRequestError && /thinking/.test(e.message), 'Anthropic refuses a tool turn without its thinking');
+    }
+    if (model === 'gemini-3-flash') assert.ok(streamed.tool_calls[0].extra_content?.google?.thought_signature, 'the call keeps its signature');
+  }
+  // A reasoner on an OpenAI-compatible server answers with reasoning_content itself: relayed as it is.
+  const ds = await client.chat.completions.create({ model: 'deepseek-reasoner', messages: [{ role: 'user', content: 'think' }] });
+  assert.match(ds.choices[0].message.reasoning_content, /mock thinking about: think/);
+  await assert.rejects(client.chat.completions.create({ model: 'claude-3-5-haiku', reasoning_effort: 'huge', messages: ask }),
+    (e) => e instanceof OpenAI.BadRequestError && /reasoning_effort/.test(e.message));
+});
+
+check('responses API by translation with reasoning: a reasoning item whose encrypted_content keeps the tool loop going', async () => {
+  const tools = [{ type: 'function', name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } }];
+  const ask = { role: 'user', content: 'weather in Oslo? use tool' };
+  for (const model of ['claude-3-5-haiku', 'gemini-3-flash', 'deepseek-reasoner']) {
+    for (const how of ['plain', 'streamed']) {
+      const req = { model, tools, reasoning: { effort: 'low' }, input: [ask] };
+      const called = how === 'plain' ? await client.responses.create(req) : await client.responses.stream(req).finalResponse();
+      const rs = called.output.find((o) => o.type === 'reasoning');
+      assert.ok(rs, `${model} ${how}: a reasoning item`);
+      assert.match(rs.content?.[0]?.text ?? '', /mock thinking about/, `${model} ${how}`);
+      if (model !== 'deepseek-reasoner') assert.ok(rs.encrypted_content, `${model} ${how}: what the provider needs back`);
+      const fc = called.output.find((o) => o.type === 'function_call');
+      assert.ok(fc, `${model} ${how}: a function call`);
+      const answered = await client.responses.create({
+        model, tools, reasoning: { effort: 'low' },
+        input: [ask, ...called.output, { type: 'function_call_output', call_id: fc.call_id, output: 'cold' }],
+      });
+      assert.ok(answered.output_text.length > 0, `${model} ${how}: the turn was taken back`);
+    }
+  }
+});
+
 let failed = 0;
 for (const [name, fn] of checks) {
   try {

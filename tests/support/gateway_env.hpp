@@ -19,6 +19,15 @@
 
 namespace brokle::testing {
 
+// Providers of reasoning models beside the defaults: a Gemini 3 model (it validates thought
+// signatures) and an OpenAI-compatible DeepSeek-style reasoner (reasoning_content), served to
+// the Responses API by translation.
+inline const std::string reasoning_providers_toml =
+    "[[provider]]\nname = \"google3\"\ntype = \"gemini\"\nbase_url = \"{MOCK}\"\napi_key = \"g3-test\"\n"
+    "models = [\"gemini-3-flash\"]\n"
+    "[[provider]]\nname = \"deepseek\"\ntype = \"openai-compatible\"\nbase_url = \"{MOCK}/v1\"\napi_key = \"ds-test\"\n"
+    "models = [\"deepseek-reasoner\"]\nresponses = \"translate\"\n";
+
 struct gateway_env {
   mock_provider_process mock;
   temp_dir dir;
