@@ -327,7 +327,7 @@ TEST(gateway_messages, upstream_errors_are_messages_shaped_with_their_status) {
 // anthropic-version and anthropic-beta headers; the answer comes back as the provider sent it.
 TEST(gateway_messages, an_anthropic_provider_gets_the_request_as_written) {
   gateway_env g;
-  auto body = ask("claude-3-5-haiku", "summarise the document", 300);
+  auto body = ask("claude-3-5-haiku", "summarise the document", 2048);
   body["system"] = arr{obj{{"type", "text"}, {"text", "be terse"}, {"cache_control", obj{{"type", "ephemeral"}}}}};
   body["messages"].as_array()[0].as_object()["content"] = arr{
       obj{{"type", "document"},

@@ -1,6 +1,7 @@
 // Cohere Chat v2 endpoint of the mock: POST /v2/chat, plain or streamed (message-start,
-// content-*/tool-*, message-end events), with tool calls when tools are declared; POST /v2/embed
-// with float embeddings and billed input tokens.
+// content-*/tool-*, message-end events), with tool calls when tools are declared and a thinking
+// content block before the answer when the model reasons; POST /v2/embed with float embeddings
+// and billed input tokens.
 #include <algorithm>
 
 #include "mock_reply.hpp"
@@ -45,6 +46,24 @@ std::string_view read_chat(const boost::json::object& body, conversation& prompt
   return {};
 }
 
+// Reads `thinking`: {"type":"enabled"|"disabled","token_budget":N?}. A model thinks when told
+// "enabled", or when it is a reasoning model (its name says so) not told "disabled".
+std::string_view read_thinking(const boost::json::object& body, conversation& prompt) {
+  std::string_view type;
+  if (const auto* thinking = body.if_contains("thinking"); thinking != nullptr && !thinking->is_null()) {
+    if (!thinking->is_object()) return "invalid request: thinking must be an object";
+    const auto& config = thinking->get_object();
+    type = string_member(config, "type");
+    if (type != "enabled" && type != "disabled") return "invalid request: thinking.type must be one of enabled, disabled";
+    if (const auto* budget = config.if_contains("token_budget"); budget != nullptr && !budget->is_null()) {
+      const bool positive = (budget->is_int64() && budget->get_int64() > 0) || budget->is_uint64();
+      if (!positive) return "invalid request: thinking.token_budget must be a positive integer";
+    }
+  }
+  prompt.thinking = type == "enabled" || (prompt.model.find("reasoning") != std::string_view::npos && type != "disabled");
+  return {};
+}
+
 std::string_view finish_reason(const reply_plan& plan) {
   if (plan.use_tool) return "TOOL_CALL";
   return plan.truncated ? "MAX_TOKENS" : "COMPLETE";
@@ -58,24 +77,33 @@ void answer_cohere_chat(route_call& call) {
     write_provider_error(provider_kind::cohere, 400, problem, call.response);
     return;
   }
+  if (const auto problem = read_thinking(call.body, prompt); !problem.empty()) {
+    write_provider_error(provider_kind::cohere, 400, problem, call.response);
+    return;
+  }
   const reply_plan plan = plan_reply(prompt, call.faults);
   const std::string id = next_id("mock-chat-");
   const std::string call_id = plan.use_tool ? next_id("call_mock_") : std::string();
   const std::string tool_plan = plan.use_tool ? "I will call " + std::string(prompt.tool_name) + "." : std::string();
   const auto& sp = call.storage;
-  const boost::json::value usage({{"billed_units", {{"input_tokens", plan.prompt_tokens}, {"output_tokens", plan.completion_tokens}}},
-                                  {"tokens", {{"input_tokens", plan.prompt_tokens}, {"output_tokens", plan.completion_tokens}}}},
+  // Thinking is billed as output.
+  const std::int64_t output_tokens = plan.completion_tokens + plan.thinking_tokens;
+  const boost::json::value usage({{"billed_units", {{"input_tokens", plan.prompt_tokens}, {"output_tokens", output_tokens}}},
+                                  {"tokens", {{"input_tokens", plan.prompt_tokens}, {"output_tokens", output_tokens}}}},
                                  sp);
 
   const auto* stream = call.body.if_contains("stream");
   if (stream == nullptr || !stream->is_bool() || !stream->get_bool()) {
     boost::json::value message({{"role", "assistant"}}, sp);
+    // The thinking block leads the content; a tool call's message has content only for it.
+    boost::json::array content(sp);
+    if (prompt.thinking) content.push_back(boost::json::value({{"type", "thinking"}, {"thinking", plan.thinking}}, sp));
+    if (!plan.use_tool) content.push_back(boost::json::value({{"type", "text"}, {"text", plan.text}}, sp));
+    if (!content.empty()) message.as_object()["content"] = std::move(content);
     if (plan.use_tool) {
       message.as_object()["tool_plan"] = tool_plan;
       message.as_object()["tool_calls"] = boost::json::value(
           {{{"id", call_id}, {"type", "function"}, {"function", {{"name", prompt.tool_name}, {"arguments", plan.tool_arguments}}}}}, sp);
-    } else {
-      message.as_object()["content"] = boost::json::value({{{"type", "text"}, {"text", plan.text}}}, sp);
     }
     write_json_body(call.response,
                     boost::json::value({{"id", id}, {"message", std::move(message)}, {"finish_reason", finish_reason(plan)}, {"usage", usage}}, sp));
@@ -99,6 +127,17 @@ void answer_cohere_chat(route_call& call) {
                                 {"tool_calls", boost::json::array(sp)},
                                 {"citations", boost::json::array(sp)}}}}}},
                            sp));
+  // Thinking streams as content block 0; the text, if any, follows as block 1.
+  int content_index = 0;
+  if (prompt.thinking) {
+    event("content-start",
+          boost::json::value({{"index", 0}, {"delta", {{"message", {{"content", {{"type", "thinking"}, {"thinking", ""}}}}}}}}, sp));
+    for (const auto piece : split_for_stream(plan.thinking)) {
+      event("content-delta", boost::json::value({{"index", 0}, {"delta", {{"message", {{"content", {{"thinking", piece}}}}}}}}, sp));
+    }
+    event("content-end", boost::json::value({{"index", 0}}, sp));
+    content_index = 1;
+  }
   if (plan.use_tool) {
     event("tool-plan-delta", boost::json::value({{"delta", {{"message", {{"tool_plan", tool_plan}}}}}}, sp));
     event("tool-call-start",
@@ -115,11 +154,11 @@ void answer_cohere_chat(route_call& call) {
     event("tool-call-end", boost::json::value({{"index", 0}}, sp));
   } else {
     event("content-start",
-          boost::json::value({{"index", 0}, {"delta", {{"message", {{"content", {{"type", "text"}, {"text", ""}}}}}}}}, sp));
+          boost::json::value({{"index", content_index}, {"delta", {{"message", {{"content", {{"type", "text"}, {"text", ""}}}}}}}}, sp));
     for (const auto piece : split_for_stream(plan.text)) {
-      event("content-delta", boost::json::value({{"index", 0}, {"delta", {{"message", {{"content", {{"text", piece}}}}}}}}, sp));
+      event("content-delta", boost::json::value({{"index", content_index}, {"delta", {{"message", {{"content", {{"text", piece}}}}}}}}, sp));
     }
-    event("content-end", boost::json::value({{"index", 0}}, sp));
+    event("content-end", boost::json::value({{"index", content_index}}, sp));
   }
   event("message-end", boost::json::value({{"delta", {{"finish_reason", finish_reason(plan)}, {"usage", usage}}}}, sp));
 }

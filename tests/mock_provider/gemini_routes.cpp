@@ -1,14 +1,26 @@
 // Google Gemini endpoints of the mock: models/{model}:generateContent and :streamGenerateContent,
 // the latter as SSE with ?alt=sse or, without it, as one JSON array whose elements arrive as chunks
 // (the two shapes the real API serves). Function calling answers with a functionCall part.
-// :batchEmbedContents answers one deterministic vector per request.
+// Thinking follows generationConfig.thinkingConfig: thought parts when includeThoughts, a
+// thoughtSignature on the answer, thoughtsTokenCount in the usage, and Gemini 3's rule that the
+// current turn's function calls come back signed. :batchEmbedContents answers one deterministic
+// vector per request.
 #include <algorithm>
 
+#include "ascii_text.hpp"
 #include "mock_reply.hpp"
 #include "provider_routes.hpp"
 
 namespace brokle::mock {
 namespace {
+
+constexpr std::int64_t max_thinking_budget = 32768;
+// The value Google documents for function calls that never had a signature (e.g. history written
+// by another model): Gemini 3 accepts it in place of one.
+constexpr std::string_view skip_signature = "skip_thought_signature_validator";
+
+// Gemini 3 models always think (unless thinkingBudget is 0) and require signed function calls.
+bool is_gemini_3(std::string_view model) { return model.starts_with("gemini-3"); }
 
 bool has_part(const boost::json::object& content, std::string_view key) {
   const auto* parts = content.if_contains("parts");
@@ -70,6 +82,89 @@ std::string_view read_contents(const boost::json::object& body, conversation& pr
   return {};
 }
 
+// Google's message for a field whose value does not parse as its proto type.
+std::string invalid_value(std::string_view field, std::string_view type, const boost::json::value& value) {
+  std::string message = "Invalid value at 'generation_config.thinking_config";
+  message.append(field).append("' (").append(type).append("), ").append(boost::json::serialize(value));
+  return message;
+}
+
+// Reads generationConfig.thinkingConfig (thinkingBudget: -1 dynamic, 0 off, 1..32768;
+// thinkingLevel; includeThoughts) with the real API's checks. A model thinks when the config is
+// there, or when it is a Gemini 3 model, unless thinkingBudget is 0.
+std::string read_thinking(const boost::json::object& body, conversation& prompt) {
+  prompt.thinking = is_gemini_3(prompt.model);
+  prompt.include_thoughts = false;
+  const auto* generation = body.if_contains("generationConfig");
+  const auto* config = generation != nullptr && generation->is_object() ? generation->get_object().if_contains("thinkingConfig") : nullptr;
+  if (config == nullptr || config->is_null()) return {};
+  if (!config->is_object()) {
+    return invalid_value("", "type.googleapis.com/google.ai.generativelanguage.v1beta.ThinkingConfig", *config);
+  }
+  const auto& fields = config->get_object();
+  const auto* budget = fields.if_contains("thinkingBudget");
+  if (budget != nullptr && !budget->is_int64()) return invalid_value(".thinking_budget", "TYPE_INT32", *budget);
+  if (budget != nullptr && (budget->get_int64() < -1 || budget->get_int64() > max_thinking_budget)) {
+    std::string message = "The thinking budget ";
+    message.append(std::to_string(budget->get_int64()));
+    message.append(" is invalid. Please choose a value between 1 and 32768, -1 for dynamic thinking or 0 to turn thinking off.");
+    return message;
+  }
+  const auto* level = fields.if_contains("thinkingLevel");
+  if (level != nullptr) {
+    bool known = false;
+    if (level->is_string()) {
+      for (const std::string_view name : {"minimal", "low", "medium", "high"}) known = known || iequals(level->get_string(), name);
+    }
+    if (!known) {
+      return invalid_value(".thinking_level", "type.googleapis.com/google.ai.generativelanguage.v1beta.ThinkingConfig.ThinkingLevel", *level);
+    }
+    if (budget != nullptr) return "thinking_budget and thinking_level are not supported together";
+    if (prompt.model.starts_with("gemini-2")) return "Thinking level is not supported for this model";
+  }
+  if (const auto* include = fields.if_contains("includeThoughts"); include != nullptr) {
+    if (!include->is_bool()) return invalid_value(".include_thoughts", "TYPE_BOOL", *include);
+    prompt.include_thoughts = include->get_bool();
+  }
+  prompt.thinking = budget == nullptr || budget->get_int64() != 0;
+  return {};
+}
+
+// Gemini 3's rule for the current turn (the model contents after the last user content that is
+// not only function responses): the first functionCall part of each carries the thoughtSignature
+// the model gave it (here: one the mock issued) or skip_signature. Other models take any history.
+// `contents` has passed read_contents.
+std::string check_thought_signatures(const boost::json::array& contents, std::string_view model) {
+  if (!is_gemini_3(model)) return {};
+  std::size_t turn_start = 0;
+  for (std::size_t i = 0; i < contents.size(); ++i) {
+    const auto& content = contents[i].get_object();
+    const std::string_view role = string_member(content, "role");
+    if (!role.empty() && role != "user") continue;
+    for (const auto& part : content.at("parts").get_array()) {
+      if (part.is_object() && !part.get_object().contains("functionResponse")) turn_start = i + 1;
+    }
+  }
+  for (std::size_t i = turn_start; i < contents.size(); ++i) {
+    const auto& content = contents[i].get_object();
+    if (string_member(content, "role") != "model") continue;
+    for (const auto& part : content.at("parts").get_array()) {
+      const auto* call = part.is_object() ? part.get_object().if_contains("functionCall") : nullptr;
+      if (call == nullptr) continue;
+      const std::string_view signature = string_member(part.get_object(), "thoughtSignature");
+      if (signature.starts_with(signature_prefix) || signature == skip_signature) break;
+      std::string message =
+          "Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, "
+          "and missing thought_signature may lead to degraded model performance. Additional data, function call `default_api:";
+      if (call->is_object()) message.append(string_member(call->get_object(), "name"));
+      message.append("` , position ").append(std::to_string(i + 1));
+      message.append(". Please refer to https://ai.google.dev/gemini-api/docs/thought-signatures for more details.");
+      return message;
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 void answer_gemini_generate(route_call& call, std::string_view model, bool stream) {
@@ -79,22 +174,31 @@ void answer_gemini_generate(route_call& call, std::string_view model, bool strea
     write_provider_error(provider_kind::gemini, 400, problem, call.response);
     return;
   }
+  std::string problem = read_thinking(call.body, prompt);
+  if (problem.empty()) problem = check_thought_signatures(call.body.at("contents").get_array(), model);
+  if (!problem.empty()) {
+    write_provider_error(provider_kind::gemini, 400, problem, call.response);
+    return;
+  }
   const reply_plan plan = plan_reply(prompt, call.faults);
   const std::string id = next_id("mock-response-");
   const auto& sp = call.storage;
+  const bool show_thoughts = prompt.thinking && prompt.include_thoughts;
 
+  // Thoughts are reported apart from the candidates' tokens, and counted in the total.
   const auto full_usage = [&] {
     boost::json::value usage({{"promptTokenCount", plan.prompt_tokens},
                               {"candidatesTokenCount", plan.completion_tokens},
-                              {"totalTokenCount", plan.prompt_tokens + plan.completion_tokens}},
+                              {"totalTokenCount", plan.prompt_tokens + plan.completion_tokens + plan.thinking_tokens}},
                              sp);
     if (plan.cached_tokens > 0) usage.as_object()["cachedContentTokenCount"] = plan.cached_tokens;
+    if (prompt.thinking) usage.as_object()["thoughtsTokenCount"] = plan.thinking_tokens;
     return usage;
   };
   // One GenerateContentResponse. `finished` adds the finish reason and the final usage; earlier
   // stream chunks carry only the prompt count, as the real stream does.
-  const auto response_object = [&](boost::json::value part, bool finished) {
-    boost::json::value candidate({{"content", {{"parts", {std::move(part)}}, {"role", "model"}}}, {"index", 0}}, sp);
+  const auto response_object = [&](boost::json::array parts, bool finished) {
+    boost::json::value candidate({{"content", {{"parts", std::move(parts)}, {"role", "model"}}}, {"index", 0}}, sp);
     if (finished) candidate.as_object()["finishReason"] = plan.truncated ? "MAX_TOKENS" : "STOP";
     return boost::json::value(
         {{"candidates", {std::move(candidate)}},
@@ -105,23 +209,50 @@ void answer_gemini_generate(route_call& call, std::string_view model, bool strea
          {"responseId", id}},
         sp);
   };
+  const auto thought_part = [&](std::string_view text) { return boost::json::value({{"text", text}, {"thought", true}}, sp); };
+  // A model that thought signs its first function call (by name and arguments) or, when it calls
+  // none, its last text part (by the reply text).
   const auto tool_part = [&] {
-    return boost::json::value({{"functionCall", {{"name", prompt.tool_name}, {"args", boost::json::parse(plan.tool_arguments, sp)}}}}, sp);
+    boost::json::value part({{"functionCall", {{"name", prompt.tool_name}, {"args", boost::json::parse(plan.tool_arguments, sp)}}}}, sp);
+    if (prompt.thinking) {
+      std::string signed_text(prompt.tool_name);
+      signed_text.append(plan.tool_arguments);
+      part.as_object()["thoughtSignature"] = mock_signature(signed_text);
+    }
+    return part;
+  };
+  const auto text_part = [&](std::string_view text, bool last) {
+    boost::json::value part({{"text", text}}, sp);
+    if (prompt.thinking && last) part.as_object()["thoughtSignature"] = mock_signature(plan.text);
+    return part;
   };
 
   if (!stream) {
-    write_json_body(call.response, response_object(plan.use_tool ? tool_part() : boost::json::value({{"text", plan.text}}, sp), true));
+    boost::json::array parts(sp);
+    if (show_thoughts) parts.push_back(thought_part(plan.thinking));
+    parts.push_back(plan.use_tool ? tool_part() : text_part(plan.text, true));
+    write_json_body(call.response, response_object(std::move(parts), true));
     return;
   }
 
-  // Gemini sends a function call whole, in one chunk; text arrives in pieces.
+  // Thoughts arrive in chunks of their own, first. Gemini sends a function call whole, in one
+  // chunk; text arrives in pieces.
   std::vector<boost::json::value> chunks;
+  const auto one_part = [&](boost::json::value part) {
+    boost::json::array parts(sp);
+    parts.push_back(std::move(part));
+    return parts;
+  };
+  if (show_thoughts) {
+    for (const auto piece : split_for_stream(plan.thinking, 2)) chunks.push_back(response_object(one_part(thought_part(piece)), false));
+  }
   if (plan.use_tool) {
-    chunks.push_back(response_object(tool_part(), true));
+    chunks.push_back(response_object(one_part(tool_part()), true));
   } else {
     const auto pieces = split_for_stream(plan.text);
     for (std::size_t i = 0; i < pieces.size(); ++i) {
-      chunks.push_back(response_object(boost::json::value({{"text", pieces[i]}}, sp), i + 1 == pieces.size()));
+      const bool last = i + 1 == pieces.size();
+      chunks.push_back(response_object(one_part(text_part(pieces[i], last)), last));
     }
   }
   begin_sse(call.response);
@@ -180,6 +311,7 @@ void answer_gemini_embed(route_call& call, std::string_view model) {
   write_json_body(call.response, boost::json::value({{"embeddings", std::move(embeddings)}}, sp));
 }
 
+// Only the contents count: generationConfig (thinkingConfig included) is accepted and ignored.
 void answer_gemini_count_tokens(route_call& call, std::string_view model) {
   conversation prompt;
   prompt.model = model;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Self-test for brokle_mock_provider: starts it on port 0 and checks every wire format (plain and
-# streamed), auth and malformed-body errors, the fault-injection headers, /mock/stats, garbage
-# input and a clean SIGTERM exit. Needs only bash and curl. Exits non-zero when any check fails.
+# streamed), thinking / reasoning in each of them (blocks, signatures, usage, validation, history
+# rules), auth and malformed-body errors, the fault-injection headers, /mock/stats, garbage input
+# and a clean SIGTERM exit. Needs only bash and curl. Exits non-zero when any check fails.
 # Usage: tests/mock_provider/mock_provider_selftest.sh [path/to/brokle_mock_provider]
 set -uo pipefail
 
@@ -156,6 +157,262 @@ expect_has "openai malformed json body" "$(cat "$WORK/body")" '"type":"invalid_r
 code=$(status_of "${ANTHROPIC[@]}" "$BASE/v1/messages" -d '[1,')
 expect_equal "anthropic malformed json status" "$code" 400
 expect_has "anthropic malformed json body" "$(cat "$WORK/body")" '"type":"invalid_request_error"'
+
+# --- Thinking and reasoning -----------------------------------------------------------------------
+# Signatures are recomputed here: "mocksig-" + the 64-bit FNV-1a of the signed text, in hex.
+fnv1a_hex() {
+  local LC_ALL=C text=$1 h=$((0xcbf29ce484222325)) i byte
+  for ((i = 0; i < ${#text}; i++)); do
+    printf -v byte '%d' "'${text:i:1}"
+    h=$(( (h ^ (byte & 255)) * 0x100000001b3 ))
+  done
+  printf '%016x' "$h"
+}
+mock_signature() { printf 'mocksig-%s' "$(fnv1a_hex "$1")"; }
+expect_equal "fnv1a test vector" "$(fnv1a_hex a)" af63dc4c8601ec8c
+# joined KEY: the string values of every "KEY":"..." in stdin, concatenated (a stream's deltas).
+joined() { grep -o "\"$1\":\"[^\"]*\"" | sed "s/^\"$1\":\"//; s/\"\$//" | tr -d '\n'; }
+# expect_400 DESCRIPTION MESSAGE curl-args... : the request is refused with a 400 whose body says MESSAGE.
+expect_400() {
+  local what=$1 message=$2; shift 2
+  expect_equal "$what status" "$(status_of "$@")" 400
+  expect_has "$what message" "$(cat "$WORK/body")" "$message"
+}
+
+# Anthropic: a signed thinking block first, counted in output_tokens (6 text + 8 thinking).
+THINK='"thinking":{"type":"enabled","budget_tokens":1024}'
+A_TOOL='"tools":[{"name":"get_weather","input_schema":{"type":"object","properties":{"city":{"type":"string"}}}}]'
+SIG_CLAUDE=$(mock_signature "mock thinking about: Hello Claude")
+out=$(post "${ANTHROPIC[@]}" "$BASE/v1/messages" \
+  -d "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":2048,$THINK,\"messages\":[{\"role\":\"user\",\"content\":\"Hello Claude\"}]}")
+expect_has "anthropic thinking" "$out" \
+  "\"content\":[{\"type\":\"thinking\",\"thinking\":\"mock thinking about: Hello Claude\",\"signature\":\"$SIG_CLAUDE\"},{\"type\":\"text\",\"text\":\"mock reply to: Hello Claude\"}]" \
+  '"output_tokens":14'
+
+out=$(post -N "${ANTHROPIC[@]}" "$BASE/v1/messages" \
+  -d "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":2048,\"stream\":true,$THINK,\"messages\":[{\"role\":\"user\",\"content\":\"Hello Claude\"}]}")
+expect_equal "anthropic thinking stream events" "$(event_names <<<"$out")" \
+  "message_start content_block_start ping content_block_delta content_block_delta content_block_delta content_block_delta content_block_delta content_block_stop content_block_start content_block_delta content_block_delta content_block_delta content_block_delta content_block_stop message_delta message_stop "
+expect_has "anthropic thinking stream" "$out" \
+  '"index":0,"content_block":{"type":"thinking","thinking":"","signature":""}' \
+  "\"index\":0,\"delta\":{\"type\":\"signature_delta\",\"signature\":\"$SIG_CLAUDE\"}" \
+  '"type":"content_block_stop","index":0' '"index":1,"content_block":{"type":"text","text":""}' \
+  '"index":1,"delta":{"type":"text_delta"' '"type":"content_block_stop","index":1' '"usage":{"output_tokens":14}'
+expect_equal "anthropic thinking deltas reassembled" "$(grep '"thinking_delta"' <<<"$out" | joined thinking)" \
+  "mock thinking about: Hello Claude"
+expect_equal "anthropic text deltas after thinking" "$(grep '"text_delta"' <<<"$out" | joined text)" "mock reply to: Hello Claude"
+
+out=$(post "${ANTHROPIC[@]}" "$BASE/v1/messages" \
+  -d "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":2048,$THINK,\"messages\":[{\"role\":\"user\",\"content\":\"Please REDACT this\"}]}")
+REDACTED="mockredacted-$(fnv1a_hex "mock thinking about: Please REDACT this")"
+expect_has "anthropic redacted thinking" "$out" \
+  "\"content\":[{\"type\":\"redacted_thinking\",\"data\":\"$REDACTED\"},{\"type\":\"text\","
+out=$(post -N "${ANTHROPIC[@]}" "$BASE/v1/messages" \
+  -d "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":2048,\"stream\":true,$THINK,\"messages\":[{\"role\":\"user\",\"content\":\"Please REDACT this\"}]}")
+expect_equal "anthropic redacted thinking stream events" "$(event_names <<<"$out")" \
+  "message_start content_block_start ping content_block_stop content_block_start content_block_delta content_block_delta content_block_delta content_block_delta content_block_stop message_delta message_stop "
+expect_has "anthropic redacted thinking stream" "$out" \
+  "\"index\":0,\"content_block\":{\"type\":\"redacted_thinking\",\"data\":\"$REDACTED\"}"
+
+# A tool call with thinking: thinking block, then tool_use; the stream shifts tool_use to index 1.
+TOOL_TURN=$(post "${ANTHROPIC[@]}" "$BASE/v1/messages" \
+  -d "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":2048,$THINK,$A_TOOL,\"messages\":[{\"role\":\"user\",\"content\":\"use tool: Paris\"}]}")
+expect_has "anthropic thinking tool call" "$TOOL_TURN" \
+  "\"content\":[{\"type\":\"thinking\",\"thinking\":\"mock thinking about: use tool: Paris\",\"signature\":\"$(mock_signature "mock thinking about: use tool: Paris")\"},{\"type\":\"tool_use\"" \
+  '"stop_reason":"tool_use"'
+out=$(post -N "${ANTHROPIC[@]}" "$BASE/v1/messages" \
+  -d "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":2048,\"stream\":true,$THINK,$A_TOOL,\"messages\":[{\"role\":\"user\",\"content\":\"use tool: Paris\"}]}")
+expect_has "anthropic thinking tool stream" "$out" '"index":0,"content_block":{"type":"thinking"' \
+  '"index":1,"content_block":{"type":"tool_use"' '"index":1,"delta":{"type":"input_json_delta"'
+# The injected mid-stream error still counts text deltas only.
+out=$(post -N "${ANTHROPIC[@]}" -H 'x-mock-stream-error-after: 1' "$BASE/v1/messages" \
+  -d "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":2048,\"stream\":true,$THINK,\"messages\":[{\"role\":\"user\",\"content\":\"Hello Claude\"}]}")
+expect_equal "anthropic thinking stream error" "$(event_names <<<"$out")" \
+  "message_start content_block_start ping content_block_delta content_block_delta content_block_delta content_block_delta content_block_delta content_block_stop content_block_start content_block_delta error "
+
+# The thinking parameter's own rules.
+expect_400 "anthropic thinking budget below 1024" \
+  'thinking.enabled.budget_tokens: Input should be greater than or equal to 1024' "${ANTHROPIC[@]}" "$BASE/v1/messages" \
+  -d '{"model":"claude-sonnet-4-5","max_tokens":2048,"thinking":{"type":"enabled","budget_tokens":512},"messages":[{"role":"user","content":"Hi"}]}'
+expect_400 "anthropic max_tokens not above the budget" \
+  '"message":"`max_tokens` must be greater than `thinking.budget_tokens`"' "${ANTHROPIC[@]}" "$BASE/v1/messages" \
+  -d '{"model":"claude-sonnet-4-5","max_tokens":1024,"thinking":{"type":"enabled","budget_tokens":1024},"messages":[{"role":"user","content":"Hi"}]}'
+expect_400 "anthropic unknown thinking type" "\"type\":\"invalid_request_error\",\"message\":\"thinking: Input tag 'sometimes'" \
+  "${ANTHROPIC[@]}" "$BASE/v1/messages" \
+  -d '{"model":"claude-sonnet-4-5","max_tokens":2048,"thinking":{"type":"sometimes"},"messages":[{"role":"user","content":"Hi"}]}'
+code=$(status_of "${ANTHROPIC[@]}" "$BASE/v1/messages" \
+  -d '{"model":"claude-sonnet-4-5","max_tokens":256,"thinking":{"type":"disabled"},"messages":[{"role":"user","content":"Hi"}]}')
+expect_equal "anthropic thinking disabled" "$code" 200
+expect_has "anthropic thinking disabled body" "$(cat "$WORK/body")" '"content":[{"type":"text"'
+
+# History: the mock's own tool turn sent back (signature intact) is accepted; a changed signature,
+# foreign redacted data, or a final tool_use turn that lost its thinking block is a 400 while
+# thinking is on, and fine when it is off.
+history() {  # ASSISTANT_CONTENT_JSON: a user question, that assistant turn, the tool's result
+  printf '[{"role":"user","content":"use tool: Paris"},{"role":"assistant","content":%s},{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"sunny"}]}]' "$1"
+}
+OWN_CONTENT=$(sed 's/.*"content":\(\[.*\]\),"stop_reason".*/\1/' <<<"$TOOL_TURN")
+TOOL_USE='{"type":"tool_use","id":"toolu_1","name":"get_weather","input":{"city":"Paris"}}'
+code=$(status_of "${ANTHROPIC[@]}" "$BASE/v1/messages" \
+  -d "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":2048,$THINK,$A_TOOL,\"messages\":$(history "$OWN_CONTENT")}")
+expect_equal "anthropic history with the mock's signature" "$code" 200
+expect_has "anthropic history with the mock's signature body" "$(cat "$WORK/body")" '"type":"thinking"' '"stop_reason":"end_turn"'
+expect_400 "anthropic history with a wrong signature" 'messages.1.content.0: Invalid `signature` in `thinking` block' \
+  "${ANTHROPIC[@]}" "$BASE/v1/messages" \
+  -d "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":2048,$THINK,$A_TOOL,\"messages\":$(history "[{\"type\":\"thinking\",\"thinking\":\"mock thinking about: use tool: Paris\",\"signature\":\"mocksig-0000000000000000\"},$TOOL_USE]")}"
+expect_400 "anthropic history with foreign redacted data" 'messages.1.content.0: Invalid `data` in `redacted_thinking` block' \
+  "${ANTHROPIC[@]}" "$BASE/v1/messages" \
+  -d "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":2048,$THINK,$A_TOOL,\"messages\":$(history "[{\"type\":\"redacted_thinking\",\"data\":\"EqQBCgIYAh\"},$TOOL_USE]")}"
+code=$(status_of "${ANTHROPIC[@]}" "$BASE/v1/messages" \
+  -d "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":2048,$THINK,$A_TOOL,\"messages\":$(history "[{\"type\":\"redacted_thinking\",\"data\":\"$REDACTED\"},$TOOL_USE]")}")
+expect_equal "anthropic history with the mock's redacted data" "$code" 200
+expect_400 "anthropic final tool turn without thinking" \
+  'messages.1.content.0.type: Expected `thinking` or `redacted_thinking`, but found `tool_use`. When `thinking` is enabled, a final `assistant` message must start with a thinking block' \
+  "${ANTHROPIC[@]}" "$BASE/v1/messages" \
+  -d "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":2048,$THINK,$A_TOOL,\"messages\":$(history "[$TOOL_USE]")}"
+code=$(status_of "${ANTHROPIC[@]}" "$BASE/v1/messages" \
+  -d "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":2048,$A_TOOL,\"messages\":$(history "[$TOOL_USE]")}")
+expect_equal "anthropic final tool turn without thinking, thinking off" "$code" 200
+code=$(status_of "${ANTHROPIC[@]}" "$BASE/v1/messages" \
+  -d "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":2048,$A_TOOL,\"messages\":$(history "[{\"type\":\"thinking\",\"thinking\":\"x\",\"signature\":\"forged\"},$TOOL_USE]")}")
+expect_equal "anthropic thinking history ignored when thinking is off" "$code" 200
+out=$(post "${ANTHROPIC[@]}" "$BASE/v1/messages/count_tokens" \
+  -d "{\"model\":\"claude-sonnet-4-5\",$THINK,\"messages\":[{\"role\":\"user\",\"content\":\"Hello Claude\"}]}")
+expect_equal "anthropic count_tokens with thinking" "$out" '{"input_tokens":3}'
+
+# Gemini: thought parts when includeThoughts; the answer signed; thoughts counted apart (6 + 8).
+G_TOOL='"tools":[{"functionDeclarations":[{"name":"get_weather","parameters":{"type":"object","properties":{"city":{"type":"string"}}}}]}]'
+G_HELLO='"contents":[{"role":"user","parts":[{"text":"Hello Gemini"}]}]'
+G_ASK='"contents":[{"role":"user","parts":[{"text":"use tool Paris"}]}]'
+SIG_GEMINI=$(mock_signature "mock reply to: Hello Gemini")
+SIG_CALL=$(mock_signature 'get_weather{"city":"use tool Paris"}')
+gemini() { post "${GEMINI[@]}" "$BASE/v1beta/models/$1" -d "$2"; }
+out=$(gemini gemini-2.5-flash:generateContent "{$G_HELLO,\"generationConfig\":{\"thinkingConfig\":{\"thinkingBudget\":1024,\"includeThoughts\":true}}}")
+expect_has "gemini thinking" "$out" \
+  "\"parts\":[{\"text\":\"mock thinking about: Hello Gemini\",\"thought\":true},{\"text\":\"mock reply to: Hello Gemini\",\"thoughtSignature\":\"$SIG_GEMINI\"}]" \
+  '"usageMetadata":{"promptTokenCount":3,"candidatesTokenCount":6,"totalTokenCount":17,"thoughtsTokenCount":8}'
+out=$(gemini gemini-2.5-flash:generateContent "{$G_HELLO,\"generationConfig\":{\"thinkingConfig\":{\"thinkingBudget\":-1}}}")
+expect_has "gemini thinking without thoughts" "$out" \
+  "\"parts\":[{\"text\":\"mock reply to: Hello Gemini\",\"thoughtSignature\":\"$SIG_GEMINI\"}]" '"thoughtsTokenCount":8'
+out=$(gemini gemini-2.5-flash:generateContent "{$G_HELLO,\"generationConfig\":{\"thinkingConfig\":{\"thinkingBudget\":0,\"includeThoughts\":true}}}")
+expect_has "gemini thinking budget 0" "$out" '"parts":[{"text":"mock reply to: Hello Gemini"}]' \
+  '"usageMetadata":{"promptTokenCount":3,"candidatesTokenCount":6,"totalTokenCount":9}'
+out=$(gemini gemini-3-pro-preview:generateContent "{$G_HELLO}")
+expect_has "gemini 3 thinks by default" "$out" "\"thoughtSignature\":\"$SIG_GEMINI\"" '"thoughtsTokenCount":8'
+
+out=$(post -N "${GEMINI[@]}" "$BASE/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse" \
+  -d "{$G_HELLO,\"generationConfig\":{\"thinkingConfig\":{\"includeThoughts\":true}}}")
+expect_equal "gemini thinking sse chunks" "$(grep -c '^data: {"candidates"' <<<"$out")" 6
+expect_equal "gemini thinking sse thought chunks first" "$(grep '^data: ' <<<"$out" | head -2 | grep -c '"thought":true')" 2
+expect_equal "gemini thinking sse thoughts reassembled" "$(grep '"thought":true' <<<"$out" | joined text)" "mock thinking about: Hello Gemini"
+expect_equal "gemini thinking sse text reassembled" "$(grep -v '"thought":true' <<<"$out" | joined text)" "mock reply to: Hello Gemini"
+expect_has "gemini thinking sse signature on the last text chunk" "$(grep '^data: ' <<<"$out" | tail -1)" \
+  "{\"text\":\"Gemini\",\"thoughtSignature\":\"$SIG_GEMINI\"}" '"finishReason":"STOP"' '"thoughtsTokenCount":8'
+expect_equal "gemini thinking sse one signature" "$(grep -c thoughtSignature <<<"$out")" 1
+
+out=$(gemini gemini-2.5-flash:generateContent "{$G_ASK,$G_TOOL,\"generationConfig\":{\"thinkingConfig\":{\"includeThoughts\":true}}}")
+expect_has "gemini thinking function call" "$out" \
+  "[{\"text\":\"mock thinking about: use tool Paris\",\"thought\":true},{\"functionCall\":{\"name\":\"get_weather\",\"args\":{\"city\":\"use tool Paris\"}},\"thoughtSignature\":\"$SIG_CALL\"}]"
+out=$(post -N "${GEMINI[@]}" "$BASE/v1beta/models/gemini-3-flash-preview:streamGenerateContent?alt=sse" \
+  -d "{$G_ASK,$G_TOOL,\"generationConfig\":{\"thinkingConfig\":{\"thinkingLevel\":\"low\",\"includeThoughts\":true}}}")
+expect_equal "gemini thinking function call stream chunks" "$(grep -c '^data: ' <<<"$out")" 3
+expect_has "gemini thinking function call stream" "$(grep '^data: ' <<<"$out" | tail -1)" \
+  "\"functionCall\":{\"name\":\"get_weather\",\"args\":{\"city\":\"use tool Paris\"}},\"thoughtSignature\":\"$SIG_CALL\""
+
+expect_400 "gemini thinking budget out of range" 'The thinking budget 40000 is invalid' "${GEMINI[@]}" \
+  "$BASE/v1beta/models/gemini-2.5-flash:generateContent" -d "{$G_HELLO,\"generationConfig\":{\"thinkingConfig\":{\"thinkingBudget\":40000}}}"
+expect_has "gemini thinking budget error status" "$(cat "$WORK/body")" '"status":"INVALID_ARGUMENT"'
+expect_400 "gemini thinking budget not an integer" "thinking_budget' (TYPE_INT32)" "${GEMINI[@]}" \
+  "$BASE/v1beta/models/gemini-2.5-flash:generateContent" -d "{$G_HELLO,\"generationConfig\":{\"thinkingConfig\":{\"thinkingBudget\":\"lots\"}}}"
+expect_400 "gemini unknown thinking level" "thinking_level' (type.googleapis.com" "${GEMINI[@]}" \
+  "$BASE/v1beta/models/gemini-3-pro-preview:generateContent" -d "{$G_HELLO,\"generationConfig\":{\"thinkingConfig\":{\"thinkingLevel\":\"extreme\"}}}"
+expect_400 "gemini thinking budget and level together" '"message":"thinking_budget and thinking_level are not supported together"' \
+  "${GEMINI[@]}" "$BASE/v1beta/models/gemini-3-pro-preview:generateContent" \
+  -d "{$G_HELLO,\"generationConfig\":{\"thinkingConfig\":{\"thinkingBudget\":1024,\"thinkingLevel\":\"high\"}}}"
+expect_400 "gemini thinking level on gemini 2" '"message":"Thinking level is not supported for this model"' \
+  "${GEMINI[@]}" "$BASE/v1beta/models/gemini-2.5-pro:generateContent" -d "{$G_HELLO,\"generationConfig\":{\"thinkingConfig\":{\"thinkingLevel\":\"high\"}}}"
+out=$(gemini gemini-2.5-flash:countTokens "{\"generateContentRequest\":{$G_HELLO,\"generationConfig\":{\"thinkingConfig\":{\"thinkingBudget\":99999}}}}")
+expect_equal "gemini countTokens ignores thinkingConfig" "$out" '{"totalTokens":3}'
+out=$(gemini gemini-2.5-flash:countTokens '{"contents":[{"role":"user","parts":[{"text":"Hello Gemini"}]},{"role":"model","parts":[{"text":"a long thought that is not prompt text","thought":true},{"text":"Hi"}]}]}')
+expect_equal "gemini thought parts are not prompt text" "$out" '{"totalTokens":3}'
+
+# Gemini 3: the current turn's function calls must come back signed (the mock's own, or the
+# documented skip value); gemini-2.5 and earlier turns take unsigned calls.
+g_history() {  # SIGNATURE_FIELD: user question, model call (+ field), function response
+  printf '"contents":[{"role":"user","parts":[{"text":"use tool Paris"}]},{"role":"model","parts":[{"functionCall":{"name":"get_weather","args":{"city":"Paris"}}%s}]},{"role":"user","parts":[{"functionResponse":{"name":"get_weather","response":{"sky":"clear"}}}]}]' "$1"
+}
+expect_400 "gemini 3 unsigned function call" \
+  'Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, and missing thought_signature may lead to degraded model performance. Additional data, function call `default_api:get_weather` , position 2. Please refer to https://ai.google.dev/gemini-api/docs/thought-signatures for more details.' \
+  "${GEMINI[@]}" "$BASE/v1beta/models/gemini-3-pro-preview:generateContent" -d "{$(g_history ''),$G_TOOL}"
+expect_has "gemini 3 unsigned function call status" "$(cat "$WORK/body")" '"code":400' '"status":"INVALID_ARGUMENT"'
+code=$(status_of "${GEMINI[@]}" "$BASE/v1beta/models/gemini-3-pro-preview:generateContent" \
+  -d "{$(g_history ',"thoughtSignature":"skip_thought_signature_validator"'),$G_TOOL}")
+expect_equal "gemini 3 skip_thought_signature_validator" "$code" 200
+code=$(status_of "${GEMINI[@]}" "$BASE/v1beta/models/gemini-3-pro-preview:generateContent" \
+  -d "{$(g_history ",\"thoughtSignature\":\"$SIG_CALL\""),$G_TOOL}")
+expect_equal "gemini 3 the mock's signature" "$code" 200
+code=$(status_of "${GEMINI[@]}" "$BASE/v1beta/models/gemini-2.5-flash:generateContent" -d "{$(g_history ''),$G_TOOL}")
+expect_equal "gemini 2.5 unsigned function call" "$code" 200
+code=$(status_of "${GEMINI[@]}" "$BASE/v1beta/models/gemini-3-pro-preview:generateContent" \
+  -d "{$(g_history '' | sed 's/]$/,{"role":"model","parts":[{"text":"Clear."}]},{"role":"user","parts":[{"text":"thanks"}]}]/'),$G_TOOL}")
+expect_equal "gemini 3 unsigned call in an earlier turn" "$code" 200
+
+# Cohere: a thinking content block first (reasoning models by default), billed as output (6 + 8).
+C_TOOL='"tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object","properties":{"city":{"type":"string"}}}}}]'
+out=$(post "${COHERE[@]}" "$BASE/v2/chat" -d '{"model":"command-a-reasoning-08-2025","messages":[{"role":"user","content":"Hello Cohere"}]}')
+expect_has "cohere reasoning" "$out" \
+  '"content":[{"type":"thinking","thinking":"mock thinking about: Hello Cohere"},{"type":"text","text":"mock reply to: Hello Cohere"}]' \
+  '"billed_units":{"input_tokens":3,"output_tokens":14}' '"tokens":{"input_tokens":3,"output_tokens":14}'
+out=$(post "${COHERE[@]}" "$BASE/v2/chat" \
+  -d '{"model":"command-a-reasoning-08-2025","thinking":{"type":"disabled"},"messages":[{"role":"user","content":"Hello Cohere"}]}')
+expect_has "cohere reasoning disabled" "$out" '"content":[{"type":"text","text":"mock reply to: Hello Cohere"}]' '"output_tokens":6'
+out=$(post "${COHERE[@]}" "$BASE/v2/chat" \
+  -d "{\"model\":\"command-r-plus\",\"thinking\":{\"type\":\"enabled\",\"token_budget\":2000},$C_TOOL,\"messages\":[{\"role\":\"user\",\"content\":\"use tool\"}]}")
+expect_has "cohere thinking tool call" "$out" '"content":[{"type":"thinking","thinking":"mock thinking about: use tool"}]' \
+  '"tool_calls":[{"id":"call_mock_' '"finish_reason":"TOOL_CALL"'
+out=$(post -N "${COHERE[@]}" "$BASE/v2/chat" \
+  -d '{"model":"command-r-plus","stream":true,"thinking":{"type":"enabled"},"messages":[{"role":"user","content":"Hello Cohere"}]}')
+expect_equal "cohere thinking stream events" "$(event_names <<<"$out")" \
+  "message-start content-start content-delta content-delta content-delta content-delta content-end content-start content-delta content-delta content-delta content-delta content-end message-end "
+expect_has "cohere thinking stream" "$out" '{"index":0,"delta":{"message":{"content":{"type":"thinking","thinking":""}}}' \
+  '{"index":0,"type":"content-end"}' '{"index":1,"delta":{"message":{"content":{"type":"text","text":""}}}' \
+  '{"index":1,"type":"content-end"}' '"tokens":{"input_tokens":3,"output_tokens":14}'
+expect_equal "cohere thinking stream reassembled" "$(joined thinking <<<"$out")" "mock thinking about: Hello Cohere"
+expect_400 "cohere unknown thinking type" 'thinking.type must be one of enabled, disabled' "${COHERE[@]}" "$BASE/v2/chat" \
+  -d '{"model":"command-r-plus","thinking":{"type":"on"},"messages":[{"role":"user","content":"Hi"}]}'
+expect_400 "cohere thinking token_budget" 'thinking.token_budget must be a positive integer' "${COHERE[@]}" "$BASE/v2/chat" \
+  -d '{"model":"command-r-plus","thinking":{"type":"enabled","token_budget":0},"messages":[{"role":"user","content":"Hi"}]}'
+out=$(post "${COHERE[@]}" "$BASE/v2/chat" -d '{"model":"command-a-reasoning-08-2025","messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":[{"type":"thinking","thinking":"They greet me."},{"type":"text","text":"Hello!"}]},{"role":"user","content":"Hello Cohere"}]}')
+expect_has "cohere thinking in history" "$out" '{"type":"text","text":"mock reply to: Hello Cohere"}'
+
+# OpenAI-compatible "reasoner" models answer DeepSeek style: reasoning_content, reasoning tokens
+# inside completion_tokens (8 text + 10 reasoning).
+out=$(post "${OPENAI[@]}" "$BASE/v1/chat/completions" \
+  -d '{"model":"deepseek-reasoner","messages":[{"role":"user","content":"Hello mock provider"}]}')
+expect_has "deepseek reasoner" "$out" '"content":"mock reply to: Hello mock provider"' \
+  '"reasoning_content":"mock thinking about: Hello mock provider"' '"completion_tokens":18' '"total_tokens":22' \
+  '"completion_tokens_details":{"reasoning_tokens":10'
+out=$(post -N "${OPENAI[@]}" "$BASE/v1/chat/completions" \
+  -d '{"model":"deepseek-reasoner","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Hello mock provider"}]}')
+expect_equal "deepseek reasoner stream reasoning deltas" "$(grep -c '"reasoning_content":' <<<"$out")" 4
+expect_equal "deepseek reasoner stream reasoning deltas carry no content" "$(grep '"reasoning_content":' <<<"$out" | grep -c '"content":')" 0
+expect_equal "deepseek reasoner stream reasoning first" \
+  "$(grep '^data: {' <<<"$out" | head -4 | grep -c '"reasoning_content":')" 4
+expect_has "deepseek reasoner stream" "$out" '"delta":{"role":"assistant","reasoning_content":"' \
+  '"completion_tokens":18' '"reasoning_tokens":10' 'data: [DONE]'
+expect_equal "deepseek reasoner stream reasoning reassembled" "$(joined reasoning_content <<<"$out")" \
+  "mock thinking about: Hello mock provider"
+expect_equal "deepseek reasoner stream content reassembled" "$(grep -o '"delta":{"content":"[^"]*"' <<<"$out" | joined content)" \
+  "mock reply to: Hello mock provider"
+out=$(post "${OPENAI[@]}" "$BASE/v1/chat/completions" \
+  -d "{\"model\":\"deepseek-reasoner\",$TOOLS,\"messages\":[{\"role\":\"user\",\"content\":\"use tool\"}]}")
+expect_has "deepseek reasoner tool call" "$out" '"reasoning_content":"mock thinking about: use tool"' \
+  '"name":"get_weather"' '"finish_reason":"tool_calls"'
+expect_400 "openai reasoning_effort" "\"message\":\"Invalid value for 'reasoning_effort': 'extreme'" "${OPENAI[@]}" \
+  "$BASE/v1/chat/completions" -d '{"model":"o3","reasoning_effort":"extreme","messages":[{"role":"user","content":"Hi"}]}'
+expect_has "openai reasoning_effort param" "$(cat "$WORK/body")" '"type":"invalid_request_error","param":"reasoning_effort"'
+code=$(status_of "${OPENAI[@]}" "$BASE/v1/chat/completions" -d '{"model":"o3","reasoning_effort":"xhigh","messages":[{"role":"user","content":"Hi"}]}')
+expect_equal "openai reasoning_effort xhigh" "$code" 200
 
 # --- Fault injection ------------------------------------------------------------------------------
 headers=$(curl -sS --max-time 10 -D - -o "$WORK/body" "${OPENAI[@]}" -H 'x-mock-status: 429' "$BASE/v1/chat/completions" -d "$CHAT")

@@ -11,6 +11,15 @@
 #include "json_text.hpp"
 
 namespace brokle::mock {
+namespace {
+
+// A Gemini part the model returned as a thought; sent back in history, it is not prompt text.
+bool is_thought(const boost::json::object& part) {
+  const auto* thought = part.if_contains("thought");
+  return thought != nullptr && thought->is_bool() && thought->get_bool();
+}
+
+}  // namespace
 
 std::int64_t estimate_tokens(std::size_t chars) {
   return std::max<std::int64_t>(1, static_cast<std::int64_t>(chars / chars_per_token));
@@ -23,6 +32,11 @@ reply_plan plan_reply(const conversation& prompt, const fault_plan& faults) {
   if (faults.cache_write_tokens)
     plan.cache_write_tokens = std::min(*faults.cache_write_tokens, plan.prompt_tokens - plan.cached_tokens);
   const std::string_view quoted = utf8_prefix(prompt.last_user_text, quoted_chars);
+  if (prompt.thinking) {
+    plan.thinking.reserve(thinking_prefix.size() + quoted.size());
+    plan.thinking.append(thinking_prefix).append(quoted);
+    plan.thinking_tokens = estimate_tokens(plan.thinking.size());
+  }
 
   plan.use_tool = !prompt.tool_name.empty() && prompt.ends_with_user_turn && icontains(prompt.last_user_text, tool_trigger);
   if (plan.use_tool) {
@@ -87,7 +101,7 @@ void append_content_text(std::string& out, const boost::json::value* content) {
   }
   if (const auto* parts = content->if_array()) {
     for (const auto& part : *parts) {
-      if (const auto* object = part.if_object()) {
+      if (const auto* object = part.if_object(); object != nullptr && !is_thought(*object)) {
         if (const auto* text = object->if_contains("text"); text != nullptr && text->is_string()) {
           out.append(text->get_string().data(), text->get_string().size());
         }
@@ -103,7 +117,7 @@ std::size_t content_text_size(const boost::json::value* content) {
   if (const auto* parts = content->if_array()) {
     for (const auto& part : *parts) {
       const auto* object = part.if_object();
-      if (object == nullptr) continue;
+      if (object == nullptr || is_thought(*object)) continue;
       if (const auto* text = object->if_contains("text"); text != nullptr && text->is_string()) {
         total += text->get_string().size();
       } else if (const auto* nested = object->if_contains("content")) {
@@ -124,8 +138,33 @@ std::string_view first_property_name(const boost::json::value* schema) {
   return "input";
 }
 
+std::uint64_t fnv1a_64(std::string_view text) {
+  std::uint64_t hash = 14695981039346656037ULL;  // the FNV-1a 64-bit offset basis
+  for (char c : text) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ULL;  // the FNV 64-bit prime
+  }
+  return hash;
+}
+
+std::string fnv1a_hex(std::string_view text) {
+  static constexpr char digits[] = "0123456789abcdef";
+  const std::uint64_t hash = fnv1a_64(text);
+  std::string hex(16, '0');
+  for (int i = 0; i < 16; ++i) hex[static_cast<std::size_t>(15 - i)] = digits[(hash >> (4 * i)) & 0xF];
+  return hex;
+}
+
+std::string mock_signature(std::string_view text) {
+  std::string signature(signature_prefix);
+  signature.append(fnv1a_hex(text));
+  return signature;
+}
+
 std::array<float, embedding_dimensions> embed_text(std::string_view text) {
   // FNV-1a over the text seeds a splitmix64 sequence: cheap, stable across platforms and builds.
+  // The seed's basis is not FNV's (a digit short of 14695981039346656037); it stays as it is so
+  // the vectors tests have recorded do not change.
   std::uint64_t state = 1469598103934665603ULL;
   for (char c : text) {
     state ^= static_cast<unsigned char>(c);

@@ -1,6 +1,7 @@
 // The provider-neutral core of every mock answer: what the prompt said (a `conversation` each
 // provider's route extracts from its own request shape), what the mock answers (a `reply_plan`:
-// deterministic text or a tool call), token counts, stream splitting and embedding vectors.
+// deterministic text or a tool call, and the thinking before it when asked for), token counts,
+// stream splitting, signatures and embedding vectors.
 #pragma once
 
 #include <array>
@@ -25,6 +26,11 @@ struct conversation {
   std::string_view tool_argument;  // first property of that tool's parameters, or "input"
   std::optional<std::int64_t> max_output_tokens;
   std::vector<std::string_view> stop_sequences;  // the reply ends before the first one it contains
+  // The request asked the model to think (each route reads its own provider's field), and whether
+  // the thoughts come back to the client (Gemini's includeThoughts; the other providers always
+  // return them when they think).
+  bool thinking = false;
+  bool include_thoughts = true;
 };
 
 struct reply_plan {
@@ -37,6 +43,11 @@ struct reply_plan {
   std::int64_t completion_tokens = 1;
   std::int64_t cached_tokens = 0;
   std::int64_t cache_write_tokens = 0;  // Anthropic only: written to the prompt cache
+  // When the conversation asked for thinking: thinking_prefix and the same quoted user text the
+  // reply uses. completion_tokens does not include thinking_tokens; each route adds them where
+  // its provider's usage does (all but Gemini, which reports thoughts separately).
+  std::string thinking;
+  std::int64_t thinking_tokens = 0;
 };
 
 // Text prefix the mock answers with, then up to `quoted_chars` code points of the user's text.
@@ -44,6 +55,8 @@ inline constexpr std::string_view reply_prefix = "mock reply to: ";
 inline constexpr std::size_t quoted_chars = 40;
 // Requests that say this (any case) in their last user turn, and declare tools, get a tool call.
 inline constexpr std::string_view tool_trigger = "use tool";
+// The thinking text of a reply that thinks: this prefix, then the quoted user text.
+inline constexpr std::string_view thinking_prefix = "mock thinking about: ";
 
 // Characters per token, the rough rule the mock's usage numbers follow.
 inline constexpr std::size_t chars_per_token = 4;
@@ -55,12 +68,23 @@ reply_plan plan_reply(const conversation& prompt, const fault_plan& faults);
 std::vector<std::string_view> split_for_stream(std::string_view text, std::size_t parts = 4);
 
 // Appends the text of a content value that is either a string or an array of parts; parts count
-// when they have a string "text" member (OpenAI, Anthropic, Cohere and Gemini all use that name).
+// when they have a string "text" member (OpenAI, Anthropic, Cohere and Gemini all use that name),
+// except Gemini's returned thoughts (`"thought": true`), which are not prompt text.
 void append_content_text(std::string& out, const boost::json::value* content);
 std::size_t content_text_size(const boost::json::value* content);
 
 // The first property name of a JSON-schema object, or "input" when there is none.
 std::string_view first_property_name(const boost::json::value* schema);
+
+// 64-bit FNV-1a of `text`, and that hash as 16 lowercase hex digits: stable across platforms and
+// builds, so signatures and vectors derived from it can be asserted byte for byte.
+std::uint64_t fnv1a_64(std::string_view text);
+std::string fnv1a_hex(std::string_view text);
+// The signature the mock gives a thought (Anthropic's thinking block, Gemini's thoughtSignature):
+// "mocksig-" + fnv1a_hex(text). History validation recomputes it, so a gateway that drops or
+// alters a signature gets the 400 the real API would give.
+inline constexpr std::string_view signature_prefix = "mocksig-";
+std::string mock_signature(std::string_view text);
 
 // Unit-length vector derived only from `text`, so equal inputs always embed equally.
 inline constexpr std::size_t embedding_dimensions = 8;

@@ -1,6 +1,8 @@
 // OpenAI-compatible endpoints of the mock: chat completions (plain, streamed, tool calls), legacy
 // completions, embeddings (float or base64) and the model list. Field names and event order follow
-// OpenAI's public API reference; gateways in front of it rely on exactly these shapes.
+// OpenAI's public API reference; gateways in front of it rely on exactly these shapes. A model
+// whose name says "reasoner" answers as DeepSeek's reasoning models do on the same API:
+// reasoning_content before the content, counted as reasoning tokens.
 #include <ctime>
 
 #include "mock_reply.hpp"
@@ -27,16 +29,42 @@ bool include_usage(const boost::json::object& body) {
   return options != nullptr && options->is_object() && bool_member(options->get_object(), "include_usage");
 }
 
+// Reasoning is part of the completion, and itemised as its reasoning tokens.
 boost::json::value chat_usage(const reply_plan& plan, const boost::json::storage_ptr& storage) {
+  const std::int64_t completion_tokens = plan.completion_tokens + plan.thinking_tokens;
   return boost::json::value(
       {
           {"prompt_tokens", plan.prompt_tokens},
-          {"completion_tokens", plan.completion_tokens},
-          {"total_tokens", plan.prompt_tokens + plan.completion_tokens},
+          {"completion_tokens", completion_tokens},
+          {"total_tokens", plan.prompt_tokens + completion_tokens},
           {"prompt_tokens_details", {{"cached_tokens", plan.cached_tokens}, {"audio_tokens", 0}}},
-          {"completion_tokens_details", {{"reasoning_tokens", 0}, {"audio_tokens", 0}}},
+          {"completion_tokens_details", {{"reasoning_tokens", plan.thinking_tokens}, {"audio_tokens", 0}}},
       },
       storage);
+}
+
+// The values OpenAI takes for reasoning_effort (null means the model's default).
+constexpr std::string_view reasoning_efforts[] = {"none", "minimal", "low", "medium", "high", "xhigh"};
+
+// Checks reasoning_effort and decides whether the model reasons (a DeepSeek-style "reasoner"
+// always does); an error message when reasoning_effort is not one of reasoning_efforts.
+std::string read_reasoning(const boost::json::object& body, conversation& prompt) {
+  if (const auto* effort = body.if_contains("reasoning_effort"); effort != nullptr && !effort->is_null()) {
+    bool known = false;
+    for (const auto name : reasoning_efforts) known = known || (effort->is_string() && effort->get_string() == name);
+    if (!known) {
+      std::string message = "Invalid value for 'reasoning_effort': ";
+      if (effort->is_string()) {
+        message.append("'").append(effort->get_string().data(), effort->get_string().size()).append("'");
+      } else {
+        message.append(boost::json::serialize(*effort));
+      }
+      message.append(". Supported values are: 'none', 'minimal', 'low', 'medium', 'high', and 'xhigh'.");
+      return message;
+    }
+  }
+  prompt.thinking = prompt.model.find("reasoner") != std::string_view::npos;
+  return {};
 }
 
 std::string_view chat_finish_reason(const reply_plan& plan) {
@@ -90,6 +118,10 @@ void answer_openai_chat(route_call& call) {
     write_provider_error(provider_kind::openai, 400, problem, call.response);
     return;
   }
+  if (const auto problem = read_reasoning(call.body, prompt); !problem.empty()) {
+    write_provider_error(provider_kind::openai, 400, problem, call.response, "reasoning_effort");
+    return;
+  }
   const reply_plan plan = plan_reply(prompt, call.faults);
   const std::string id = next_id("chatcmpl-mock-");
   const std::string call_id = plan.use_tool ? next_id("call_mock_") : std::string();
@@ -109,6 +141,7 @@ void answer_openai_chat(route_call& call) {
     } else {
       message.as_object()["content"] = plan.text;
     }
+    if (prompt.thinking) message.as_object()["reasoning_content"] = plan.thinking;
     const boost::json::value completion(
         {
             {"id", id},
@@ -140,6 +173,18 @@ void answer_openai_chat(route_call& call) {
     add_sse_event(call.response, {}, chunk);
   };
 
+  // Reasoning streams first, in deltas without a content key; the first of them opens the
+  // assistant message, so the text that follows needs no role chunk of its own.
+  if (prompt.thinking) {
+    bool first = true;
+    for (const auto piece : split_for_stream(plan.thinking)) {
+      boost::json::object delta(sp);
+      if (first) delta["role"] = "assistant";
+      delta["reasoning_content"] = piece;
+      first = false;
+      add_chunk(boost::json::value(std::move(delta)), nullptr);
+    }
+  }
   if (plan.use_tool) {
     // The first tool chunk names the call; the arguments follow as string fragments.
     add_chunk(boost::json::value({{"role", "assistant"},
@@ -152,7 +197,7 @@ void answer_openai_chat(route_call& call) {
       add_chunk(boost::json::value({{"tool_calls", {{{"index", 0}, {"function", {{"arguments", fragment}}}}}}}, sp), nullptr);
     }
   } else {
-    add_chunk(boost::json::value({{"role", "assistant"}, {"content", ""}, {"refusal", nullptr}}, sp), nullptr);
+    if (!prompt.thinking) add_chunk(boost::json::value({{"role", "assistant"}, {"content", ""}, {"refusal", nullptr}}, sp), nullptr);
     for (const auto piece : split_for_stream(plan.text)) {
       add_chunk(boost::json::value({{"content", piece}}, sp), nullptr);
     }

@@ -64,7 +64,8 @@ void write_json_body(mock_response& response, const boost::json::value& body) {
   append_json_text(response.body, body);
 }
 
-void write_provider_error(provider_kind provider, int status, std::string_view message, mock_response& response) {
+void write_provider_error(provider_kind provider, int status, std::string_view message, mock_response& response,
+                          std::string_view param) {
   // An error replaces whatever a route may have started (a stream included).
   response.streaming = false;
   response.events.clear();
@@ -78,7 +79,11 @@ void write_provider_error(provider_kind provider, int status, std::string_view m
       auto& error = body["error"].emplace_object();
       error["message"] = message;
       error["type"] = kind.type;
-      error["param"] = nullptr;
+      if (param.empty()) {
+        error["param"] = nullptr;
+      } else {
+        error["param"] = param;
+      }
       if (kind.code.empty()) {
         error["code"] = nullptr;
       } else {

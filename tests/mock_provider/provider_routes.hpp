@@ -26,7 +26,10 @@ struct route_call {
 };
 
 // An error body in the provider's own shape, with the matching status (429 adds retry-after).
-void write_provider_error(provider_kind provider, int status, std::string_view message, mock_response& response);
+// `param` names the offending request field where the shape has a place for it (OpenAI's
+// error.param); empty means null.
+void write_provider_error(provider_kind provider, int status, std::string_view message, mock_response& response,
+                          std::string_view param = {});
 
 // Sets the response up as a stream and appends one SSE event; `event` empty means a data-only event.
 void begin_sse(mock_response& response);
