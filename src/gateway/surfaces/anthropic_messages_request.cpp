@@ -289,8 +289,7 @@ status check_messages_request(const json::object& in, messages_check kind) {
       if (!budget) return bad("thinking.enabled.budget_tokens", "Field required");
       if (!budget->is_int64()) return bad("thinking.enabled.budget_tokens", "Input should be a valid integer");
       if (budget->as_int64() < 1024) return bad("thinking.enabled.budget_tokens", "Input should be greater than or equal to 1024");
-      if (max_tokens && max_tokens->is_int64() && budget->as_int64() >= max_tokens->as_int64())
-        return bad("max_tokens", "`max_tokens` must be greater than `thinking.budget_tokens`");
+      // budget_tokens >= max_tokens is Anthropic's to judge (its interleaved-thinking beta allows it).
     } else if (type.empty()) {
       return bad("thinking.type", "Field required");
     }
@@ -343,8 +342,13 @@ result<json::object> messages_to_chat(const json::object& in, const messages_req
   // budget); the provider's reasoning comes back as thinking blocks.
   if (const auto* v = member(in, "thinking")) {
     auto type = type_of(v->as_object());
-    if (type == "enabled")
-      out["reasoning_effort"] = reasoning_effort_name(effort_for_budget(v->as_object().at("budget_tokens").as_int64()));
+    if (type == "enabled") {
+      int64_t budget = v->as_object().at("budget_tokens").as_int64();
+      // Other providers count reasoning inside the token limit, as the Messages API does.
+      if (const auto* m = member(in, "max_tokens"); m->is_int64() && budget >= m->as_int64())
+        return bad("max_tokens", "`max_tokens` must be greater than `thinking.budget_tokens`");
+      out["reasoning_effort"] = reasoning_effort_name(effort_for_budget(budget));
+    }
     else if (type != "disabled")
       return bad("thinking.type", "'" + std::string(type) + "' thinking is not supported by this gateway for non-Anthropic models");
   }

@@ -224,6 +224,8 @@ TEST(anthropic_messages_request, extended_thinking_becomes_a_reasoning_effort) {
   EXPECT_NE(refusal(R"({"model":"m","max_tokens":2000,"thinking":true,"messages":[{"role":"user","content":"q"}]})").find("thinking"),
             std::string::npos);
   // A type this gateway cannot translate passes the relay check (Anthropic judges it) but not translation.
+  auto interleaved = obj(R"({"model":"m","max_tokens":2000,"thinking":{"type":"enabled","budget_tokens":4000},"messages":[{"role":"user","content":"q"}]})");
+  EXPECT_TRUE(check_messages_request(interleaved)) << "Anthropic's interleaved-thinking beta allows a budget above max_tokens";
   auto future = obj(R"({"model":"m","max_tokens":2000,"thinking":{"type":"someday"},"messages":[{"role":"user","content":"q"}]})");
   EXPECT_TRUE(check_messages_request(future));
   EXPECT_NE(refusal(boost::json::serialize(future)).find("thinking.type"), std::string::npos);
