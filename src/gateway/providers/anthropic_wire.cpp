@@ -31,6 +31,9 @@ result<bool> add_thinking(const json::object& in, bool max_given, json::object& 
       return make_error(errc::invalid_argument,
                         "'thinking' must be an object ({\"type\":\"enabled\",\"budget_tokens\":N} for Anthropic models)");
     out["thinking"] = it->value();
+    const auto& own = it->value().as_object();
+    if (!max_given && json_string(own, "type") == "enabled" && json_int(own, "budget_tokens") > 0)
+      out["max_tokens"] = json_int(own, "budget_tokens") + kAnswerTokensBeyondThinking;
     return true;
   }
   auto effort = read_reasoning_effort(in);

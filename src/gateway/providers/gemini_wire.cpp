@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <utility>
 #include <vector>
 
 #include <boost/json/array.hpp>
@@ -80,6 +81,28 @@ void add_thinking_config(reasoning_effort effort, std::string_view model, json::
   }
   if (effort != reasoning_effort::none) config["includeThoughts"] = true;
   gen["thinkingConfig"] = std::move(config);
+}
+
+// Google's own OpenAI-compatible endpoint takes the thinking settings as an extra body field,
+// {"google": {"thinking_config": {"thinking_budget", "thinking_level", "include_thoughts"}}}; the
+// same field here means code written for that endpoint works unchanged.
+result<json::object> google_thinking_config(const json::value& v) {
+  static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
+      {"thinking_budget", "thinkingBudget"}, {"thinking_level", "thinkingLevel"}, {"include_thoughts", "includeThoughts"}};
+  if (!v.is_object()) return make_error(errc::invalid_argument, "'google.thinking_config' must be an object");
+  json::object config;
+  for (const auto& kv : v.as_object()) {
+    bool known = false;
+    for (const auto& [snake, camel] : kNames)
+      if (kv.key() == snake || kv.key() == camel) {
+        config[camel] = kv.value();
+        known = true;
+      }
+    if (!known)
+      return make_error(errc::invalid_argument, "'google.thinking_config." + std::string(kv.key()) +
+                                                    "' is not a thinking setting (thinking_budget, thinking_level, include_thoughts)");
+  }
+  return config;
 }
 
 std::string finish_reason_of(std::string_view r) {
@@ -225,7 +248,13 @@ result<net::upstream_request> build_gemini_request(const provider_config& p, con
         (type->value().as_string() == "json_object" || type->value().as_string() == "json_schema"))
       gen["responseMimeType"] = "application/json";
   }
-  if (*effort) add_thinking_config(**effort, upstream_model, gen);
+  if (const auto* google = json_object_at(in, "google"); google && google->contains("thinking_config")) {
+    auto config = google_thinking_config(google->at("thinking_config"));
+    if (!config) return config.err();
+    gen["thinkingConfig"] = std::move(*config);
+  } else if (*effort) {
+    add_thinking_config(**effort, upstream_model, gen);
+  }
   if (!gen.empty()) out["generationConfig"] = std::move(gen);
   if (auto it = in.find("tools"); it != in.end() && it->value().is_array()) {
     json::array decls;

@@ -186,6 +186,32 @@ TEST(reasoning, gemini_thinking_config_follows_the_model_generation) {
                                     "gemini-3-pro", false));
 }
 
+TEST(reasoning, googles_own_thinking_config_field_is_taken_as_googles_endpoint_takes_it) {
+  auto req = build_gemini_request(
+      google(), parse(R"({"reasoning_effort":"high","google":{"thinking_config":{"thinking_budget":512,"include_thoughts":true}},
+                          "messages":[{"role":"user","content":"q"}]})"),
+      "gemini-2.5-flash", false);
+  ASSERT_TRUE(req) << req.err().message;
+  auto b = body_of(*req);
+  const auto& config = b.at("generationConfig").at("thinkingConfig").as_object();
+  EXPECT_EQ(config.at("thinkingBudget").as_int64(), 512);  // the provider's own setting wins over the effort
+  EXPECT_TRUE(config.at("includeThoughts").as_bool());
+  EXPECT_FALSE(b.contains("google"));
+  auto unknown = build_gemini_request(google(), parse(R"({"google":{"thinking_config":{"budget":1}},"messages":[{"role":"user","content":"q"}]})"),
+                                      "gemini-2.5-flash", false);
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.err().message.find("google.thinking_config.budget"), std::string::npos);
+  EXPECT_FALSE(build_gemini_request(google(), parse(R"({"google":{"thinking_config":7},"messages":[{"role":"user","content":"q"}]})"),
+                                    "gemini-2.5-flash", false));
+}
+
+TEST(reasoning, anthropics_own_thinking_object_gets_room_for_its_budget) {
+  auto req = build_anthropic_request(
+      claude(), parse(R"({"thinking":{"type":"enabled","budget_tokens":6000},"messages":[{"role":"user","content":"q"}]})"), "m");
+  ASSERT_TRUE(req);
+  EXPECT_EQ(body_of(*req).at("max_tokens").as_int64(), 6000 + 4096);
+}
+
 TEST(reasoning, gemini_thoughts_and_signatures_come_back_on_the_chat_shapes) {
   auto t = gemini_to_openai(parse(R"({"candidates":[{"content":{"parts":[
       {"text":"pondering","thought":true},
