@@ -159,9 +159,19 @@ candidate_view first_candidate(const json::object& r) {
   return v;
 }
 
+// Gemini may give a function call an id (then its response must name it); calls without one get
+// "call_<n>", which is never sent back as an id.
+bool synthesized_call_id(std::string_view id) {
+  if (!id.starts_with("call_") || id.size() == 5) return false;
+  for (char c : id.substr(5))
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
 json::object tool_call(const json::value& call, int index, bool with_index, std::string_view signature) {
   const auto& c = call.as_object();
-  json::object tc{{"id", "call_" + std::to_string(index)},
+  std::string id = json_string(c, "id");
+  json::object tc{{"id", id.empty() ? "call_" + std::to_string(index) : id},
                   {"type", "function"},
                   {"function", json::object{{"name", c.at("name")},
                                             {"arguments", json::serialize(c.contains("args") ? c.at("args") : json::value(json::object{}))}}}};
@@ -209,7 +219,10 @@ result<net::upstream_request> build_gemini_request(const provider_config& p, con
           auto args = tool_call_arguments(fn);
           if (!args) return args.err();
           tool_names[std::string(call.at("id").as_string())] = std::string(fn.at("name").as_string());
-          json::object part{{"functionCall", json::object{{"name", fn.at("name")}, {"args", *args}}}};
+          std::string id(call.at("id").as_string());
+          json::object function_call{{"name", fn.at("name")}, {"args", *args}};
+          if (!synthesized_call_id(id)) function_call["id"] = id;
+          json::object part{{"functionCall", std::move(function_call)}};
           std::string signature = google_thought_signature(call.as_object());
           if (signature.empty() && first_call && signs_calls) signature = kSkipSignatureCheck;
           if (!signature.empty()) part["thoughtSignature"] = signature;
@@ -223,9 +236,9 @@ result<net::upstream_request> build_gemini_request(const provider_config& p, con
       std::string id = mo.contains("tool_call_id") ? std::string(mo.at("tool_call_id").as_string()) : "";
       auto name = tool_names.find(id);
       if (name == tool_names.end()) return make_error(errc::invalid_argument, "tool message answers an unknown tool_call_id");
-      append_turn(contents, "user", "parts",
-                json::array{json::object{{"functionResponse", json::object{{"name", name->second},
-                                                                            {"response", json::object{{"content", content_text(content)}}}}}}});
+      json::object response{{"name", name->second}, {"response", json::object{{"content", content_text(content)}}}};
+      if (!synthesized_call_id(id)) response["id"] = id;
+      append_turn(contents, "user", "parts", json::array{json::object{{"functionResponse", std::move(response)}}});
     } else {
       return make_error(errc::invalid_argument, "message role '" + role + "' is not supported for Gemini models");
     }

@@ -131,4 +131,23 @@ TEST(gemini_wire, a_count_request_wraps_the_generate_request) {
   EXPECT_FALSE(gemini_token_count(R"({"total":31})"));
 }
 
+TEST(gemini_wire, call_ids_are_kept_and_named_in_the_function_response) {
+  auto t = gemini_to_openai(boost::json::parse(R"({"candidates":[{"content":{"parts":[{"functionCall":{"id":"fc-7","name":"f","args":{}}}]}}]})").as_object(), "g");
+  EXPECT_EQ(t.body.at("choices").at(0).at("message").at("tool_calls").at(0).at("id").as_string(), "fc-7");
+  auto history = boost::json::parse(R"({"messages":[{"role":"user","content":"q"},
+    {"role":"assistant","content":null,"tool_calls":[
+      {"id":"fc-7","type":"function","function":{"name":"f","arguments":"{}"}},
+      {"id":"call_1","type":"function","function":{"name":"g","arguments":"{}"}}]},
+    {"role":"tool","tool_call_id":"fc-7","content":"1"},{"role":"tool","tool_call_id":"call_1","content":"2"}]})").as_object();
+  auto req = build_gemini_request(google(), history, "gemini-2.5-flash", false);
+  ASSERT_TRUE(req) << req.err().message;
+  auto b = boost::json::parse(req->body).as_object();
+  const auto& calls = b.at("contents").at(1).at("parts").as_array();
+  EXPECT_EQ(calls[0].at("functionCall").at("id").as_string(), "fc-7");
+  EXPECT_FALSE(calls[1].at("functionCall").as_object().contains("id"));  // ours, made up for an id-less call
+  const auto& responses = b.at("contents").at(2).at("parts").as_array();
+  EXPECT_EQ(responses[0].at("functionResponse").at("id").as_string(), "fc-7");
+  EXPECT_FALSE(responses[1].at("functionResponse").as_object().contains("id"));
+}
+
 }  // namespace brokle::gateway
