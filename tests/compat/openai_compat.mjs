@@ -372,6 +372,23 @@ check('responses API by translation with reasoning: a reasoning item whose encry
   }
 });
 
+check('JSON answers from Anthropic models: response_format and text.format through a forced tool', async () => {
+  const schema = { type: 'object', properties: { verdict: { type: 'string' } }, required: ['verdict'] };
+  const response_format = { type: 'json_schema', json_schema: { name: 'verdict', schema } };
+  const r = await client.chat.completions.create({ model: 'claude-3-5-haiku', response_format, messages: [{ role: 'user', content: 'judge the case' }] });
+  assert.deepEqual(JSON.parse(r.choices[0].message.content), { verdict: 'judge the case' });
+  assert.equal(r.choices[0].finish_reason, 'stop');
+  assert.equal(r.choices[0].message.tool_calls, undefined);
+  const streamed = await assembled(await client.chat.completions.create({
+    model: 'claude-3-5-haiku', response_format, stream: true, messages: [{ role: 'user', content: 'judge again' }] }));
+  assert.deepEqual(JSON.parse(streamed.content), { verdict: 'judge again' });
+  const resp = await client.responses.create({ model: 'claude-3-5-haiku', input: 'judge once more',
+    text: { format: { type: 'json_schema', name: 'verdict', schema } } });
+  assert.deepEqual(JSON.parse(resp.output_text), { verdict: 'judge once more' });
+  await assert.rejects(client.chat.completions.create({ model: 'claude-3-5-haiku', response_format, tools: weatherTools,
+    messages: [{ role: 'user', content: 'x' }] }), (e) => e instanceof OpenAI.BadRequestError && /tools/.test(e.message));
+});
+
 let failed = 0;
 for (const [name, fn] of checks) {
   try {

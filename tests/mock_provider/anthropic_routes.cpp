@@ -61,9 +61,23 @@ std::string_view read_messages(const boost::json::object& body, conversation& pr
       prompt.tool_argument = first_property_name(tool->if_contains("input_schema"));
     }
   }
-  if (const auto* choice = body.if_contains("tool_choice"); choice != nullptr && choice->is_object() &&
-                                                          string_member(choice->get_object(), "type") == "none") {
-    prompt.tool_name = {};
+  if (const auto* choice = body.if_contains("tool_choice"); choice != nullptr && choice->is_object()) {
+    const auto& c = choice->get_object();
+    const std::string_view type = string_member(c, "type");
+    if (type == "none") prompt.tool_name = {};
+    // A forced tool ("tool" names one, "any" takes the first) is called whatever the prompt says.
+    if (type == "any" && !prompt.tool_name.empty()) prompt.force_tool = true;
+    if (type == "tool") {
+      const std::string_view name = string_member(c, "name");
+      const boost::json::object* named = nullptr;
+      if (const auto* tools = body.if_contains("tools"); tools != nullptr && tools->is_array())
+        for (const auto& t : tools->get_array())
+          if (t.is_object() && string_member(t.get_object(), "name") == name) named = &t.get_object();
+      if (named == nullptr) return "tool_choice.name: the named tool is not among `tools`";
+      prompt.tool_name = name;
+      prompt.tool_argument = first_property_name(named->if_contains("input_schema"));
+      prompt.force_tool = true;
+    }
   }
   return {};
 }
@@ -193,6 +207,11 @@ void answer_anthropic_messages(route_call& call) {
   }
   if (const auto problem = read_thinking(call.body, prompt); !problem.empty()) {
     write_provider_error(provider_kind::anthropic, 400, problem, call.response);
+    return;
+  }
+  if (prompt.thinking && prompt.force_tool) {
+    write_provider_error(provider_kind::anthropic, 400, "Thinking may not be enabled when tool_choice forces tool use.",
+                         call.response);
     return;
   }
   // With thinking off, thinking blocks in history are accepted and ignored, as the real API does.

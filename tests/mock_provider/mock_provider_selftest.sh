@@ -139,6 +139,20 @@ expect_has "cohere stream" "$out" '"finish_reason":"COMPLETE"' '"usage":{'
 
 # --- Auth and malformed bodies --------------------------------------------------------------------
 status_of() { curl -sS --max-time 10 -o "$WORK/body" -w '%{http_code}' "$@"; }
+
+# A forced tool is called whatever the prompt says; forced with thinking on is the real API's 400.
+FORCED='"tools":[{"name":"answer","input_schema":{"type":"object","properties":{"verdict":{"type":"string"}}}}],"tool_choice":{"type":"tool","name":"answer"}'
+out=$(post "${ANTHROPIC[@]}" "$BASE/v1/messages" \
+  -d '{"model":"claude-3-5-haiku-latest","max_tokens":256,'"$FORCED"',"messages":[{"role":"user","content":"Judge this"}]}')
+expect_has "anthropic forced tool" "$out" '"type":"tool_use"' '"name":"answer"' '"input":{"verdict":"Judge this"}' '"stop_reason":"tool_use"'
+code=$(status_of "${ANTHROPIC[@]}" "$BASE/v1/messages" \
+  -d '{"model":"claude-3-5-haiku-latest","max_tokens":256,"tools":[{"name":"answer","input_schema":{"type":"object"}}],"tool_choice":{"type":"tool","name":"other"},"messages":[{"role":"user","content":"x"}]}')
+expect_equal "anthropic tool_choice naming an undeclared tool" "$code" 400
+code=$(status_of "${ANTHROPIC[@]}" "$BASE/v1/messages" \
+  -d '{"model":"claude-3-5-haiku-latest","max_tokens":4096,"thinking":{"type":"enabled","budget_tokens":1024},'"$FORCED"',"messages":[{"role":"user","content":"x"}]}')
+expect_equal "anthropic forced tool with thinking" "$code" 400
+expect_has "anthropic forced tool with thinking" "$(cat "$WORK/body")" 'Thinking may not be enabled when tool_choice forces tool use'
+
 code=$(status_of "$BASE/v1/chat/completions" -d "$CHAT")
 expect_equal "openai 401 status" "$code" 401
 expect_has "openai 401 body" "$(cat "$WORK/body")" '"error":{"message":' '"code":"invalid_api_key"'

@@ -38,7 +38,8 @@ reply_plan plan_reply(const conversation& prompt, const fault_plan& faults) {
     plan.thinking_tokens = estimate_tokens(plan.thinking.size());
   }
 
-  plan.use_tool = !prompt.tool_name.empty() && prompt.ends_with_user_turn && icontains(prompt.last_user_text, tool_trigger);
+  plan.use_tool = !prompt.tool_name.empty() && prompt.ends_with_user_turn &&
+                  (prompt.force_tool || icontains(prompt.last_user_text, tool_trigger));
   if (plan.use_tool) {
     boost::json::object arguments;
     arguments[prompt.tool_argument] = quoted;

@@ -21,6 +21,54 @@ constexpr int64_t kAnswerTokensBeyondThinking = 4096;         // max_tokens when
 constexpr int kMaxContentBlocks = 1024;                       // indexes a stream may use for tool calls
 constexpr size_t kMaxHeldThinking = size_t{32} << 20;         // one streamed thinking block's text
 
+// JSON mode: Anthropic has no response_format, so the answer is asked for as the input of one
+// forced tool whose schema is the client's (any object for json_object), and that input comes
+// back as the message text. The tool's name is reserved.
+constexpr std::string_view kJsonTool = "json_response";
+
+// The schema response_format asks for: nullopt for text (or none), invalid_argument for others.
+result<std::optional<json::object>> json_response_schema(const json::object& in) {
+  auto it = in.find("response_format");
+  if (it == in.end() || it->value().is_null()) return std::optional<json::object>{};
+  if (!it->value().is_object()) return make_error(errc::invalid_argument, "'response_format' must be an object");
+  const auto& rf = it->value().as_object();
+  std::string type = json_string(rf, "type");
+  if (type == "text") return std::optional<json::object>{};
+  if (type == "json_object") return std::optional<json::object>{json::object{{"type", "object"}}};
+  if (type == "json_schema") {
+    const auto* spec = json_object_at(rf, "json_schema");
+    const auto* schema = spec ? json_object_at(*spec, "schema") : nullptr;
+    if (!schema) return make_error(errc::invalid_argument, "'response_format.json_schema.schema' must be an object");
+    if (json_string(*schema, "type") != "object")
+      return make_error(errc::invalid_argument,
+                        "Anthropic models answer JSON as an object: 'response_format.json_schema.schema' must have type object");
+    return std::optional<json::object>{*schema};
+  }
+  return make_error(errc::invalid_argument, "'response_format.type' must be text, json_object or json_schema");
+}
+
+// Adds the JSON tool and forces it; refused beside the client's own tools or thinking (Anthropic
+// does not think when a tool is forced).
+status add_json_mode(const json::object& in, json::object& out) {
+  auto schema = json_response_schema(in);
+  if (!schema) return schema.err();
+  if (!*schema) return {};
+  if (out.contains("tools"))
+    return make_error(errc::invalid_argument,
+                      "response_format with tools is not supported for Anthropic models (their JSON answers come "
+                      "through a tool of this gateway's own)");
+  if (out.contains("thinking"))
+    return make_error(errc::invalid_argument,
+                      "response_format cannot be combined with reasoning for Anthropic models (their JSON answers come "
+                      "through a forced tool, which thinking does not allow)");
+  std::string description = "Give your answer as this tool's input: a JSON object";
+  if (const auto* spec = json_object_at(in.at("response_format").as_object(), "json_schema"))
+    if (auto d = json_string(*spec, "description"); !d.empty()) description += ". " + d;
+  out["tools"] = json::array{json::object{{"name", kJsonTool}, {"description", description}, {"input_schema", std::move(**schema)}}};
+  out["tool_choice"] = json::object{{"type", "tool"}, {"name", kJsonTool}};
+  return {};
+}
+
 // The request's thinking: Anthropic's own `thinking` object when the client sent one (an extra
 // body field), else one made from reasoning_effort. Thinking tokens count toward max_tokens, as
 // reasoning tokens count toward OpenAI's max_completion_tokens: a client limit caps the budget, no
@@ -193,6 +241,8 @@ result<net::upstream_request> build_anthropic_request(const provider_config& p, 
       if (!t.is_object() || !t.as_object().contains("function"))
         return make_error(errc::invalid_argument, "only function tools are supported for Anthropic models");
       const auto& fn = t.at("function").as_object();
+      if (json_string(fn, "name") == kJsonTool)
+        return make_error(errc::invalid_argument, "the tool name 'json_response' is reserved for JSON answers from Anthropic models");
       json::object tool{{"name", fn.at("name")}};
       if (fn.contains("description")) tool["description"] = fn.at("description");
       tool["input_schema"] = fn.contains("parameters") ? fn.at("parameters") : json::value(json::object{{"type", "object"}});
@@ -208,6 +258,8 @@ result<net::upstream_request> build_anthropic_request(const provider_config& p, 
     else if (tc.is_object() && tc.as_object().contains("function"))
       out["tool_choice"] = json::object{{"type", "tool"}, {"name", tc.at("function").at("name")}};
   }
+
+  if (auto json_mode = add_json_mode(in, out); !json_mode) return json_mode.err();
 
   auto req = anthropic_messages_post(p, stream);
   req.body = json::serialize(out);
@@ -233,6 +285,7 @@ translated_response anthropic_to_openai(const json::object& msg, std::string_vie
   translated_response t;
   std::string text, reasoning;
   json::array tool_calls, thinking_blocks;
+  bool json_answer = false;  // the JSON tool answered: text, and the turn ended normally
   if (auto it = msg.find("content"); it != msg.end() && it->value().is_array()) {
     for (const auto& block : it->value().as_array()) {
       if (!block.is_object()) continue;
@@ -241,13 +294,17 @@ translated_response anthropic_to_openai(const json::object& msg, std::string_vie
         reasoning += json_string(*thinking, "thinking");
         thinking_blocks.push_back(std::move(*thinking));
       } else if (type == "text") text += std::string(block.at("text").as_string());
-      else if (type == "tool_use")
+      else if (type == "tool_use" && json_string(block.as_object(), "name") == kJsonTool) {
+        text += json::serialize(block.as_object().contains("input") ? block.at("input") : json::value(json::object{}));
+        json_answer = true;
+      } else if (type == "tool_use")
         tool_calls.push_back(json::object{{"id", block.at("id")},
                                           {"type", "function"},
                                           {"function", json::object{{"name", block.at("name")}, {"arguments", json::serialize(block.at("input"))}}}});
     }
   }
   std::string stop = msg.contains("stop_reason") && msg.at("stop_reason").is_string() ? std::string(msg.at("stop_reason").as_string()) : "end_turn";
+  if (json_answer && stop == "tool_use" && tool_calls.empty()) stop = "end_turn";
   if (auto u = msg.find("usage"); u != msg.end() && u->value().is_object()) read_anthropic_usage(u->value().as_object(), t.usage);
   json::object message{{"role", "assistant"}, {"content", text.empty() && !tool_calls.empty() ? json::value(nullptr) : json::value(text)}};
   if (!tool_calls.empty()) message["tool_calls"] = std::move(tool_calls);
@@ -305,6 +362,8 @@ void anthropic_stream_translator::on_event(std::string_view name, const json::ob
       thinking_signature_.clear();
     } else if (cb.at("type").as_string() == "redacted_thinking") {
       chunks_.delta(json::object{{"thinking_blocks", json::array{*thinking_block_of(cb)}}}, "", out);
+    } else if (cb.at("type").as_string() == "tool_use" && json_string(cb, "name") == kJsonTool) {
+      json_block_ = block;  // its input streams as the message text
     } else if (cb.at("type").as_string() == "tool_use") {
       if (block < 0 || block > kMaxContentBlocks) {
         fail("the provider's stream has more than 1,024 content blocks", out);
@@ -335,6 +394,8 @@ void anthropic_stream_translator::on_event(std::string_view name, const json::ob
       chunks_.delta(json::object{{"reasoning_content", piece}}, "", out);
     } else if (type == "signature_delta" && block == thinking_block_) {
       thinking_signature_ += json_string(d, "signature");
+    } else if (type == "input_json_delta" && block == json_block_) {
+      chunks_.delta(json::object{{"content", d.at("partial_json")}}, "", out);
     } else if (type == "input_json_delta" && block < static_cast<int>(tool_index_by_block_.size()) &&
                tool_index_by_block_[static_cast<size_t>(block)] >= 0) {
       chunks_.delta(json::object{{"tool_calls", json::array{json::object{{"index", tool_index_by_block_[static_cast<size_t>(block)]},
@@ -360,6 +421,7 @@ void anthropic_stream_translator::on_event(std::string_view name, const json::ob
       stop_sequence_ = std::string(d->at("stop_sequence").as_string());
     if (auto u = data.find("usage"); u != data.end() && u->value().is_object()) read_anthropic_usage(u->value().as_object(), usage_);
   } else if (name == "message_stop") {
+    if (json_block_ >= 0 && stop_reason_ == "tool_use" && tools_seen_ == 0) stop_reason_ = "end_turn";
     chunks_.finish(finish_reason_of(stop_reason_), usage_, out, stop_reason_ == "stop_sequence" ? stop_sequence_ : "");
     finished_ = true;
   } else if (name == "error") {

@@ -1,6 +1,6 @@
 // OpenAI chat completions <-> Anthropic Messages: the request (system prompts, multi-part content
-// and images, tools and tool results, stop sequences, sampling, thinking from reasoning_effort and
-// signed thinking blocks sent back), the response (text, tool_use, thinking, stop reasons, usage
+// and images, tools and tool results, stop sequences, sampling, JSON mode and JSON schemas (as a
+// forced tool of our own), thinking from reasoning_effort and signed thinking blocks sent back), the response (text, tool_use, thinking, stop reasons, usage
 // with cache reads) and the stream (Anthropic's event sequence re-emitted as
 // chat.completion.chunk events, tool-call argument deltas included). Field names and event types
 // are facts of the two public APIs.
@@ -74,6 +74,7 @@ class anthropic_stream_translator {
   std::vector<int> tool_index_by_block_;  // Anthropic content-block index -> OpenAI tool_calls index
   int tools_seen_ = 0;
   int thinking_block_ = -1;  // the thinking block being streamed, if any
+  int json_block_ = -1;      // the JSON-mode tool's block (its input is the answer text), if any
   std::string thinking_text_, thinking_signature_;
   bool finished_ = false;
   bool failed_ = false;

@@ -133,4 +133,66 @@ TEST(anthropic_wire, a_count_request_is_the_messages_request_without_generation_
   EXPECT_FALSE(anthropic_token_count("not json"));
 }
 
+TEST(anthropic_wire, json_mode_is_a_forced_tool_whose_input_is_the_answer) {
+  auto in = boost::json::parse(R"({"response_format":{"type":"json_schema","json_schema":{"name":"verdict","description":"the ruling",
+      "schema":{"type":"object","properties":{"verdict":{"type":"string"}},"required":["verdict"]}}},
+      "messages":[{"role":"user","content":"judge"}]})").as_object();
+  auto req = build_anthropic_request(claude(), in, "claude-3-5-haiku");
+  ASSERT_TRUE(req) << req.err().message;
+  auto b = body_of(*req);
+  ASSERT_EQ(b.at("tools").as_array().size(), 1u);
+  const auto& tool = b.at("tools").at(0).as_object();
+  EXPECT_EQ(tool.at("name").as_string(), "json_response");
+  EXPECT_EQ(tool.at("input_schema").at("required").at(0).as_string(), "verdict");
+  EXPECT_NE(std::string(tool.at("description").as_string()).find("the ruling"), std::string::npos);
+  EXPECT_EQ(b.at("tool_choice").at("type").as_string(), "tool");
+  EXPECT_EQ(b.at("tool_choice").at("name").as_string(), "json_response");
+  auto object_mode = build_anthropic_request(
+      claude(), boost::json::parse(R"({"response_format":{"type":"json_object"},"messages":[{"role":"user","content":"q"}]})").as_object(), "m");
+  ASSERT_TRUE(object_mode);
+  EXPECT_EQ(body_of(*object_mode).at("tools").at(0).at("input_schema").at("type").as_string(), "object");
+  auto text_mode = build_anthropic_request(
+      claude(), boost::json::parse(R"({"response_format":{"type":"text"},"messages":[{"role":"user","content":"q"}]})").as_object(), "m");
+  ASSERT_TRUE(text_mode);
+  EXPECT_FALSE(body_of(*text_mode).contains("tools"));
+
+  // The tool's input comes back as the message text, and the turn ends as a normal stop.
+  auto t = anthropic_to_openai(boost::json::parse(R"({"id":"m","stop_reason":"tool_use","content":[
+      {"type":"tool_use","id":"tu","name":"json_response","input":{"verdict":"guilty"}}]})").as_object(), "claude");
+  const auto& choice = t.body.at("choices").at(0).as_object();
+  EXPECT_EQ(choice.at("message").at("content").as_string(), R"({"verdict":"guilty"})");
+  EXPECT_FALSE(choice.at("message").as_object().contains("tool_calls"));
+  EXPECT_EQ(choice.at("finish_reason").as_string(), "stop");
+
+  anthropic_stream_translator tr("claude", false);
+  std::string out;
+  auto ev = [&](const char* name, const char* data) { tr.on_event(name, boost::json::parse(data).as_object(), out); };
+  ev("message_start", R"({"message":{"id":"m1"}})");
+  ev("content_block_start", R"({"index":0,"content_block":{"type":"tool_use","id":"tu","name":"json_response","input":{}}})");
+  ev("content_block_delta", R"({"index":0,"delta":{"type":"input_json_delta","partial_json":"{\"verdict\":"}})");
+  ev("content_block_delta", R"({"index":0,"delta":{"type":"input_json_delta","partial_json":"\"guilty\"}"}})");
+  ev("message_delta", R"({"delta":{"stop_reason":"tool_use"}})");
+  ev("message_stop", R"({})");
+  EXPECT_NE(out.find(R"("content":"{\"verdict\":")"), std::string::npos) << out;
+  EXPECT_EQ(out.find("tool_calls"), std::string::npos);
+  EXPECT_NE(out.find(R"("finish_reason":"stop")"), std::string::npos);
+}
+
+TEST(anthropic_wire, json_mode_refuses_what_a_forced_tool_cannot_do) {
+  auto refused = [](const char* text) {
+    auto r = build_anthropic_request(claude(), boost::json::parse(text).as_object(), "m");
+    return r ? std::string() : r.err().message;
+  };
+  EXPECT_NE(refused(R"({"response_format":{"type":"json_object"},"tools":[{"type":"function","function":{"name":"f"}}],
+      "messages":[{"role":"user","content":"q"}]})").find("tools"), std::string::npos);
+  EXPECT_NE(refused(R"({"response_format":{"type":"json_object"},"reasoning_effort":"low","messages":[{"role":"user","content":"q"}]})")
+                .find("reasoning"), std::string::npos);
+  EXPECT_NE(refused(R"({"response_format":{"type":"json_schema","json_schema":{"schema":{"type":"array"}}},"messages":[{"role":"user","content":"q"}]})")
+                .find("type object"), std::string::npos);
+  EXPECT_NE(refused(R"({"response_format":{"type":"yaml"},"messages":[{"role":"user","content":"q"}]})").find("response_format"),
+            std::string::npos);
+  EXPECT_NE(refused(R"({"tools":[{"type":"function","function":{"name":"json_response"}}],"messages":[{"role":"user","content":"q"}]})")
+                .find("reserved"), std::string::npos);
+}
+
 }  // namespace brokle::gateway

@@ -89,9 +89,14 @@ result<net::upstream_request> build_cohere_request(const provider_config& p, con
   }
   if (auto it = in.find("tools"); it != in.end() && it->value().is_array()) out["tools"] = it->value();
   if (auto it = in.find("response_format"); it != in.end() && it->value().is_object()) {
-    auto type = it->value().as_object().find("type");
-    if (type != it->value().as_object().end() && type->value() == "json_object")
-      out["response_format"] = json::object{{"type", "json_object"}};
+    std::string type = json_string(it->value().as_object(), "type");
+    // Cohere's JSON mode takes a schema inside it: {"type":"json_object","json_schema":{...}}.
+    if (type == "json_object" || type == "json_schema") {
+      json::object format{{"type", "json_object"}};
+      if (const auto* spec = json_object_at(it->value().as_object(), "json_schema"); type == "json_schema" && spec)
+        if (const auto* schema = json_object_at(*spec, "schema")) format["json_schema"] = *schema;
+      out["response_format"] = std::move(format);
+    }
   }
   // Cohere's own `thinking` object when the client sent one, else one made from reasoning_effort.
   if (auto it = in.find("thinking"); it != in.end() && !it->value().is_null()) {

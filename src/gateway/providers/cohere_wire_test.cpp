@@ -87,4 +87,14 @@ TEST(cohere_wire, embeddings_go_through_v2_embed) {
 }
 
 }  // namespace
+TEST(cohere_wire, a_json_schema_rides_inside_json_mode) {
+  provider_config p{"co", provider_type::cohere, "https://api.cohere.com", "ck", "", {"command-r"}, {}};
+  auto req = build_cohere_request(p, boost::json::parse(R"({"response_format":{"type":"json_schema","json_schema":{"name":"v",
+      "schema":{"type":"object","required":["v"]}}},"messages":[{"role":"user","content":"q"}]})").as_object(), "command-r");
+  ASSERT_TRUE(req);
+  auto b = boost::json::parse(req->body).as_object();
+  EXPECT_EQ(b.at("response_format").at("type").as_string(), "json_object");
+  EXPECT_EQ(b.at("response_format").at("json_schema").at("required").at(0).as_string(), "v");
+}
+
 }  // namespace brokle::gateway

@@ -256,10 +256,11 @@ result<net::upstream_request> build_gemini_request(const provider_config& p, con
     else if (it->value().is_array()) gen["stopSequences"] = it->value();
   }
   if (auto it = in.find("response_format"); it != in.end() && it->value().is_object()) {
-    auto type = it->value().as_object().find("type");
-    if (type != it->value().as_object().end() && type->value().is_string() &&
-        (type->value().as_string() == "json_object" || type->value().as_string() == "json_schema"))
-      gen["responseMimeType"] = "application/json";
+    std::string type = json_string(it->value().as_object(), "type");
+    if (type == "json_object" || type == "json_schema") gen["responseMimeType"] = "application/json";
+    // A JSON schema is given as it is: generationConfig.responseJsonSchema takes JSON Schema.
+    if (const auto* spec = json_object_at(it->value().as_object(), "json_schema"); type == "json_schema" && spec)
+      if (const auto* schema = json_object_at(*spec, "schema")) gen["responseJsonSchema"] = *schema;
   }
   if (const auto* google = json_object_at(in, "google"); google && google->contains("thinking_config")) {
     auto config = google_thinking_config(google->at("thinking_config"));

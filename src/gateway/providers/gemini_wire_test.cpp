@@ -150,4 +150,14 @@ TEST(gemini_wire, call_ids_are_kept_and_named_in_the_function_response) {
   EXPECT_FALSE(responses[1].at("functionResponse").as_object().contains("id"));
 }
 
+TEST(gemini_wire, a_json_schema_goes_as_the_response_json_schema) {
+  auto req = build_gemini_request(google(), boost::json::parse(R"({"response_format":{"type":"json_schema","json_schema":{"name":"v",
+      "schema":{"type":"object","properties":{"v":{"type":"string"}}}}},"messages":[{"role":"user","content":"q"}]})").as_object(),
+                                  "gemini-2.0-flash", false);
+  ASSERT_TRUE(req);
+  auto b = boost::json::parse(req->body).as_object();
+  EXPECT_EQ(b.at("generationConfig").at("responseMimeType").as_string(), "application/json");
+  EXPECT_EQ(b.at("generationConfig").at("responseJsonSchema").at("properties").at("v").at("type").as_string(), "string");
+}
+
 }  // namespace brokle::gateway
