@@ -102,6 +102,23 @@ result<bool> add_thinking(const json::object& in, bool max_given, json::object& 
   return true;
 }
 
+// Prompt caching: Anthropic's `cache_control` ({"type":"ephemeral", "ttl"?}) marks the end of a
+// cacheable prefix. OpenAI's shapes have no such field, so clients that cache through an OpenAI
+// SDK put it (an extra field) on a content part, a message or a tool, and it goes on the block,
+// the message's last block or the tool. Only an object is accepted.
+status cache_control_of(const json::object& carrier) {
+  auto it = carrier.find("cache_control");
+  if (it == carrier.end() || it->value().is_object()) return {};
+  return make_error(errc::invalid_argument, "'cache_control' must be an object ({\"type\":\"ephemeral\"})");
+}
+
+// A message-level cache_control goes on the message's last block.
+status mark_last_block(const json::object& message, json::array& blocks) {
+  if (auto c = cache_control_of(message); !c) return c.err();
+  if (const auto* c = json_object_at(message, "cache_control"); c && !blocks.empty()) blocks.back().as_object()["cache_control"] = *c;
+  return {};
+}
+
 // OpenAI content (string or parts) -> Anthropic content blocks.
 result<json::array> blocks_of(const json::value& content) {
   json::array blocks;
@@ -113,6 +130,7 @@ result<json::array> blocks_of(const json::value& content) {
   for (const auto& part : content.as_array()) {
     if (!part.is_object()) return make_error(errc::invalid_argument, "content parts must be objects");
     auto type = part.as_object().contains("type") && part.at("type").is_string() ? std::string(part.at("type").as_string()) : "";
+    if (auto c = cache_control_of(part.as_object()); !c) return c.err();
     if (type == "text") {
       blocks.push_back(json::object{{"type", "text"}, {"text", part.at("text")}});
     } else if (type == "image_url") {
@@ -131,6 +149,7 @@ result<json::array> blocks_of(const json::value& content) {
     } else {
       return make_error(errc::invalid_argument, "content part type '" + type + "' is not supported for Anthropic models");
     }
+    if (const auto* c = json_object_at(part.as_object(), "cache_control")) blocks.back().as_object()["cache_control"] = *c;
   }
   return blocks;
 }
@@ -182,6 +201,8 @@ result<net::upstream_request> build_anthropic_request(const provider_config& p, 
   if (auto thinking = add_thinking(in, max_given, out); !thinking) return thinking.err();
 
   std::string system;
+  json::array system_blocks;  // used instead of `system` once any system part is cache-marked
+  bool system_cached = false;
   json::array messages;
   for (const auto& m : in.at("messages").as_array()) {
     const auto& mo = m.as_object();
@@ -190,9 +211,17 @@ result<net::upstream_request> build_anthropic_request(const provider_config& p, 
     if (role == "system" || role == "developer") {
       if (!system.empty()) system += "\n\n";
       system += content_text(content);
+      auto blocks = blocks_of(content);
+      if (!blocks) return blocks.err();
+      if (auto marked = mark_last_block(mo, *blocks); !marked) return marked.err();
+      for (auto& b : *blocks) {
+        if (b.as_object().contains("cache_control")) system_cached = true;
+        if (json_string(b.as_object(), "type") == "text") system_blocks.push_back(std::move(b));
+      }
     } else if (role == "user") {
       auto blocks = blocks_of(content);
       if (!blocks) return blocks.err();
+      if (auto marked = mark_last_block(mo, *blocks); !marked) return marked.err();
       append_turn(messages, "user", "content", std::move(*blocks));
     } else if (role == "assistant") {
       // Signed thinking first: the API wants it to open the turn it was produced in.
@@ -214,18 +243,21 @@ result<net::upstream_request> build_anthropic_request(const provider_config& p, 
         }
       }
       if (blocks.empty()) continue;
+      if (auto marked = mark_last_block(mo, blocks); !marked) return marked.err();
       append_turn(messages, "assistant", "content", std::move(blocks));
     } else if (role == "tool") {
       if (!mo.contains("tool_call_id")) return make_error(errc::invalid_argument, "tool messages need tool_call_id");
-      append_turn(messages, "user", "content",
-                json::array{json::object{{"type", "tool_result"}, {"tool_use_id", mo.at("tool_call_id")}, {"content", content_text(content)}}});
+      json::array result{json::object{{"type", "tool_result"}, {"tool_use_id", mo.at("tool_call_id")}, {"content", content_text(content)}}};
+      if (auto marked = mark_last_block(mo, result); !marked) return marked.err();
+      append_turn(messages, "user", "content", std::move(result));
     } else {
       return make_error(errc::invalid_argument, "message role '" + role + "' is not supported for Anthropic models");
     }
   }
   if (messages.empty()) return make_error(errc::invalid_argument, "Anthropic models need at least one user message");
   out["messages"] = std::move(messages);
-  if (!system.empty()) out["system"] = system;
+  if (system_cached) out["system"] = std::move(system_blocks);
+  else if (!system.empty()) out["system"] = system;
   for (const char* key : {"temperature", "top_p"})
     if (auto it = in.find(key); it != in.end() && it->value().is_number()) out[key] = it->value();
   if (auto it = in.find("stop"); it != in.end()) {
@@ -246,6 +278,8 @@ result<net::upstream_request> build_anthropic_request(const provider_config& p, 
       json::object tool{{"name", fn.at("name")}};
       if (fn.contains("description")) tool["description"] = fn.at("description");
       tool["input_schema"] = fn.contains("parameters") ? fn.at("parameters") : json::value(json::object{{"type", "object"}});
+      if (auto c = cache_control_of(t.as_object()); !c) return c.err();
+      if (const auto* c = json_object_at(t.as_object(), "cache_control")) tool["cache_control"] = *c;
       tools.push_back(std::move(tool));
     }
     out["tools"] = std::move(tools);

@@ -195,4 +195,35 @@ TEST(anthropic_wire, json_mode_refuses_what_a_forced_tool_cannot_do) {
                 .find("reserved"), std::string::npos);
 }
 
+TEST(anthropic_wire, cache_control_marks_go_on_the_blocks_messages_and_tools) {
+  auto in = boost::json::parse(R"({
+    "tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object"}},"cache_control":{"type":"ephemeral"}}],
+    "messages":[
+      {"role":"system","content":[{"type":"text","text":"long rules","cache_control":{"type":"ephemeral","ttl":"1h"}}]},
+      {"role":"user","content":"a long document","cache_control":{"type":"ephemeral"}},
+      {"role":"assistant","content":"noted"},
+      {"role":"user","content":[{"type":"text","text":"q1"},{"type":"text","text":"q2","cache_control":{"type":"ephemeral"}}]}]})")
+                .as_object();
+  auto req = build_anthropic_request(claude(), in, "m");
+  ASSERT_TRUE(req) << req.err().message;
+  auto b = body_of(*req);
+  const auto& system = b.at("system").as_array();  // blocks, since one is marked
+  ASSERT_EQ(system.size(), 1u);
+  EXPECT_EQ(system[0].at("cache_control").at("ttl").as_string(), "1h");
+  EXPECT_EQ(b.at("tools").at(0).at("cache_control").at("type").as_string(), "ephemeral");
+  const auto& msgs = b.at("messages").as_array();
+  EXPECT_EQ(msgs[0].at("content").at(0).at("cache_control").at("type").as_string(), "ephemeral");
+  EXPECT_FALSE(msgs[1].at("content").at(0).as_object().contains("cache_control"));
+  EXPECT_FALSE(msgs[2].at("content").at(0).as_object().contains("cache_control"));
+  EXPECT_EQ(msgs[2].at("content").at(1).at("cache_control").at("type").as_string(), "ephemeral");
+
+  // Unmarked system prompts stay one string.
+  auto plain = build_anthropic_request(
+      claude(), boost::json::parse(R"({"messages":[{"role":"system","content":"s"},{"role":"user","content":"q"}]})").as_object(), "m");
+  ASSERT_TRUE(plain);
+  EXPECT_TRUE(body_of(*plain).at("system").is_string());
+  EXPECT_FALSE(build_anthropic_request(
+      claude(), boost::json::parse(R"({"messages":[{"role":"user","content":"q","cache_control":"yes"}]})").as_object(), "m"));
+}
+
 }  // namespace brokle::gateway
