@@ -348,6 +348,18 @@ TEST(gateway_anthropic, chat_is_translated_both_ways_with_usage_and_cost) {
   EXPECT_EQ(sent.at("messages").as_array().size(), 1u);
 }
 
+TEST(gateway_anthropic, prompt_cache_marks_reach_the_provider_and_its_cache_usage_comes_back) {
+  gateway_env g;
+  auto body = boost::json::parse(R"({"model":"claude-3-5-haiku","messages":[
+      {"role":"system","content":[{"type":"text","text":"a long system prompt worth caching","cache_control":{"type":"ephemeral"}}]},
+      {"role":"user","content":"hello cached claude mock-fault:cached=3"}]})");
+  auto r = g.chat(body);
+  ASSERT_EQ(r.status(), 200) << r.raw.body;
+  auto sent = boost::json::parse(call(g.mock.port(), "GET", "/mock/stats").json.at("last_request").at("body").as_string());
+  EXPECT_EQ(sent.at("system").at(0).at("cache_control").at("type").as_string(), "ephemeral") << sent;
+  EXPECT_EQ(r.json.at("usage").at("prompt_tokens_details").at("cached_tokens").as_int64(), 3) << r.raw.body;
+}
+
 TEST(gateway_anthropic, streams_become_openai_chunks_and_errors_become_openai_errors) {
   gateway_env g;
   boost::json::object body{{"model", "claude-3-5-haiku"},
