@@ -8,6 +8,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "gateway/providers/reasoning.hpp"
+#include "gateway/providers/translated_chat.hpp"
 
 namespace brokle::gateway {
 
@@ -188,6 +189,7 @@ net::upstream_request anthropic_messages_post(const provider_config& p, bool str
 
 result<net::upstream_request> build_anthropic_request(const provider_config& p, const json::object& in,
                                                       const std::string& upstream_model) {
+  if (auto checked = check_translatable_chat(in); !checked) return checked.err();
   json::object out;
   out["model"] = upstream_model;
   int64_t max_tokens = 4096;
@@ -291,6 +293,12 @@ result<net::upstream_request> build_anthropic_request(const provider_config& p, 
     else if (tc.is_string()) out["tool_choice"] = json::object{{"type", "auto"}};
     else if (tc.is_object() && tc.as_object().contains("function"))
       out["tool_choice"] = json::object{{"type", "tool"}, {"name", tc.at("function").at("name")}};
+  }
+  // parallel_tool_calls: false is Anthropic's disable_parallel_tool_use, which lives on tool_choice.
+  if (auto it = in.find("parallel_tool_calls"); it != in.end() && it->value().is_bool() && !it->value().as_bool() &&
+                                                out.contains("tools")) {
+    if (!out.contains("tool_choice")) out["tool_choice"] = json::object{{"type", "auto"}};
+    if (out["tool_choice"].as_object()["type"] != "none") out["tool_choice"].as_object()["disable_parallel_tool_use"] = true;
   }
 
   if (auto json_mode = add_json_mode(in, out); !json_mode) return json_mode.err();

@@ -7,6 +7,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "gateway/providers/reasoning.hpp"
+#include "gateway/providers/translated_chat.hpp"
 
 namespace brokle::gateway {
 
@@ -48,6 +49,7 @@ net::upstream_request v2_request(const provider_config& p, std::string_view path
 
 result<net::upstream_request> build_cohere_request(const provider_config& p, const json::object& in,
                                                    const std::string& upstream_model) {
+  if (auto checked = check_translatable_chat(in); !checked) return checked.err();
   json::object out;
   out["model"] = upstream_model;
   json::array messages;

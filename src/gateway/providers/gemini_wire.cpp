@@ -11,6 +11,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "gateway/providers/reasoning.hpp"
+#include "gateway/providers/translated_chat.hpp"
 
 namespace brokle::gateway {
 
@@ -184,6 +185,7 @@ json::object tool_call(const json::value& call, int index, bool with_index, std:
 
 result<net::upstream_request> build_gemini_request(const provider_config& p, const json::object& in,
                                                    const std::string& upstream_model, bool stream) {
+  if (auto checked = check_translatable_chat(in); !checked) return checked.err();
   json::object out;
   std::string system;
   json::array contents;
