@@ -1,7 +1,8 @@
 // Embeddings and legacy completions for models whose provider is not OpenAI-shaped, against the
 // real binary and the mock provider: Gemini batchEmbedContents and Cohere /v2/embed behind
 // /v1/embeddings (float and base64), /v1/completions through the Anthropic, Gemini and Cohere chat
-// APIs (plain and streamed), the call records, and bad input refused before any upstream call.
+// APIs (plain and streamed), the call records, and bad input (including chat fields no translated
+// provider answers) refused before any upstream call.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -167,6 +168,23 @@ TEST(translated_endpoints, legacy_completion_errors_are_openai_shaped) {
   EXPECT_EQ(cut.status(), 200);
   EXPECT_NE(cut.raw.body.find("\"error\""), std::string::npos) << cut.raw.body;
   EXPECT_EQ(cut.raw.body.find("[DONE]"), std::string::npos) << "never a silent success";
+}
+
+TEST(translated_endpoints, chat_fields_no_translated_provider_answers_are_refused_before_any_upstream_call) {
+  gateway_env g;
+  auto before = g.upstream_requests();
+  for (std::string model : {"claude-3-5-haiku", "gemini-2.0-flash", "command-r"}) {
+    for (const auto& extra : {obj{{"n", 2}}, obj{{"logprobs", true}}, obj{{"top_logprobs", 2}}}) {
+      obj body{{"model", model}, {"messages", arr{obj{{"role", "user"}, {"content", "x"}}}}};
+      for (const auto& kv : extra) body[kv.key()] = kv.value();
+      auto r = g.chat(body);
+      EXPECT_EQ(r.status(), 400) << model << " " << boost::json::serialize(extra) << ": " << r.raw.body;
+      EXPECT_NE(r.raw.body.find(std::string(extra.begin()->key())), std::string::npos) << r.raw.body;
+    }
+  }
+  EXPECT_EQ(g.upstream_requests(), before);
+  // One choice, asked for explicitly, is fine.
+  EXPECT_EQ(g.chat(obj{{"model", "claude-3-5-haiku"}, {"n", 1}, {"messages", arr{obj{{"role", "user"}, {"content", "x"}}}}}).status(), 200);
 }
 
 }  // namespace brokle::testing
