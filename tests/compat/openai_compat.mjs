@@ -389,6 +389,21 @@ check('JSON answers from Anthropic models: response_format and text.format throu
     messages: [{ role: 'user', content: 'x' }] }), (e) => e instanceof OpenAI.BadRequestError && /tools/.test(e.message));
 });
 
+check('tool_choice and strict tool schemas through every translated provider', async () => {
+  const strictTools = [{ type: 'function', function: { name: 'get_weather', strict: true,
+    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false } } }];
+  for (const model of ['claude-3-5-haiku', 'gemini-2.0-flash', 'command-r']) {
+    // Nothing in the prompt asks for the tool: only the forced choice makes the call.
+    for (const tool_choice of ['required', { type: 'function', function: { name: 'get_weather' } }]) {
+      const r = await client.chat.completions.create({ model, tools: strictTools, tool_choice, messages: [{ role: 'user', content: 'Lima' }] });
+      assert.equal(r.choices[0].message.tool_calls?.[0]?.function.name, 'get_weather', `${model} ${JSON.stringify(tool_choice)}`);
+      assert.deepEqual(JSON.parse(r.choices[0].message.tool_calls[0].function.arguments), { city: 'Lima' }, model);
+    }
+    const none = await client.chat.completions.create({ model, tools: strictTools, tool_choice: 'none', messages: [{ role: 'user', content: 'use tool please' }] });
+    assert.equal(none.choices[0].message.tool_calls, undefined, `${model}: none means no call`);
+  }
+});
+
 let failed = 0;
 for (const [name, fn] of checks) {
   try {

@@ -40,6 +40,7 @@ std::string_view read_chat(const boost::json::object& body, conversation& prompt
     }
   }
   if (string_member(body, "tool_choice") == "NONE") prompt.tool_name = {};
+  if (string_member(body, "tool_choice") == "REQUIRED" && !prompt.tool_name.empty()) prompt.force_tool = true;
   if (const auto* limit = body.if_contains("max_tokens"); limit != nullptr && limit->is_int64()) {
     prompt.max_output_tokens = limit->get_int64();
   }

@@ -63,7 +63,11 @@ std::string_view read_contents(const boost::json::object& body, conversation& pr
       if (declarations == nullptr || !declarations->is_array() || declarations->get_array().empty()) continue;
       if (const auto* first = declarations->get_array().front().if_object()) {
         prompt.tool_name = string_member(*first, "name");
-        prompt.tool_argument = first_property_name(first->if_contains("parameters"));
+        const auto* schema = first->if_contains("parameters");
+        if (schema == nullptr) schema = first->if_contains("parametersJsonSchema");
+        if (first->contains("parameters") && first->contains("parametersJsonSchema"))
+          return "* GenerateContentRequest.tools[0].function_declarations[0]: parameters and parameters_json_schema are mutually exclusive";
+        prompt.tool_argument = first_property_name(schema);
       }
       break;
     }
@@ -72,6 +76,10 @@ std::string_view read_contents(const boost::json::object& body, conversation& pr
     const auto* calling = config->get_object().if_contains("functionCallingConfig");
     if (calling != nullptr && calling->is_object() && string_member(calling->get_object(), "mode") == "NONE") {
       prompt.tool_name = {};
+    }
+    if (calling != nullptr && calling->is_object() && string_member(calling->get_object(), "mode") == "ANY" &&
+        !prompt.tool_name.empty()) {
+      prompt.force_tool = true;
     }
   }
   if (const auto* generation = body.if_contains("generationConfig"); generation != nullptr && generation->is_object()) {

@@ -152,6 +152,17 @@ code=$(status_of "${ANTHROPIC[@]}" "$BASE/v1/messages" \
   -d '{"model":"claude-3-5-haiku-latest","max_tokens":4096,"thinking":{"type":"enabled","budget_tokens":1024},'"$FORCED"',"messages":[{"role":"user","content":"x"}]}')
 expect_equal "anthropic forced tool with thinking" "$code" 400
 expect_has "anthropic forced tool with thinking" "$(cat "$WORK/body")" 'Thinking may not be enabled when tool_choice forces tool use'
+# Gemini's functionCallingConfig ANY and Cohere's REQUIRED force a call too; a JSON-schema tool
+# (parametersJsonSchema) is read like a parameters one.
+out=$(post "${GEMINI[@]}" "$BASE/v1beta/models/gemini-2.0-flash:generateContent" \
+  -d '{"contents":[{"role":"user","parts":[{"text":"Rome"}]}],"tools":[{"functionDeclarations":[{"name":"get_weather","parametersJsonSchema":{"type":"object","properties":{"city":{"type":"string"}},"additionalProperties":false}}]}],"toolConfig":{"functionCallingConfig":{"mode":"ANY"}}}')
+expect_has "gemini forced call (ANY, parametersJsonSchema)" "$out" '"functionCall":{"name":"get_weather","args":{"city":"Rome"}}'
+code=$(status_of "${GEMINI[@]}" "$BASE/v1beta/models/gemini-2.0-flash:generateContent" \
+  -d '{"contents":[{"role":"user","parts":[{"text":"x"}]}],"tools":[{"functionDeclarations":[{"name":"f","parameters":{"type":"object"},"parametersJsonSchema":{"type":"object"}}]}]}')
+expect_equal "gemini parameters with parametersJsonSchema" "$code" 400
+out=$(post "${COHERE[@]}" "$BASE/v2/chat" \
+  -d '{"model":"command-r","tool_choice":"REQUIRED","tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object","properties":{"city":{"type":"string"}}}}}],"messages":[{"role":"user","content":"Oslo"}]}')
+expect_has "cohere forced call (REQUIRED)" "$out" '"name":"get_weather"' '"finish_reason":"TOOL_CALL"'
 
 code=$(status_of "$BASE/v1/chat/completions" -d "$CHAT")
 expect_equal "openai 401 status" "$code" 401

@@ -24,7 +24,7 @@ struct conversation {
   bool ends_with_user_turn = false;  // false when the last turn is a tool result or the assistant
   std::string_view tool_name;      // first declared tool; empty when the request declares none
   std::string_view tool_argument;  // first property of that tool's parameters, or "input"
-  bool force_tool = false;         // tool_choice forces a call (Anthropic "tool" / "any")
+  bool force_tool = false;         // tool_choice forces a call (Anthropic tool/any, Gemini ANY, Cohere REQUIRED)
   std::optional<std::int64_t> max_output_tokens;
   std::vector<std::string_view> stop_sequences;  // the reply ends before the first one it contains
   // The request asked the model to think (each route reads its own provider's field), and whether

@@ -89,7 +89,30 @@ result<net::upstream_request> build_cohere_request(const provider_config& p, con
     if (it->value().is_string()) out["stop_sequences"] = json::array{it->value()};
     else if (it->value().is_array()) out["stop_sequences"] = it->value();
   }
-  if (auto it = in.find("tools"); it != in.end() && it->value().is_array()) out["tools"] = it->value();
+  if (auto it = in.find("tools"); it != in.end() && it->value().is_array()) {
+    out["tools"] = it->value();
+    // Cohere's tool_choice is REQUIRED or NONE; a named function is REQUIRED with only that tool.
+    if (auto tc = in.find("tool_choice"); tc != in.end() && !tc->value().is_null()) {
+      const auto& v = tc->value();
+      const auto* fn = v.is_object() ? json_object_at(v.as_object(), "function") : nullptr;
+      if (v.is_string() && v.as_string() == "required") {
+        out["tool_choice"] = "REQUIRED";
+      } else if (v.is_string() && v.as_string() == "none") {
+        out["tool_choice"] = "NONE";
+      } else if (fn && !json_string(*fn, "name").empty()) {
+        json::array only;
+        for (const auto& t : it->value().as_array())
+          if (const auto* f = t.is_object() ? json_object_at(t.as_object(), "function") : nullptr;
+              f && json_string(*f, "name") == json_string(*fn, "name"))
+            only.push_back(t);
+        if (only.empty()) return make_error(errc::invalid_argument, "'tool_choice' names a function that is not among 'tools'");
+        out["tools"] = std::move(only);
+        out["tool_choice"] = "REQUIRED";
+      } else if (!(v.is_string() && v.as_string() == "auto")) {
+        return make_error(errc::invalid_argument, "'tool_choice' must be auto, none, required or {\"type\":\"function\",\"function\":{\"name\"}}");
+      }
+    }
+  }
   if (auto it = in.find("response_format"); it != in.end() && it->value().is_object()) {
     std::string type = json_string(it->value().as_object(), "type");
     // Cohere's JSON mode takes a schema inside it: {"type":"json_object","json_schema":{...}}.

@@ -97,4 +97,30 @@ TEST(cohere_wire, a_json_schema_rides_inside_json_mode) {
   EXPECT_EQ(b.at("response_format").at("json_schema").at("required").at(0).as_string(), "v");
 }
 
+TEST(cohere_wire, tool_choice_is_required_or_none_and_a_named_function_is_required_alone) {
+  provider_config p{"co", provider_type::cohere, "https://api.cohere.com", "ck", "", {"command-r"}, {}};
+  const char* tools = R"("tools":[{"type":"function","function":{"name":"f"}},{"type":"function","function":{"name":"g"}}],
+      "messages":[{"role":"user","content":"q"}])";
+  auto build = [&](const char* choice) {
+    return build_cohere_request(p, boost::json::parse(std::string("{\"tool_choice\":") + choice + "," + tools + "}").as_object(), "command-r");
+  };
+  auto required = build(R"("required")");
+  ASSERT_TRUE(required);
+  EXPECT_EQ(boost::json::parse(required->body).at("tool_choice").as_string(), "REQUIRED");
+  auto none = build(R"("none")");
+  ASSERT_TRUE(none);
+  EXPECT_EQ(boost::json::parse(none->body).at("tool_choice").as_string(), "NONE");
+  auto autos = build(R"("auto")");
+  ASSERT_TRUE(autos);
+  EXPECT_FALSE(boost::json::parse(autos->body).as_object().contains("tool_choice"));
+  auto named = build(R"({"type":"function","function":{"name":"g"}})");
+  ASSERT_TRUE(named);
+  auto b = boost::json::parse(named->body).as_object();
+  EXPECT_EQ(b.at("tool_choice").as_string(), "REQUIRED");
+  ASSERT_EQ(b.at("tools").as_array().size(), 1u);
+  EXPECT_EQ(b.at("tools").at(0).at("function").at("name").as_string(), "g");
+  EXPECT_FALSE(build(R"({"type":"function","function":{"name":"missing"}})"));
+  EXPECT_FALSE(build(R"("sometimes")"));
+}
+
 }  // namespace brokle::gateway

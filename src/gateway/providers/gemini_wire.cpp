@@ -106,6 +106,55 @@ result<json::object> google_thinking_config(const json::value& v) {
   return config;
 }
 
+// Whether a JSON schema fits Gemini's `parameters` (its OpenAPI-subset Schema) keyword for
+// keyword; one that does not (additionalProperties, $ref, const, oneOf, ... — what OpenAI strict
+// schemas carry) goes as `parametersJsonSchema`, which takes JSON Schema itself.
+bool fits_gemini_schema(const json::value& schema, int depth = 0) {
+  static constexpr std::string_view kKnown[] = {
+      "type",      "format",   "title",     "description",  "nullable",      "enum",          "maxItems",
+      "minItems",  "properties", "required", "minProperties", "maxProperties", "minLength",   "maxLength",
+      "pattern",   "example",  "anyOf",     "propertyOrdering", "default",   "items",         "minimum",
+      "maximum"};
+  if (depth > 32 || !schema.is_object()) return depth <= 32 && !schema.is_array();
+  for (const auto& kv : schema.as_object()) {
+    bool known = false;
+    for (auto k : kKnown) known = known || kv.key() == k;
+    if (!known) return false;
+    if (kv.key() == "type" && !kv.value().is_string()) return false;  // ["string","null"] is JSON Schema's
+    if (kv.key() == "enum") {
+      if (!kv.value().is_array()) return false;
+      for (const auto& e : kv.value().as_array())
+        if (!e.is_string()) return false;  // Gemini's enums are strings
+    }
+    if (kv.key() == "properties") {
+      if (!kv.value().is_object()) return false;
+      for (const auto& p : kv.value().as_object())
+        if (!fits_gemini_schema(p.value(), depth + 1)) return false;
+    } else if (kv.key() == "items") {
+      if (!fits_gemini_schema(kv.value(), depth + 1)) return false;
+    } else if (kv.key() == "anyOf") {
+      if (!kv.value().is_array()) return false;
+      for (const auto& s : kv.value().as_array())
+        if (!fits_gemini_schema(s, depth + 1)) return false;
+    }
+  }
+  return true;
+}
+
+// tool_choice -> toolConfig.functionCallingConfig: auto AUTO, none NONE, required ANY, a named
+// function ANY limited to it.
+result<json::object> function_calling_config(const json::value& tc) {
+  if (tc.is_string()) {
+    if (tc.as_string() == "auto") return json::object{{"mode", "AUTO"}};
+    if (tc.as_string() == "none") return json::object{{"mode", "NONE"}};
+    if (tc.as_string() == "required") return json::object{{"mode", "ANY"}};
+  } else if (const auto* fn = tc.is_object() ? json_object_at(tc.as_object(), "function") : nullptr) {
+    if (auto name = json_string(*fn, "name"); !name.empty())
+      return json::object{{"mode", "ANY"}, {"allowedFunctionNames", json::array{json::value(name)}}};
+  }
+  return make_error(errc::invalid_argument, "'tool_choice' must be auto, none, required or {\"type\":\"function\",\"function\":{\"name\"}}");
+}
+
 std::string finish_reason_of(std::string_view r) {
   if (r == "MAX_TOKENS") return "length";
   if (r == "SAFETY" || r == "RECITATION" || r == "BLOCKLIST" || r == "PROHIBITED_CONTENT" || r == "SPII")
@@ -280,10 +329,16 @@ result<net::upstream_request> build_gemini_request(const provider_config& p, con
       const auto& fn = t.at("function").as_object();
       json::object d{{"name", fn.at("name")}};
       if (fn.contains("description")) d["description"] = fn.at("description");
-      if (fn.contains("parameters")) d["parameters"] = fn.at("parameters");
+      if (fn.contains("parameters"))
+        d[fits_gemini_schema(fn.at("parameters")) ? "parameters" : "parametersJsonSchema"] = fn.at("parameters");
       decls.push_back(std::move(d));
     }
     out["tools"] = json::array{json::object{{"functionDeclarations", std::move(decls)}}};
+    if (auto tc = in.find("tool_choice"); tc != in.end() && !tc->value().is_null()) {
+      auto config = function_calling_config(tc->value());
+      if (!config) return config.err();
+      out["toolConfig"] = json::object{{"functionCallingConfig", std::move(*config)}};
+    }
   }
 
   net::upstream_request req;

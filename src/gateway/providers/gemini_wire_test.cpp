@@ -160,4 +160,44 @@ TEST(gemini_wire, a_json_schema_goes_as_the_response_json_schema) {
   EXPECT_EQ(b.at("generationConfig").at("responseJsonSchema").at("properties").at("v").at("type").as_string(), "string");
 }
 
+TEST(gemini_wire, strict_json_schemas_go_as_parameters_json_schema_and_tool_choice_as_function_calling_config) {
+  auto build = [](const char* text) {
+    auto r = build_gemini_request(google(), boost::json::parse(text).as_object(), "gemini-2.0-flash", false);
+    EXPECT_TRUE(r) << text;
+    return r ? boost::json::parse(r->body).as_object() : boost::json::object{};
+  };
+  auto simple = build(R"({"tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object",
+      "properties":{"city":{"type":"string","enum":["a","b"]},"n":{"type":"array","items":{"type":"integer"}}},"required":["city"]}}}],
+      "messages":[{"role":"user","content":"q"}]})");
+  const auto& d1 = simple.at("tools").at(0).at("functionDeclarations").at(0).as_object();
+  EXPECT_TRUE(d1.contains("parameters"));
+  EXPECT_FALSE(d1.contains("parametersJsonSchema"));
+  EXPECT_FALSE(simple.contains("toolConfig"));
+  for (const char* strict : {
+           R"({"type":"object","properties":{"city":{"type":"string"}},"additionalProperties":false})",
+           R"({"type":"object","properties":{"x":{"type":["string","null"]}}})",
+           R"({"type":"object","properties":{"x":{"$ref":"#/$defs/X"}},"$defs":{"X":{"type":"string"}}})",
+           R"({"type":"object","properties":{"x":{"enum":[1,2]}}})"}) {
+    std::string text = std::string(R"({"tools":[{"type":"function","function":{"name":"f","parameters":)") + strict +
+                       R"(}}],"messages":[{"role":"user","content":"q"}]})";
+    auto b = build(text.c_str());
+    const auto& d = b.at("tools").at(0).at("functionDeclarations").at(0).as_object();
+    EXPECT_TRUE(d.contains("parametersJsonSchema")) << strict;
+    EXPECT_FALSE(d.contains("parameters")) << strict;
+  }
+  const char* tools = R"("tools":[{"type":"function","function":{"name":"f"}}],"messages":[{"role":"user","content":"q"}])";
+  auto mode = [&](const char* choice) {
+    auto b = build((std::string("{\"tool_choice\":") + choice + "," + tools + "}").c_str());
+    return b.at("toolConfig").at("functionCallingConfig").as_object();
+  };
+  EXPECT_EQ(mode(R"("required")").at("mode").as_string(), "ANY");
+  EXPECT_EQ(mode(R"("none")").at("mode").as_string(), "NONE");
+  EXPECT_EQ(mode(R"("auto")").at("mode").as_string(), "AUTO");
+  auto named = mode(R"({"type":"function","function":{"name":"f"}})");
+  EXPECT_EQ(named.at("mode").as_string(), "ANY");
+  EXPECT_EQ(named.at("allowedFunctionNames").at(0).as_string(), "f");
+  EXPECT_FALSE(build_gemini_request(google(), boost::json::parse((std::string(R"({"tool_choice":"sometimes",)") + tools + "}").c_str()).as_object(),
+                                    "gemini-2.0-flash", false));
+}
+
 }  // namespace brokle::gateway
