@@ -147,6 +147,15 @@ result<json::array> blocks_of(const json::value& content) {
       } else {
         return make_error(errc::invalid_argument, "image_url parts need a url");
       }
+    } else if (type == "file") {
+      // A PDF as a document block (the only file type the Messages API reads inline).
+      auto d = file_part_data(part.as_object());
+      if (!d) return d.err();
+      if (d->media_type != "application/pdf")
+        return make_error(errc::invalid_argument, "Anthropic models read PDF files only (got " + d->media_type + ")");
+      blocks.push_back(json::object{
+          {"type", "document"},
+          {"source", json::object{{"type", "base64"}, {"media_type", d->media_type}, {"data", d->base64}}}});
     } else {
       return make_error(errc::invalid_argument, "content part type '" + type + "' is not supported for Anthropic models");
     }
@@ -262,6 +271,7 @@ result<net::upstream_request> build_anthropic_request(const provider_config& p, 
   else if (!system.empty()) out["system"] = system;
   for (const char* key : {"temperature", "top_p"})
     if (auto it = in.find(key); it != in.end() && it->value().is_number()) out[key] = it->value();
+  if (auto user = json_string(in, "user"); !user.empty()) out["metadata"] = json::object{{"user_id", user}};
   if (auto it = in.find("stop"); it != in.end()) {
     if (it->value().is_string()) out["stop_sequences"] = json::array{it->value()};
     else if (it->value().is_array()) out["stop_sequences"] = it->value();

@@ -226,4 +226,25 @@ TEST(anthropic_wire, cache_control_marks_go_on_the_blocks_messages_and_tools) {
       claude(), boost::json::parse(R"({"messages":[{"role":"user","content":"q","cache_control":"yes"}]})").as_object(), "m"));
 }
 
+TEST(anthropic_wire, pdf_files_become_document_blocks_and_the_user_its_metadata) {
+  auto in = boost::json::parse(R"({"user":"u-42","messages":[{"role":"user","content":[{"type":"text","text":"summarise"},
+      {"type":"file","file":{"filename":"a.pdf","file_data":"data:application/pdf;base64,JVBERi0x"}}]}]})").as_object();
+  auto req = build_anthropic_request(claude(), in, "m");
+  ASSERT_TRUE(req) << req.err().message;
+  auto b = body_of(*req);
+  const auto& doc = b.at("messages").at(0).at("content").at(1).as_object();
+  EXPECT_EQ(doc.at("type").as_string(), "document");
+  EXPECT_EQ(doc.at("source").at("media_type").as_string(), "application/pdf");
+  EXPECT_EQ(doc.at("source").at("data").as_string(), "JVBERi0x");
+  EXPECT_EQ(b.at("metadata").at("user_id").as_string(), "u-42");
+  auto refused = [](const char* file) {
+    auto r = build_anthropic_request(claude(), boost::json::parse(std::string(R"({"messages":[{"role":"user","content":[{"type":"file","file":)") +
+                                                                   file + "}]}]}").as_object(), "m");
+    return r ? std::string() : r.err().message;
+  };
+  EXPECT_NE(refused(R"({"file_id":"file-abc"})").find("file_id"), std::string::npos);
+  EXPECT_NE(refused(R"({"file_data":"data:text/csv;base64,YQ=="})").find("PDF"), std::string::npos);
+  EXPECT_NE(refused(R"({"file_data":"not a data url"})").find("data URL"), std::string::npos);
+}
+
 }  // namespace brokle::gateway

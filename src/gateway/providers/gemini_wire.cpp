@@ -35,6 +35,16 @@ result<json::array> parts_of(const json::value& content) {
       auto d = parse_data_url(image_url_of(part));
       if (!d) return make_error(errc::invalid_argument, "Gemini models take images as base64 data URLs");
       parts.push_back(json::object{{"inline_data", json::object{{"mime_type", d->media_type}, {"data", d->base64}}}});
+    } else if (type == "file") {
+      auto d = file_part_data(part.as_object());
+      if (!d) return d.err();
+      parts.push_back(json::object{{"inline_data", json::object{{"mime_type", d->media_type}, {"data", d->base64}}}});
+    } else if (type == "input_audio") {
+      const auto* audio = json_object_at(part.as_object(), "input_audio");
+      std::string data = audio ? json_string(*audio, "data") : "", format = audio ? json_string(*audio, "format") : "";
+      if (data.empty() || (format != "wav" && format != "mp3"))
+        return make_error(errc::invalid_argument, "input_audio parts need base64 'data' and a 'format' of wav or mp3");
+      parts.push_back(json::object{{"inline_data", json::object{{"mime_type", "audio/" + format}, {"data", data}}}});
     } else {
       return make_error(errc::invalid_argument, "content part type '" + type + "' is not supported for Gemini models");
     }

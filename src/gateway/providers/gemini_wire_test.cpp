@@ -200,4 +200,19 @@ TEST(gemini_wire, strict_json_schemas_go_as_parameters_json_schema_and_tool_choi
                                     "gemini-2.0-flash", false));
 }
 
+TEST(gemini_wire, files_and_audio_go_as_inline_data) {
+  auto req = build_gemini_request(google(), boost::json::parse(R"({"messages":[{"role":"user","content":[
+      {"type":"file","file":{"file_data":"data:application/pdf;base64,JVBERi0x"}},
+      {"type":"input_audio","input_audio":{"data":"UklGRg==","format":"wav"}}]}]})").as_object(),
+                                  "gemini-2.0-flash", false);
+  ASSERT_TRUE(req) << req.err().message;
+  auto b = boost::json::parse(req->body).as_object();
+  const auto& parts = b.at("contents").at(0).at("parts").as_array();
+  EXPECT_EQ(parts[0].at("inline_data").at("mime_type").as_string(), "application/pdf");
+  EXPECT_EQ(parts[1].at("inline_data").at("mime_type").as_string(), "audio/wav");
+  EXPECT_EQ(parts[1].at("inline_data").at("data").as_string(), "UklGRg==");
+  EXPECT_FALSE(build_gemini_request(google(), boost::json::parse(R"({"messages":[{"role":"user","content":[
+      {"type":"input_audio","input_audio":{"data":"x","format":"flac"}}]}]})").as_object(), "gemini-2.0-flash", false));
+}
+
 }  // namespace brokle::gateway

@@ -69,6 +69,16 @@ int64_t unix_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+result<data_url> file_part_data(const json::object& part) {
+  const auto* file = json_object_at(part, "file");
+  if (!file) return make_error(errc::invalid_argument, "file parts need a 'file' object");
+  if (file->contains("file_id"))
+    return make_error(errc::invalid_argument, "files by 'file_id' are OpenAI uploads; send 'file_data' (a base64 data URL) instead");
+  auto d = parse_data_url(json_string(*file, "file_data"));
+  if (!d) return make_error(errc::invalid_argument, "a file part's 'file_data' must be a base64 data URL (data:<type>;base64,...)");
+  return *d;
+}
+
 std::string content_text(const json::value& content) {
   if (content.is_string()) return std::string(content.as_string());
   std::string out;

@@ -36,6 +36,9 @@ struct data_url {
 std::optional<data_url> parse_data_url(std::string_view url);
 // The URL of an image_url part (string or {"url": ...}); "" when missing.
 std::string image_url_of(const boost::json::value& part);
+// The inline data of a `file` part ({"type":"file","file":{"file_data":"data:<type>;base64,...",
+// "filename"}}); invalid_argument for a file_id (an upload only OpenAI holds) or anything else.
+result<data_url> file_part_data(const boost::json::object& part);
 
 // The arguments of an OpenAI tool call ({"function":{"arguments":"<JSON text>"}}) as an object;
 // invalid_argument when they are not a JSON object.

@@ -65,8 +65,18 @@ result<json::object> content_part(const json::value& v, const std::string& path)
     if (auto detail = string_member(part, "detail"); !detail.empty()) image["detail"] = detail;
     return json::object{{"type", "image_url"}, {"image_url", std::move(image)}};
   }
+  if (type == "input_file") {
+    // Inline file data translates (chat's `file` part); an upload or a URL only OpenAI can read.
+    if (member(part, "file_id")) return untranslatable(path + ".file_id", "an input_file by file id");
+    if (member(part, "file_url")) return untranslatable(path + ".file_url", "an input_file by URL");
+    auto data = required_string(part, "file_data", path);
+    if (!data) return data.err();
+    json::object file{{"file_data", std::move(*data)}};
+    if (auto name = string_member(part, "filename"); !name.empty()) file["filename"] = name;
+    return json::object{{"type", "file"}, {"file", std::move(file)}};
+  }
   if (type.empty()) return bad(path + ".type", "required");
-  if (type == "input_file" || type == "input_audio") return untranslatable(path + ".type", "content type '" + std::string(type) + "'");
+  if (type == "input_audio") return untranslatable(path + ".type", "content type '" + std::string(type) + "'");
   return bad(path + ".type", "unknown content type '" + std::string(type) + "'");
 }
 

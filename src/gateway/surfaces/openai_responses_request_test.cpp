@@ -112,7 +112,7 @@ TEST(openai_responses_request, what_has_no_chat_equivalent_is_refused_naming_the
   EXPECT_NE(refusal(R"({"model":"m","input":[{"type":"item_reference","id":"i"}]})").find("input.0.type"), std::string::npos);
   EXPECT_NE(refusal(R"({"model":"m","input":[{"type":"web_search_call","id":"w"}]})").find("web_search_call"), std::string::npos);
   EXPECT_NE(refusal(R"({"model":"m","input":[{"role":"user","content":[{"type":"input_file","file_id":"f"}]}]})")
-                .find("input.0.content.0.type"), std::string::npos);
+                .find("input.0.content.0.file_id"), std::string::npos);
   EXPECT_NE(refusal(R"({"model":"m","input":[{"role":"user","content":[{"type":"input_image","file_id":"f"}]}]})")
                 .find("file_id"), std::string::npos);
   EXPECT_NE(refusal(R"({"model":"m","input":[{"role":"user","content":[{"type":"input_image"}]}]})").find("image_url"), std::string::npos);
@@ -132,6 +132,17 @@ TEST(openai_responses_request, what_has_no_chat_equivalent_is_refused_naming_the
   EXPECT_NE(refusal(R"({"model":"m","input":"x","temperature":"hot"})").find("temperature"), std::string::npos);
   EXPECT_NE(refusal(R"({"model":"m","input":"x","text":{"format":{"type":"json_schema","name":"n"}}})").find("text.format.schema"),
             std::string::npos);
+}
+
+TEST(openai_responses_request, inline_files_become_chat_file_parts) {
+  auto chat = translate(R"({"model":"m","input":[{"role":"user","content":[{"type":"input_text","text":"read"},
+      {"type":"input_file","filename":"a.pdf","file_data":"data:application/pdf;base64,JVBERi0x"}]}]})");
+  const auto& part = chat.at("messages").at(0).at("content").at(1).as_object();
+  EXPECT_EQ(part.at("type").as_string(), "file");
+  EXPECT_EQ(part.at("file").at("filename").as_string(), "a.pdf");
+  EXPECT_EQ(part.at("file").at("file_data").as_string(), "data:application/pdf;base64,JVBERi0x");
+  EXPECT_NE(refusal(R"({"model":"m","input":[{"role":"user","content":[{"type":"input_file","file_url":"https://x/a.pdf"}]}]})")
+                .find("file_url"), std::string::npos);
 }
 
 }  // namespace brokle::gateway
