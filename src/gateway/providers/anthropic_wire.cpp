@@ -7,6 +7,9 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "gateway/providers/anthropic_json_mode.hpp"
+#include "gateway/providers/anthropic_prompt_cache.hpp"
+#include "gateway/providers/anthropic_thinking.hpp"
 #include "gateway/providers/reasoning.hpp"
 #include "gateway/providers/translated_chat.hpp"
 
@@ -17,108 +20,8 @@ namespace json = boost::json;
 namespace {
 
 constexpr const char* kAnthropicVersion = "2023-06-01";
-constexpr int64_t kMinThinkingBudget = 1024;                  // the API's minimum budget_tokens
-constexpr int64_t kAnswerTokensBeyondThinking = 4096;         // max_tokens when the client set none
 constexpr int kMaxContentBlocks = 1024;                       // indexes a stream may use for tool calls
 constexpr size_t kMaxHeldThinking = size_t{32} << 20;         // one streamed thinking block's text
-
-// JSON mode: Anthropic has no response_format, so the answer is asked for as the input of one
-// forced tool whose schema is the client's (any object for json_object), and that input comes
-// back as the message text. The tool's name is reserved.
-constexpr std::string_view kJsonTool = "json_response";
-
-// The schema response_format asks for: nullopt for text (or none), invalid_argument for others.
-result<std::optional<json::object>> json_response_schema(const json::object& in) {
-  auto it = in.find("response_format");
-  if (it == in.end() || it->value().is_null()) return std::optional<json::object>{};
-  if (!it->value().is_object()) return make_error(errc::invalid_argument, "'response_format' must be an object");
-  const auto& rf = it->value().as_object();
-  std::string type = json_string(rf, "type");
-  if (type == "text") return std::optional<json::object>{};
-  if (type == "json_object") return std::optional<json::object>{json::object{{"type", "object"}}};
-  if (type == "json_schema") {
-    const auto* spec = json_object_at(rf, "json_schema");
-    const auto* schema = spec ? json_object_at(*spec, "schema") : nullptr;
-    if (!schema) return make_error(errc::invalid_argument, "'response_format.json_schema.schema' must be an object");
-    if (json_string(*schema, "type") != "object")
-      return make_error(errc::invalid_argument,
-                        "Anthropic models answer JSON as an object: 'response_format.json_schema.schema' must have type object");
-    return std::optional<json::object>{*schema};
-  }
-  return make_error(errc::invalid_argument, "'response_format.type' must be text, json_object or json_schema");
-}
-
-// Adds the JSON tool and forces it; refused beside the client's own tools or thinking (Anthropic
-// does not think when a tool is forced).
-status add_json_mode(const json::object& in, json::object& out) {
-  auto schema = json_response_schema(in);
-  if (!schema) return schema.err();
-  if (!*schema) return {};
-  if (out.contains("tools"))
-    return make_error(errc::invalid_argument,
-                      "response_format with tools is not supported for Anthropic models (their JSON answers come "
-                      "through a tool of this gateway's own)");
-  if (out.contains("thinking"))
-    return make_error(errc::invalid_argument,
-                      "response_format cannot be combined with reasoning for Anthropic models (their JSON answers come "
-                      "through a forced tool, which thinking does not allow)");
-  std::string description = "Give your answer as this tool's input: a JSON object";
-  if (const auto* spec = json_object_at(in.at("response_format").as_object(), "json_schema"))
-    if (auto d = json_string(*spec, "description"); !d.empty()) description += ". " + d;
-  out["tools"] = json::array{json::object{{"name", kJsonTool}, {"description", description}, {"input_schema", std::move(**schema)}}};
-  out["tool_choice"] = json::object{{"type", "tool"}, {"name", kJsonTool}};
-  return {};
-}
-
-// The request's thinking: Anthropic's own `thinking` object when the client sent one (an extra
-// body field), else one made from reasoning_effort. Thinking tokens count toward max_tokens, as
-// reasoning tokens count toward OpenAI's max_completion_tokens: a client limit caps the budget, no
-// limit leaves room for an answer beyond it.
-result<bool> add_thinking(const json::object& in, bool max_given, json::object& out) {
-  if (auto it = in.find("thinking"); it != in.end() && !it->value().is_null()) {
-    if (!it->value().is_object())
-      return make_error(errc::invalid_argument,
-                        "'thinking' must be an object ({\"type\":\"enabled\",\"budget_tokens\":N} for Anthropic models)");
-    out["thinking"] = it->value();
-    const auto& own = it->value().as_object();
-    if (!max_given && json_string(own, "type") == "enabled" && json_int(own, "budget_tokens") > 0)
-      out["max_tokens"] = json_int(own, "budget_tokens") + kAnswerTokensBeyondThinking;
-    return true;
-  }
-  auto effort = read_reasoning_effort(in);
-  if (!effort) return effort.err();
-  if (!*effort || **effort == reasoning_effort::none) return false;
-  int64_t budget = thinking_budget(**effort);
-  int64_t max_tokens = out.at("max_tokens").as_int64();
-  if (max_given) {
-    if (max_tokens <= kMinThinkingBudget)
-      return make_error(errc::invalid_argument,
-                        "with reasoning_effort, max_completion_tokens must be above 1024 for Anthropic models "
-                        "(their thinking takes at least 1,024 of it)");
-    budget = std::min(budget, max_tokens - 1);
-  } else {
-    out["max_tokens"] = budget + kAnswerTokensBeyondThinking;
-  }
-  out["thinking"] = json::object{{"type", "enabled"}, {"budget_tokens", budget}};
-  return true;
-}
-
-// Prompt caching: Anthropic's `cache_control` ({"type":"ephemeral", "ttl"?}) marks the end of a
-// cacheable prefix. OpenAI's shapes have no such field, so clients that cache through an OpenAI
-// SDK put it (an extra field) on a content part, a message or a tool, and it goes on the block,
-// the message's last block or the tool. Only an object is accepted.
-status cache_control_of(const json::object& carrier) {
-  auto it = carrier.find("cache_control");
-  if (it == carrier.end() || it->value().is_object()) return {};
-  return make_error(errc::invalid_argument, "'cache_control' must be an object ({\"type\":\"ephemeral\"})");
-}
-
-// A message-level cache_control goes on the message's last block.
-status mark_last_block(const json::object& message, json::array& blocks) {
-  if (auto c = cache_control_of(message); !c) return c.err();
-  if (const auto* c = json_object_at(message, "cache_control"); c && !blocks.empty()) blocks.back().as_object()["cache_control"] = *c;
-  return {};
-}
 
 // OpenAI content (string or parts) -> Anthropic content blocks.
 result<json::array> blocks_of(const json::value& content) {
@@ -285,7 +188,7 @@ result<net::upstream_request> build_anthropic_request(const provider_config& p, 
       if (!t.is_object() || !t.as_object().contains("function"))
         return make_error(errc::invalid_argument, "only function tools are supported for Anthropic models");
       const auto& fn = t.at("function").as_object();
-      if (json_string(fn, "name") == kJsonTool)
+      if (json_string(fn, "name") == anthropic_json_tool)
         return make_error(errc::invalid_argument, "the tool name 'json_response' is reserved for JSON answers from Anthropic models");
       json::object tool{{"name", fn.at("name")}};
       if (fn.contains("description")) tool["description"] = fn.at("description");
@@ -346,7 +249,7 @@ translated_response anthropic_to_openai(const json::object& msg, std::string_vie
         reasoning += json_string(*thinking, "thinking");
         thinking_blocks.push_back(std::move(*thinking));
       } else if (type == "text") text += std::string(block.at("text").as_string());
-      else if (type == "tool_use" && json_string(block.as_object(), "name") == kJsonTool) {
+      else if (type == "tool_use" && json_string(block.as_object(), "name") == anthropic_json_tool) {
         text += json::serialize(block.as_object().contains("input") ? block.at("input") : json::value(json::object{}));
         json_answer = true;
       } else if (type == "tool_use")
@@ -414,7 +317,7 @@ void anthropic_stream_translator::on_event(std::string_view name, const json::ob
       thinking_signature_.clear();
     } else if (cb.at("type").as_string() == "redacted_thinking") {
       chunks_.delta(json::object{{"thinking_blocks", json::array{*thinking_block_of(cb)}}}, "", out);
-    } else if (cb.at("type").as_string() == "tool_use" && json_string(cb, "name") == kJsonTool) {
+    } else if (cb.at("type").as_string() == "tool_use" && json_string(cb, "name") == anthropic_json_tool) {
       json_block_ = block;  // its input streams as the message text
     } else if (cb.at("type").as_string() == "tool_use") {
       if (block < 0 || block > kMaxContentBlocks) {
