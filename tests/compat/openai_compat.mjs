@@ -369,6 +369,11 @@ check('responses API by translation with reasoning: a reasoning item whose encry
       });
       assert.ok(answered.output_text.length > 0, `${model} ${how}: the turn was taken back`);
     }
+    // Asking for summaries puts the thinking there (the SDK's helper checks the summary events).
+    const summarized = await client.responses.stream({ model, reasoning: { effort: 'low', summary: 'auto' }, input: 'summarise your thinking' }).finalResponse();
+    const srs = summarized.output.find((o) => o.type === 'reasoning');
+    assert.match(srs?.summary?.[0]?.text ?? '', /mock thinking about: summarise your thinking/, `${model}: summary`);
+    assert.equal(summarized.reasoning.summary, 'auto');
   }
 });
 

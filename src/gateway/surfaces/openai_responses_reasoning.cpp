@@ -55,13 +55,20 @@ std::optional<reasoning_carry> decode_reasoning_carry(std::string_view encrypted
   return carry;
 }
 
-json::object reasoning_item(std::string_view id, const reasoning_carry& carry, std::string_view status) {
-  json::array content;
-  if (!carry.text.empty()) content.push_back(json::object{{"type", "reasoning_text"}, {"text", carry.text}});
+bool wants_reasoning_summary(const json::object& response) {
+  const auto* reasoning = json_object_at(response, "reasoning");
+  return reasoning && !json_string(*reasoning, "summary").empty();
+}
+
+json::object reasoning_item(std::string_view id, const reasoning_carry& carry, std::string_view status, bool as_summary) {
+  json::array content, summary;
+  if (!carry.text.empty())
+    (as_summary ? summary : content)
+        .push_back(json::object{{"type", as_summary ? "summary_text" : "reasoning_text"}, {"text", carry.text}});
   auto encrypted = encode_reasoning_carry(carry);
   return json::object{{"type", "reasoning"},
                       {"id", id},
-                      {"summary", json::array{}},
+                      {"summary", std::move(summary)},
                       {"content", std::move(content)},
                       {"encrypted_content", encrypted.empty() ? json::value(nullptr) : json::value(encrypted)},
                       {"status", status}};

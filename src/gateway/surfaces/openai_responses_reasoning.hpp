@@ -39,8 +39,14 @@ std::string encode_reasoning_carry(const reasoning_carry& carry);
 std::optional<reasoning_carry> decode_reasoning_carry(std::string_view encrypted_content);
 
 // The `reasoning` output item: {"type":"reasoning","id","summary":[],"content":[reasoning_text],
-// "encrypted_content","status"}.
-boost::json::object reasoning_item(std::string_view id, const reasoning_carry& carry, std::string_view status);
+// "encrypted_content","status"}. as_summary: the text goes in `summary` (one summary_text part)
+// instead, for a client that asked for reasoning summaries (the thinking Anthropic and Gemini
+// return is itself summarized); `content` is then empty.
+boost::json::object reasoning_item(std::string_view id, const reasoning_carry& carry, std::string_view status,
+                                   bool as_summary = false);
+// Whether the response (its echoed request settings) asked for reasoning summaries
+// (reasoning.summary auto / concise / detailed).
+bool wants_reasoning_summary(const boost::json::object& response);
 
 // Applies a decoded carry to the chat assistant message built for the turn it came with: its
 // thinking blocks, reasoning text and text signature. sign_tool_call puts a call's signature (by

@@ -146,4 +146,35 @@ TEST(openai_responses_reasoning, a_streamed_call_signature_makes_a_reasoning_ite
   EXPECT_EQ(google_thought_signature(call), "GSIG");
 }
 
+TEST(openai_responses_reasoning, a_client_asking_for_summaries_gets_the_thinking_as_its_summary) {
+  auto summarized = response_skeleton(json::parse(R"({"model":"m","input":"x","reasoning":{"effort":"low","summary":"auto"}})").as_object(),
+                                      "resp_S1", "asked", 1700000000);
+  EXPECT_EQ(summarized.at("reasoning").at("summary").as_string(), "auto");
+  auto r = chat_to_response(json::parse(R"({"choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"hi",
+      "reasoning_content":"considered"}}]})").as_object(), summarized);
+  ASSERT_TRUE(r);
+  const auto& item = r->at("output").at(0).as_object();
+  EXPECT_EQ(item.at("summary").at(0).at("type").as_string(), "summary_text");
+  EXPECT_EQ(item.at("summary").at(0).at("text").as_string(), "considered");
+  EXPECT_TRUE(item.at("content").as_array().empty());
+
+  responses_stream_translator t(summarized);
+  std::string out;
+  t.on_data(chunk(R"({"index":0,"delta":{"role":"assistant","reasoning_content":"consid"},"finish_reason":null})"), out);
+  t.on_data(chunk(R"({"index":0,"delta":{"reasoning_content":"ered"},"finish_reason":null})"), out);
+  t.on_data(chunk(R"({"index":0,"delta":{"content":"hi"},"finish_reason":"stop"})"), out);
+  t.on_data("[DONE]", out);
+  ASSERT_FALSE(t.failed());
+  auto ev = events_of(out);
+  auto names = names_of(ev);
+  EXPECT_EQ(std::vector<std::string>(names.begin() + 2, names.begin() + 9),
+            (std::vector<std::string>{"response.output_item.added", "response.reasoning_summary_part.added",
+                                      "response.reasoning_summary_text.delta", "response.reasoning_summary_text.delta",
+                                      "response.reasoning_summary_text.done", "response.reasoning_summary_part.done",
+                                      "response.output_item.done"}));
+  EXPECT_EQ(ev[3].data.at("summary_index").as_int64(), 0);
+  EXPECT_EQ(ev[6].data.at("text").as_string(), "considered");
+  EXPECT_EQ(ev.back().data.at("response").at("output").at(0).at("summary").at(0).at("text").as_string(), "considered");
+}
+
 }  // namespace brokle::gateway

@@ -19,9 +19,11 @@ json::value echoed(const json::object& request, std::string_view key, json::valu
 
 json::object response_skeleton(const json::object& request, std::string_view id, std::string_view model,
                                int64_t created_at) {
-  json::value effort = nullptr;
-  if (auto it = request.find("reasoning"); it != request.end() && it->value().is_object())
+  json::value effort = nullptr, summary = nullptr;
+  if (auto it = request.find("reasoning"); it != request.end() && it->value().is_object()) {
     effort = echoed(it->value().as_object(), "effort", nullptr);
+    summary = echoed(it->value().as_object(), "summary", nullptr);
+  }
   return json::object{
       {"id", id},
       {"object", "response"},
@@ -36,7 +38,7 @@ json::object response_skeleton(const json::object& request, std::string_view id,
       {"output", json::array{}},
       {"parallel_tool_calls", echoed(request, "parallel_tool_calls", true)},
       {"previous_response_id", nullptr},
-      {"reasoning", json::object{{"effort", std::move(effort)}, {"summary", nullptr}}},
+      {"reasoning", json::object{{"effort", std::move(effort)}, {"summary", std::move(summary)}}},
       {"store", false},
       {"temperature", echoed(request, "temperature", 1.0)},
       {"text", echoed(request, "text", json::object{{"format", json::object{{"type", "text"}}}})},
@@ -92,7 +94,9 @@ result<json::object> chat_to_response(const json::object& completion, json::obje
   json::array output;
   reasoning_carry reasoning;
   read_chat_reasoning(*message, reasoning);
-  if (!reasoning.empty()) output.push_back(reasoning_item(output_item_id("rs_", id, output.size()), reasoning, item_status));
+  if (!reasoning.empty())
+    output.push_back(reasoning_item(output_item_id("rs_", id, output.size()), reasoning, item_status,
+                                    wants_reasoning_summary(response)));
   json::array content;
   if (auto text = content_text(message->contains("content") ? message->at("content") : json::value()); !text.empty())
     content.push_back(json::object{{"type", "output_text"}, {"text", std::move(text)}, {"annotations", json::array{}},

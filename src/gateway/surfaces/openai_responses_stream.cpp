@@ -18,7 +18,9 @@ namespace json = boost::json;
 
 namespace {
 
-json::object reasoning_part(std::string text) { return json::object{{"type", "reasoning_text"}, {"text", std::move(text)}}; }
+json::object reasoning_part(std::string text, bool summary) {
+  return json::object{{"type", summary ? "summary_text" : "reasoning_text"}, {"text", std::move(text)}};
+}
 
 json::object text_part(std::string text) {
   return json::object{{"type", "output_text"}, {"text", std::move(text)}, {"annotations", json::array{}},
@@ -116,18 +118,22 @@ void responses_stream_translator::add_reasoning(std::string_view text, std::stri
                                         {"status", "in_progress"}},
                            out);
     reasoning_item_ = static_cast<int>(index);
-    items_[index].body["content"].as_array().push_back(reasoning_part(""));
-    emit("response.content_part.added",
-         json::object{{"item_id", items_[index].body["id"]}, {"output_index", index}, {"content_index", 0},
-                      {"part", reasoning_part("")}},
+    summary_ = wants_reasoning_summary(response_);
+    auto part = reasoning_part("", summary_);
+    items_[index].body[summary_ ? "summary" : "content"].as_array().push_back(part);
+    emit(summary_ ? "response.reasoning_summary_part.added" : "response.content_part.added",
+         json::object{{"item_id", items_[index].body["id"]}, {"output_index", index}, {summary_ ? "summary_index" : "content_index", 0},
+                      {"part", std::move(part)}},
          out);
   }
   if (text.empty() || items_[static_cast<size_t>(reasoning_item_)].done || !hold(text.size(), out)) return;
   auto& body = items_[static_cast<size_t>(reasoning_item_)].body;
-  body["content"].as_array()[0].as_object()["text"].as_string().append(text);
+  body[summary_ ? "summary" : "content"].as_array()[0].as_object()["text"].as_string().append(text);
   reasoning_.text.append(text);
-  emit("response.reasoning_text.delta",
-       json::object{{"item_id", body["id"]}, {"output_index", reasoning_item_}, {"content_index", 0}, {"delta", text}}, out);
+  emit(summary_ ? "response.reasoning_summary_text.delta" : "response.reasoning_text.delta",
+       json::object{{"item_id", body["id"]}, {"output_index", reasoning_item_}, {summary_ ? "summary_index" : "content_index", 0},
+                    {"delta", text}},
+       out);
 }
 
 void responses_stream_translator::refresh_reasoning() {
@@ -217,11 +223,12 @@ void responses_stream_translator::close_item(size_t index, std::string& out) {
   const auto& item_id = body["id"];
   if (body["type"].as_string() == "reasoning") {
     refresh_reasoning();
-    auto& part = body["content"].as_array()[0].as_object();
-    emit("response.reasoning_text.done",
-         json::object{{"item_id", item_id}, {"output_index", index}, {"content_index", 0}, {"text", part["text"]}}, out);
-    emit("response.content_part.done",
-         json::object{{"item_id", item_id}, {"output_index", index}, {"content_index", 0}, {"part", part}}, out);
+    const char* index_name = summary_ ? "summary_index" : "content_index";
+    auto& part = body[summary_ ? "summary" : "content"].as_array()[0].as_object();
+    emit(summary_ ? "response.reasoning_summary_text.done" : "response.reasoning_text.done",
+         json::object{{"item_id", item_id}, {"output_index", index}, {index_name, 0}, {"text", part["text"]}}, out);
+    emit(summary_ ? "response.reasoning_summary_part.done" : "response.content_part.done",
+         json::object{{"item_id", item_id}, {"output_index", index}, {index_name, 0}, {"part", part}}, out);
   } else if (body["type"].as_string() == "message") {
     auto& part = body["content"].as_array()[0].as_object();
     emit("response.output_text.done",

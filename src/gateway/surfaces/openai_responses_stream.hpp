@@ -3,7 +3,8 @@
 // events, each `event: <type>` with its data's `type` and `sequence_number`:
 // response.created, response.in_progress, then per output item response.output_item.added,
 // (reasoning, first) response.content_part.added / response.reasoning_text.delta / .done /
-// response.content_part.done, (text) response.content_part.added / response.output_text.delta / .done /
+// response.content_part.done — or, when reasoning.summary was asked, the
+// response.reasoning_summary_part / _text events — (text) response.content_part.added / response.output_text.delta / .done /
 // response.content_part.done, (tool call) response.function_call_arguments.delta / .done,
 // response.output_item.done, and last response.completed or response.incomplete with the whole
 // response and its usage. An error in the stream, or a stream that ends before its finish,
@@ -68,6 +69,7 @@ class responses_stream_translator {
   int open_text_ = -1;              // output index of the message item taking text, -1 when none
   int reasoning_item_ = -1;         // output index of the reasoning item, -1 when none yet
   reasoning_carry reasoning_;       // its text and what the provider needs back
+  bool summary_ = false;            // the text goes in the item's summary (reasoning.summary asked)
   std::vector<int> item_of_tool_;   // chat tool_calls index -> output index
   int64_t sequence_ = 0;
   size_t max_held_;
