@@ -154,28 +154,21 @@ TEST(reasoning, anthropic_stream_bounds_are_error_events) {
 }
 
 TEST(reasoning, gemini_thinking_config_follows_the_model_generation) {
-  auto two = build_gemini_request(google(), parse(R"({"reasoning_effort":"high","messages":[{"role":"user","content":"q"}]})"),
-                                  "gemini-2.5-flash", false);
-  ASSERT_TRUE(two) << two.err().message;
-  auto bc2 = body_of(*two);
-  const auto& c2 = bc2.at("generationConfig").at("thinkingConfig").as_object();
+  // The thinkingConfig a chat body with `effort` becomes for `model`.
+  auto config_for = [](const char* effort, const char* model) {
+    auto req = build_gemini_request(
+        google(), parse(std::string(R"({"reasoning_effort":")") + effort + R"(","messages":[{"role":"user","content":"q"}]})"), model, false);
+    EXPECT_TRUE(req) << effort << " " << model;
+    return req ? body_of(*req).at("generationConfig").at("thinkingConfig").as_object() : json::object{};
+  };
+  auto c2 = config_for("high", "gemini-2.5-flash");
   EXPECT_EQ(c2.at("thinkingBudget").as_int64(), 16384);
   EXPECT_TRUE(c2.at("includeThoughts").as_bool());
   EXPECT_FALSE(c2.contains("thinkingLevel"));
-
-  auto off = build_gemini_request(google(), parse(R"({"reasoning_effort":"none","messages":[{"role":"user","content":"q"}]})"),
-                                  "gemini-2.5-flash", false);
-  ASSERT_TRUE(off);
-  auto bc0 = body_of(*off);
-  const auto& c0 = bc0.at("generationConfig").at("thinkingConfig").as_object();
+  auto c0 = config_for("none", "gemini-2.5-flash");
   EXPECT_EQ(c0.at("thinkingBudget").as_int64(), 0);
   EXPECT_FALSE(c0.contains("includeThoughts"));
-
-  auto three = build_gemini_request(google(), parse(R"({"reasoning_effort":"low","messages":[{"role":"user","content":"q"}]})"),
-                                    "gemini-3-pro-preview", false);
-  ASSERT_TRUE(three);
-  auto bc3 = body_of(*three);
-  const auto& c3 = bc3.at("generationConfig").at("thinkingConfig").as_object();
+  auto c3 = config_for("low", "gemini-3-pro-preview");
   EXPECT_EQ(c3.at("thinkingLevel").as_string(), "low");
   EXPECT_FALSE(c3.contains("thinkingBudget"));
 

@@ -17,6 +17,7 @@ constexpr std::string_view kCarryPrefix = "brokle.r1.";
 
 void read_chat_reasoning(const json::object& message, reasoning_carry& carry) {
   carry.text += json_string(message, "reasoning_content");
+  // Malformed blocks (not Anthropic's shape) are left out: no provider could take them back.
   if (auto blocks = anthropic_blocks_of_thinking(message))
     for (auto& b : *blocks) carry.thinking_blocks.push_back(std::move(b));
   if (auto s = google_thought_signature(message); !s.empty()) carry.text_signature = std::move(s);

@@ -67,6 +67,8 @@ void responses_stream_translator::on_chunk(const json::object& chunk, std::strin
   if (const auto* delta = json_object_at(choice, "delta")) {
     if (auto thinking = json_string(*delta, "reasoning_content"); !thinking.empty()) add_reasoning(thinking, out);
     if (auto it = delta->find("thinking_blocks"); it != delta->end() && it->value().is_array()) {
+      // Blocks that are not Anthropic's shape (an OpenAI-compatible upstream's own field) carry
+      // nothing a provider could take back: they are left out, the rest of the delta still counts.
       json::object carrier{{"thinking_blocks", it->value()}};
       if (auto blocks = anthropic_blocks_of_thinking(carrier); blocks && !blocks->empty()) {
         if (!hold(json::serialize(*blocks).size(), out)) return;
