@@ -25,6 +25,27 @@ bool parse_traceparent(std::string_view h, std::string& trace_id, std::string& s
   return true;
 }
 
+// The upstream stream of a recorded call, each read's wait added to the call's upstream_wait.
+class timed_upstream_stream final : public net::upstream_stream {
+ public:
+  timed_upstream_stream(std::unique_ptr<net::upstream_stream> inner, std::chrono::steady_clock::duration& wait)
+      : inner_(std::move(inner)), wait_(wait) {}
+  unsigned status() const override { return inner_->status(); }
+  const net::header_map& headers() const override { return inner_->headers(); }
+  boost::asio::awaitable<result<std::optional<std::string>>> next() override {
+    auto t0 = std::chrono::steady_clock::now();
+    auto part = co_await inner_->next();
+    wait_ += std::chrono::steady_clock::now() - t0;
+    co_return part;
+  }
+  bool finished() const override { return inner_->finished(); }
+  bool has_buffered_body() const override { return inner_->has_buffered_body(); }
+
+ private:
+  std::unique_ptr<net::upstream_stream> inner_;
+  std::chrono::steady_clock::duration& wait_;
+};
+
 }  // namespace
 
 void call_state::first_bytes_arrived() {
@@ -48,8 +69,26 @@ void call_state::finish(int status, std::string error) {
   rec.latency_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
   charge_budget();
+  observe_overhead(status);
   if (gw->telemetry && key) record_trace();
   gw->recorder.push(std::move(rec));
+}
+
+// Only answered calls: a failed one may have stopped anywhere, and its time says nothing about
+// what Brokle adds to a call.
+void call_state::observe_overhead(int status) {
+  auto* h = rec.streamed ? gw->overhead_streamed : gw->overhead_answered;
+  if (!h || !upstream_called || status >= 400) return;
+  auto own = std::chrono::steady_clock::now() - request_read - upstream_wait;
+  h->observe(std::max(0.0, std::chrono::duration<double>(own).count()));
+}
+
+boost::asio::awaitable<result<net::upstream_response>> call_state::send_upstream(net::upstream_request req) {
+  upstream_called = true;
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = co_await gw->upstream.send(std::move(req));
+  upstream_wait += std::chrono::steady_clock::now() - t0;
+  co_return r;
 }
 
 void call_state::charge_budget() {
@@ -137,6 +176,7 @@ std::shared_ptr<call_state> begin_call(net::request_context& ctx, gateway_api& g
   rec.provider = call.route.provider->name;
   rec.streamed = call.stream;
   rec.started_at = unix_now_ms();
+  st->request_read = ctx.started;
   return st;
 }
 
@@ -146,12 +186,15 @@ void fail_upstream(const call_state& st, const std::string& provider, const std:
 }
 
 boost::asio::awaitable<void> open_upstream_stream(call_state& st, net::upstream_request req, const std::string& provider) {
+  st.upstream_called = true;
+  auto t0 = std::chrono::steady_clock::now();
   auto opened = co_await st.gw->upstream.open(std::move(req));
+  st.upstream_wait += std::chrono::steady_clock::now() - t0;
   if (!opened) {
     st.finish(st.failure_status(), opened.err().message);
     fail_upstream(st, provider, opened.err().message);
   }
-  st.upstream = std::move(*opened);
+  st.upstream = std::make_unique<timed_upstream_stream>(std::move(*opened), st.upstream_wait);
 }
 
 boost::asio::awaitable<std::string> read_error_body(net::upstream_stream& upstream) {

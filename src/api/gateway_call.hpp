@@ -21,6 +21,12 @@ namespace brokle::api {
 struct call_state : std::enable_shared_from_this<call_state> {
   storage::generation_record rec;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  // When the request had been read (the server's clock for it), and how long the call has waited
+  // on its provider since (send_upstream, and every read of the stream open_upstream_stream
+  // opened): the rest is Brokle's own time, observed as brokle_gateway_overhead_seconds.
+  std::chrono::steady_clock::time_point request_read = started;
+  std::chrono::steady_clock::duration upstream_wait{};
+  bool upstream_called = false;
   gateway::token_usage usage;
   bool client_wants_usage = false;
   std::unique_ptr<net::upstream_stream> upstream;
@@ -53,9 +59,12 @@ struct call_state : std::enable_shared_from_this<call_state> {
   // call record and remembered at once, before the client sees it, so the client's next call for
   // it (retrieve, cancel, delete) finds its provider. Once; empty ids are ignored.
   void created_upstream_object(std::string_view upstream_id);
+  // The provider call, its wait counted in upstream_wait.
+  boost::asio::awaitable<result<net::upstream_response>> send_upstream(net::upstream_request req);
 
  private:
   void record_trace();
+  void observe_overhead(int status);
   bool first_bytes_seen_ = false;
   bool charged_ = false;
   bool finished_ = false;
@@ -93,8 +102,8 @@ std::shared_ptr<call_state> begin_call(net::request_context& ctx, gateway_api& g
 // logs for a client that closed the request) when we dropped the call because the client left.
 [[noreturn]] void fail_upstream(const call_state& st, const std::string& provider, const std::string& why);
 
-// Opens the streamed upstream call into st.upstream; when it cannot be opened, records the call
-// and ends the request (fail_upstream).
+// Opens the streamed upstream call into st.upstream (its reads counted in st.upstream_wait); when it
+// cannot be opened, records the call and ends the request (fail_upstream).
 boost::asio::awaitable<void> open_upstream_stream(call_state& st, net::upstream_request req, const std::string& provider);
 
 // The body of an upstream error that arrived as a stream, read to its end or to 1 MiB, whichever

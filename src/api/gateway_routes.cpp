@@ -253,7 +253,6 @@ asio::awaitable<http_response> relay_translated(std::shared_ptr<call_state> st, 
                                                net::upstream_request req, bool stream,
                                                const std::vector<net::header_map::entry>& rate_headers,
                                                response_translator translate) {
-  auto& gw = *st->gw;
   auto add_rate_headers = [&](http_response& r) {
     for (const auto& h : rate_headers) r.headers.set(h.name, h.value);
   };
@@ -269,7 +268,7 @@ asio::awaitable<http_response> relay_translated(std::shared_ptr<call_state> st, 
     return res;
   };
   if (!stream) {
-    auto r = co_await gw.upstream.send(std::move(req));
+    auto r = co_await st->send_upstream(std::move(req));
     if (!r) {
       st->finish(st->failure_status(), r.err().message);
       fail_upstream(*st, p.name, r.err().message);
@@ -404,7 +403,7 @@ asio::awaitable<http_response> relay_call_to_provider(request_context& ctx, gate
   };
 
   if (!stream) {
-    auto r = co_await gw.upstream.send(std::move(upstream_req));
+    auto r = co_await st->send_upstream(std::move(upstream_req));
     if (!r) {
       st->finish(st->failure_status(), r.err().message);
       fail_upstream(*st, route.provider->name, r.err().message);

@@ -9,6 +9,7 @@
 #include "gateway/pricing/price_table.hpp"
 #include "gateway/providers/openai_wire.hpp"
 #include "identity/access_policy.hpp"
+#include "core/metrics.hpp"
 #include "net/router.hpp"
 #include "net/upstream_client.hpp"
 #include "storage/generation_store.hpp"
@@ -27,6 +28,9 @@ struct gateway_api {
   // Every call also becomes an LLM trace with a generation observation in the telemetry store
   // (queued, never on the response path); null leaves only the call record.
   telemetry::ingest_service* telemetry = nullptr;
+  // brokle_gateway_overhead_seconds for answered and streamed calls (null: not observed).
+  metrics::histogram* overhead_answered = nullptr;
+  metrics::histogram* overhead_streamed = nullptr;
 };
 
 // Registers the OpenAI surface and, beside it, the Anthropic Messages surface (messages_routes.cpp).

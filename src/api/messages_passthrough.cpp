@@ -49,7 +49,7 @@ asio::awaitable<http_response> relay_messages_to_anthropic(request_context& ctx,
   };
 
   if (!call.stream) {
-    auto r = co_await gw.upstream.send(std::move(*req));
+    auto r = co_await st->send_upstream(std::move(*req));
     if (!r) {
       st->finish(st->failure_status(), r.err().message);
       fail_upstream(*st, p.name, r.err().message);

@@ -96,9 +96,9 @@ asio::awaitable<http_response> translate_response(request_context& ctx, gateway_
 // "response.compaction"): sent; the provider's error answered OpenAI-shaped and recorded with its
 // status; a 200 that is not such an object a 502 (recorded); else relayed as it came, its usage
 // recorded once it has gone out. A `response` is one the provider keeps: its id is remembered.
-asio::awaitable<http_response> send_recorded(call_state& st, gateway_api& gw, const gateway::provider_config& p,
+asio::awaitable<http_response> send_recorded(call_state& st, const gateway::provider_config& p,
                                              net::upstream_request req, std::string_view object) {
-  auto r = co_await gw.upstream.send(std::move(req));
+  auto r = co_await st.send_upstream(std::move(req));
   if (!r) {
     st.finish(st.failure_status(), r.err().message);
     fail_upstream(st, p.name, r.err().message);
@@ -185,7 +185,7 @@ asio::awaitable<http_response> relay_responses_utility(request_context& ctx, gat
     call.recorded_endpoint = "responses.compact";
     auto st = begin_call(ctx, gw, call);
     req.abort = st->abort;
-    res = co_await send_recorded(*st, gw, p, std::move(req), "response.compaction");
+    res = co_await send_recorded(*st, p, std::move(req), "response.compaction");
   }
   for (const auto& h : call.caller.rate_headers) res.headers.set(h.name, h.value);
   co_return res;
@@ -212,7 +212,7 @@ asio::awaitable<http_response> relay_response(request_context& ctx, gateway_api&
   };
 
   if (!call.stream) {
-    auto res = co_await send_recorded(*st, gw, p, std::move(req), "response");
+    auto res = co_await send_recorded(*st, p, std::move(req), "response");
     add_rate_headers(res);
     co_return res;
   }

@@ -204,6 +204,13 @@ int serve(const resolved_config& rc) {
   api::gateway_api gateway_routes{identity_routes.http, directory, prices, upstream, recorder, *id.policy,
                                   *stores->generations, response_locator,
                                   cfg.gateway_record_traces ? tm.ingest.get() : nullptr};
+  auto& overhead = registry.add_histogram(
+      "brokle_gateway_overhead_seconds",
+      "Brokle's own time in an answered gateway call: from the request read to the answer written, less "
+      "the time spent waiting on the provider (streams: also the time the client took to read).",
+      {"stream"}, metrics::fine_latency_buckets());
+  gateway_routes.overhead_answered = &overhead.with({"false"});
+  gateway_routes.overhead_streamed = &overhead.with({"true"});
   api::add_gateway_routes(routes, gateway_routes);
   api::provider_api provider_routes{identity_routes.http, provider_service};
   api::add_provider_routes(routes, provider_routes);

@@ -40,6 +40,12 @@ const std::vector<double>& latency_buckets() {
   return b;
 }
 
+const std::vector<double>& fine_latency_buckets() {
+  static const std::vector<double> b = {0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025,
+                                        0.005,   0.01,     0.025,   0.05,   0.1,     0.25,   1};
+  return b;
+}
+
 std::string escape_label_value(const std::string& v) {
   std::string out;
   out.reserve(v.size());

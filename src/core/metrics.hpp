@@ -60,6 +60,8 @@ enum class family_type { counter, gauge, histogram };
 
 // Default latency buckets in seconds, 100 µs .. 10 s.
 const std::vector<double>& latency_buckets();
+// Buckets for what takes microseconds (a proxy's own time per call), 10 µs .. 1 s.
+const std::vector<double>& fine_latency_buckets();
 
 template <class Metric>
 class family;

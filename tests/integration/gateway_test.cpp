@@ -589,6 +589,39 @@ TEST(gateway, an_answer_the_client_never_got_is_recorded_as_499) {
             200);
 }
 
+
+// Brokle's own time per answered call is observed with the provider's time taken out: calls whose
+// provider takes 300 ms (non-streamed) or ~700 ms (seven chunks 100 ms apart) are each observed
+// far below that, and a refused call (unknown model) is not observed at all.
+TEST(gateway, its_own_time_per_call_is_measured_without_the_providers) {
+  gateway_env g;
+  auto sample = [&](const std::string& series) {
+    auto m = call(g.port(), "GET", "/metrics").raw.body;
+    auto at = m.find("\n" + series + " ");
+    if (at == std::string::npos) return -1.0;
+    return std::stod(m.substr(at + series.size() + 2));
+  };
+  ASSERT_EQ(sample("brokle_gateway_overhead_seconds_count{stream=\"false\"}"), 0);
+  ASSERT_EQ(g.chat(faulty("delay=300")).status(), 200);
+  auto s = g.chat(faulty("chunk_delay=100", true));
+  ASSERT_EQ(s.status(), 200);
+  ASSERT_NE(s.raw.body.find("[DONE]"), std::string::npos);
+  EXPECT_EQ(g.chat(hello("no-such-model")).status(), 404);
+  // The answer is observed once it has gone out: wait for it as for the call record.
+  for (int i = 0; i < 50 && sample("brokle_gateway_overhead_seconds_count{stream=\"true\"}") < 1; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(sample("brokle_gateway_overhead_seconds_count{stream=\"false\"}"), 1);
+  EXPECT_EQ(sample("brokle_gateway_overhead_seconds_count{stream=\"true\"}"), 1);
+  double answered = sample("brokle_gateway_overhead_seconds_sum{stream=\"false\"}");
+  double streamed = sample("brokle_gateway_overhead_seconds_sum{stream=\"true\"}");
+  EXPECT_GT(answered, 0);
+  EXPECT_LT(answered, 0.15) << "the provider's 300 ms are not Brokle's";
+  EXPECT_GT(streamed, 0);
+  EXPECT_LT(streamed, 0.15) << "the provider's ~700 ms of chunks are not Brokle's";
+  EXPECT_NE(call(g.port(), "GET", "/metrics").raw.body.find("brokle_gateway_overhead_seconds_bucket{stream=\"false\",le=\"1e-05\"}"),
+            std::string::npos);
+}
+
 }  // namespace brokle::testing
 
 namespace brokle::testing {
