@@ -7,6 +7,8 @@
 # traffic through brokle_relay_floor (bench/relay_floor.cpp), an epoll byte relay that does no
 # work but the proxy's own reads and writes (one system call each), i.e. the most an epoll proxy
 # can reach on this machine.
+# The last column of the brokle rows is brokle_gateway_overhead_seconds over that row: its own time
+# per call, request read to answer written, less the wait on the mock.
 # Prints a Markdown block for bench/RESULTS.md.
 # Usage: bench/gateway.sh [duration_seconds=10]   (RATES="1000 5000" by default)
 set -euo pipefail
@@ -50,21 +52,35 @@ BPID=$!
 for _ in $(seq 100); do grep -q 'http://' "$WORK/brokle.out" 2>/dev/null && break; sleep 0.1; done
 BPORT=$(grep -oE 'http://[0-9.]+:[0-9]+' "$WORK/brokle.out" | head -1 | sed 's/.*://')
 
+# Brokle's own time so far (brokle_gateway_overhead_seconds): "sum count" for stream=false|true.
+own_time() {
+  curl -s "http://127.0.0.1:$BPORT/metrics" |
+    awk -v s="$1" '$1 == "brokle_gateway_overhead_seconds_sum{stream=\"" s "\"}" { sum = $2 }
+      $1 == "brokle_gateway_overhead_seconds_count{stream=\"" s "\"}" { n = $2 } END { print sum + 0, n + 0 }'
+}
+
 row() {  # label url connections stream auth
+  local flag=false own="" before after
+  [ "$4" = 1 ] && flag=true
+  [ "$1" = "through brokle" ] && before=$(own_time $flag)
   STREAM=$4 wrk -t1 -c"$3" -d"${DURATION}s" --latency -s bench/gateway_chat.lua -H "Authorization: Bearer $5" "$2" >"$WORK/wrk.txt"
   local rps p50 p99 errs
   rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.txt")
   p50=$(awk '$1=="50%" {print $2}' "$WORK/wrk.txt")
   p99=$(awk '$1=="99%" {print $2}' "$WORK/wrk.txt")
   errs=$(awk '/Non-2xx/ {print $5}' "$WORK/wrk.txt")
-  echo "| $1 | $3 | $( [ "$4" = 1 ] && echo stream || echo json ) | $rps | $p50 | $p99 | ${errs:-0} |"
+  if [ "$1" = "through brokle" ]; then
+    after=$(own_time $flag)
+    own=$(echo "$before $after" | awk '$4 > $2 { printf "%.1f µs", ($3 - $1) / ($4 - $2) * 1e6 }')
+  fi
+  echo "| $1 | $3 | $( [ "$4" = 1 ] && echo stream || echo json ) | $rps | $p50 | $p99 | ${errs:-0} | $own |"
   echo "$1 $3 $4 $rps" >>"$WORK/rps.txt"
 }
 
 echo "### Gateway overhead — $(date -u +%Y-%m-%d), $(nproc) cores; mock: 1 thread, brokle: 1 I/O thread, wrk: 1 thread; ${DURATION}s per row"
 echo
-echo "| path | connections | body | req/s | p50 | p99 | non-2xx |"
-echo "|---|---|---|---|---|---|---|"
+echo "| path | connections | body | req/s | p50 | p99 | non-2xx | brokle's own time per call (mean) |"
+echo "|---|---|---|---|---|---|---|---|"
 for c in 1 64; do
   for s in 0 1; do
     row "direct to mock" "http://127.0.0.1:$MPORT/v1/chat/completions" $c $s sk-bench
