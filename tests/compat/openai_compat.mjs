@@ -132,6 +132,20 @@ check('a Gemini-served model through the same client: chat and stream', async ()
   assert.match(text, /stream gemini/);
 });
 
+check('a Gemini-served model answers n choices with logprobs, streamed into the SDK accumulator', async () => {
+  const ask = { model: 'gemini-2.0-flash', n: 2, logprobs: true, top_logprobs: 1, messages: [{ role: 'user', content: 'two ways' }] };
+  const r = await client.chat.completions.create(ask);
+  assert.equal(r.choices.length, 2);
+  assert.match(r.choices[1].message.content, /two ways \[candidate 1\]/);
+  assert.equal(r.choices[0].logprobs.content.map((t) => t.token).join(''), r.choices[0].message.content);
+  const stream = client.chat.completions.stream(ask);
+  const done = await stream.finalChatCompletion();
+  assert.deepEqual(done.choices.map((c) => c.index), [0, 1]);
+  assert.match(done.choices[1].message.content, /two ways \[candidate 1\]/);
+  assert.equal(done.choices[1].logprobs.content.map((t) => t.token).join(''), done.choices[1].message.content);
+  assert.equal(done.choices[1].finish_reason, 'stop');
+});
+
 check('a Cohere-served model through the same client: chat, stream, tools', async () => {
   const r = await client.chat.completions.create({ model: 'command-r', messages: [{ role: 'user', content: 'hi cohere' }] });
   assert.match(r.choices[0].message.content, /hi cohere/);

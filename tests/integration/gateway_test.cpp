@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include "support/api_client.hpp"
@@ -428,6 +429,66 @@ TEST(gateway_gemini, chat_and_stream_are_translated_with_usage) {
                                                          {"role", "user"}, {"content", "mock-fault:status=503"}}}}});
   EXPECT_EQ(err.status(), 503);
   ASSERT_TRUE(err.json.is_object() && err.json.as_object().contains("error")) << err.raw.body;
+}
+
+
+// `n` becomes Gemini's candidateCount and every candidate a choice; logprobs / top_logprobs its
+// responseLogprobs / logprobs, each choice's tokens in OpenAI's logprobs.content. Streams carry
+// the candidates side by side as choice indexes. The call's cost covers every candidate's tokens.
+TEST(gateway_gemini, several_choices_and_log_probabilities_are_translated) {
+  gateway_env g;
+  boost::json::object body{{"model", "gemini-2.0-flash"},
+                           {"n", 2},
+                           {"logprobs", true},
+                           {"top_logprobs", 2},
+                           {"messages", boost::json::array{boost::json::object{{"role", "user"}, {"content", "hello twice"}}}}};
+  auto r = g.chat(body);
+  ASSERT_EQ(r.status(), 200) << r.raw.body;
+  const auto& choices = r.json.at("choices").as_array();
+  ASSERT_EQ(choices.size(), 2u) << r.raw.body;
+  EXPECT_EQ(choices[0].at("message").at("content").as_string(), "mock reply to: hello twice");
+  EXPECT_EQ(choices[1].at("index").as_int64(), 1);
+  EXPECT_EQ(choices[1].at("message").at("content").as_string(), "mock reply to: hello twice [candidate 1]");
+  const auto& tokens = choices[1].at("logprobs").at("content").as_array();
+  ASSERT_EQ(tokens.size(), 7u);  // the mock's tokens are words: "mock ", "reply ", ... "[candidate ", "1]"
+  std::string joined;
+  for (const auto& t : tokens) joined += std::string(t.at("token").as_string());
+  EXPECT_EQ(joined, "mock reply to: hello twice [candidate 1]");
+  EXPECT_DOUBLE_EQ(tokens[1].at("logprob").to_number<double>(), -0.25);
+  EXPECT_EQ(tokens[1].at("top_logprobs").as_array().size(), 2u);
+  auto sent = boost::json::parse(call(g.mock.port(), "GET", "/mock/stats").json.at("last_request").at("body").as_string());
+  EXPECT_EQ(sent.at("generationConfig").at("candidateCount").as_int64(), 2);
+  EXPECT_TRUE(sent.at("generationConfig").at("responseLogprobs").as_bool());
+  EXPECT_EQ(sent.at("generationConfig").at("logprobs").as_int64(), 2);
+
+  body["stream"] = true;
+  body["n"] = 3;
+  body.erase("top_logprobs");
+  auto s = g.chat(body);
+  ASSERT_EQ(s.status(), 200) << s.raw.body;
+  std::map<int64_t, std::string> text, finish;
+  int with_logprobs = 0;
+  for (size_t at = s.raw.body.find("data: {"); at != std::string::npos; at = s.raw.body.find("data: {", at + 1)) {
+    auto chunk = boost::json::parse(s.raw.body.substr(at + 6, s.raw.body.find("\n\n", at) - at - 6)).as_object();
+    for (const auto& c : chunk.at("choices").as_array()) {
+      int64_t i = c.at("index").as_int64();
+      const auto& d = c.at("delta").as_object();
+      if (d.contains("content")) text[i] += std::string(d.at("content").as_string());
+      if (!c.at("finish_reason").is_null()) finish[i] = std::string(c.at("finish_reason").as_string());
+      if (c.as_object().contains("logprobs")) ++with_logprobs;
+    }
+  }
+  EXPECT_EQ(text[0], "mock reply to: hello twice");
+  EXPECT_EQ(text[2], "mock reply to: hello twice [candidate 2]");
+  EXPECT_EQ(finish, (std::map<int64_t, std::string>{{0, "stop"}, {1, "stop"}, {2, "stop"}}));
+  EXPECT_GT(with_logprobs, 0);
+  EXPECT_NE(s.raw.body.find("data: [DONE]"), std::string::npos);
+
+  // Beyond Gemini's 8 candidates: refused before any upstream call.
+  auto before = g.upstream_requests();
+  body["n"] = 9;
+  EXPECT_EQ(g.chat(body).status(), 400);
+  EXPECT_EQ(g.upstream_requests(), before);
 }
 
 }  // namespace brokle::testing

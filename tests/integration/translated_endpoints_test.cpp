@@ -173,15 +173,19 @@ TEST(translated_endpoints, legacy_completion_errors_are_openai_shaped) {
 TEST(translated_endpoints, chat_fields_no_translated_provider_answers_are_refused_before_any_upstream_call) {
   gateway_env g;
   auto before = g.upstream_requests();
-  for (std::string model : {"claude-3-5-haiku", "gemini-2.0-flash", "command-r"}) {
-    for (const auto& extra : {obj{{"n", 2}}, obj{{"logprobs", true}}, obj{{"top_logprobs", 2}}}) {
-      obj body{{"model", model}, {"messages", arr{obj{{"role", "user"}, {"content", "x"}}}}};
-      for (const auto& kv : extra) body[kv.key()] = kv.value();
-      auto r = g.chat(body);
-      EXPECT_EQ(r.status(), 400) << model << " " << boost::json::serialize(extra) << ": " << r.raw.body;
-      EXPECT_NE(r.raw.body.find(std::string(extra.begin()->key())), std::string::npos) << r.raw.body;
-    }
-  }
+  auto refused = [&](const std::string& model, const obj& extra) {
+    obj body{{"model", model}, {"messages", arr{obj{{"role", "user"}, {"content", "x"}}}}};
+    for (const auto& kv : extra) body[kv.key()] = kv.value();
+    auto r = g.chat(body);
+    EXPECT_EQ(r.status(), 400) << model << " " << boost::json::serialize(extra) << ": " << r.raw.body;
+    EXPECT_NE(r.raw.body.find(std::string(extra.begin()->key())), std::string::npos) << r.raw.body;
+  };
+  for (std::string model : {"claude-3-5-haiku", "command-r"})
+    for (const auto& extra : {obj{{"n", 2}}, obj{{"logprobs", true}}, obj{{"top_logprobs", 2}}}) refused(model, extra);
+  // Gemini answers up to 8 candidates and log probabilities, within the API's own rules.
+  for (const auto& extra : {obj{{"n", 9}}, obj{{"n", 0}}, obj{{"top_logprobs", 2}}, obj{{"top_logprobs", 21}, {"logprobs", true}},
+                            obj{{"logprobs", "yes"}}})
+    refused("gemini-2.0-flash", extra);
   EXPECT_EQ(g.upstream_requests(), before);
   // One choice, asked for explicitly, is fine.
   EXPECT_EQ(g.chat(obj{{"model", "claude-3-5-haiku"}, {"n", 1}, {"messages", arr{obj{{"role", "user"}, {"content", "x"}}}}}).status(), 200);

@@ -1,6 +1,8 @@
 // Google Gemini endpoints of the mock: models/{model}:generateContent and :streamGenerateContent,
 // the latter as SSE with ?alt=sse or, without it, as one JSON array whose elements arrive as chunks
 // (the two shapes the real API serves). Function calling answers with a functionCall part.
+// generationConfig.candidateCount answers that many candidates (side by side in each stream chunk),
+// responseLogprobs/logprobs a logprobsResult per candidate (words as tokens, see logprobs_result).
 // Thinking follows generationConfig.thinkingConfig: thought parts when includeThoughts, a
 // thoughtSignature on the answer, thoughtsTokenCount in the usage, and Gemini 3's rule that the
 // current turn's function calls come back signed. :batchEmbedContents answers one deterministic
@@ -173,6 +175,60 @@ std::string check_thought_signatures(const boost::json::array& contents, std::st
   return {};
 }
 
+// generationConfig.candidateCount (1..8) and the log-probability fields, with the API's rules:
+// logprobs (0..20 alternatives per step) only beside responseLogprobs true.
+struct sampling_config {
+  std::int64_t candidates = 1;
+  bool logprobs = false;
+  std::int64_t top_logprobs = 0;
+};
+
+std::string read_sampling(const boost::json::object& body, sampling_config& out) {
+  const auto* generation = body.if_contains("generationConfig");
+  if (generation == nullptr || !generation->is_object()) return {};
+  const auto& config = generation->get_object();
+  if (const auto* count = config.if_contains("candidateCount"); count != nullptr) {
+    if (!count->is_int64() || count->get_int64() < 1 || count->get_int64() > 8)
+      return "* GenerateContentRequest.generation_config.candidate_count: must be between 1 and 8";
+    out.candidates = count->get_int64();
+  }
+  if (const auto* asked = config.if_contains("responseLogprobs"); asked != nullptr) {
+    if (!asked->is_bool()) return "Invalid value at 'generation_config.response_logprobs' (TYPE_BOOL)";
+    out.logprobs = asked->get_bool();
+  }
+  if (const auto* top = config.if_contains("logprobs"); top != nullptr) {
+    if (!top->is_int64() || top->get_int64() < 0 || top->get_int64() > 20)
+      return "* GenerateContentRequest.generation_config.logprobs: must be between 0 and 20";
+    if (!out.logprobs) return "logprobs is only valid when response_logprobs is true";
+    out.top_logprobs = top->get_int64();
+  }
+  return {};
+}
+
+// The mock's tokens for log probabilities: words, each with the spaces after it. Token k of a
+// text has log probability -(k % 8 + 1) / 8 (exact in binary, so tests can compare), and its
+// alternatives "alt1".."altN" one and more lower.
+boost::json::value logprobs_result(std::string_view text, std::int64_t top, boost::json::storage_ptr sp) {
+  boost::json::array chosen(sp), tops(sp);
+  std::size_t k = 0;
+  for (std::size_t pos = 0; pos < text.size(); ++k) {
+    std::size_t end = text.find(' ', pos);
+    end = end == std::string_view::npos ? text.size() : text.find_first_not_of(' ', end);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view token = text.substr(pos, end - pos);
+    const double logprob = -static_cast<double>(k % 8 + 1) / 8;
+    chosen.push_back(boost::json::value({{"token", token}, {"tokenId", static_cast<std::int64_t>(k)}, {"logProbability", logprob}}, sp));
+    boost::json::array alternatives(sp);
+    for (std::int64_t j = 0; j < top; ++j) {
+      std::string alt = j == 0 ? std::string(token) : "alt" + std::to_string(j);
+      alternatives.push_back(boost::json::value({{"token", alt}, {"tokenId", 1000 + j}, {"logProbability", logprob - static_cast<double>(j)}}, sp));
+    }
+    tops.push_back(boost::json::value({{"candidates", std::move(alternatives)}}, sp));
+    pos = end;
+  }
+  return boost::json::value({{"topCandidates", std::move(tops)}, {"chosenCandidates", std::move(chosen)}}, sp);
+}
+
 }  // namespace
 
 void answer_gemini_generate(route_call& call, std::string_view model, bool stream) {
@@ -183,6 +239,8 @@ void answer_gemini_generate(route_call& call, std::string_view model, bool strea
     return;
   }
   std::string problem = read_thinking(call.body, prompt);
+  sampling_config sampling;
+  if (problem.empty()) problem = read_sampling(call.body, sampling);
   if (problem.empty()) problem = check_thought_signatures(call.body.at("contents").get_array(), model);
   if (!problem.empty()) {
     write_provider_error(provider_kind::gemini, 400, problem, call.response);
@@ -193,23 +251,36 @@ void answer_gemini_generate(route_call& call, std::string_view model, bool strea
   const auto& sp = call.storage;
   const bool show_thoughts = prompt.thinking && prompt.include_thoughts;
 
+  // Candidate 0 answers the plan's text; candidate i > 0 the same with " [candidate i]" after it.
+  const auto candidate_text = [&](std::int64_t i) {
+    return i == 0 ? plan.text : plan.text + " [candidate " + std::to_string(i) + "]";
+  };
+  std::int64_t candidate_tokens = 0;
+  for (std::int64_t i = 0; i < sampling.candidates; ++i)
+    candidate_tokens += plan.use_tool || i == 0 ? plan.completion_tokens : estimate_tokens(candidate_text(i).size());
   // Thoughts are reported apart from the candidates' tokens, and counted in the total.
   const auto full_usage = [&] {
     boost::json::value usage({{"promptTokenCount", plan.prompt_tokens},
-                              {"candidatesTokenCount", plan.completion_tokens},
-                              {"totalTokenCount", plan.prompt_tokens + plan.completion_tokens + plan.thinking_tokens}},
+                              {"candidatesTokenCount", candidate_tokens},
+                              {"totalTokenCount", plan.prompt_tokens + candidate_tokens + plan.thinking_tokens}},
                              sp);
     if (plan.cached_tokens > 0) usage.as_object()["cachedContentTokenCount"] = plan.cached_tokens;
     if (prompt.thinking) usage.as_object()["thoughtsTokenCount"] = plan.thinking_tokens;
     return usage;
   };
-  // One GenerateContentResponse. `finished` adds the finish reason and the final usage; earlier
-  // stream chunks carry only the prompt count, as the real stream does.
-  const auto response_object = [&](boost::json::array parts, bool finished) {
-    boost::json::value candidate({{"content", {{"parts", std::move(parts)}, {"role", "model"}}}, {"index", 0}}, sp);
+  // One candidate: its parts, the finish reason when `finished`, and the log probabilities of
+  // `text` (what these parts say) when asked.
+  const auto candidate_object = [&](std::int64_t index, boost::json::array parts, bool finished, std::string_view text) {
+    boost::json::value candidate({{"content", {{"parts", std::move(parts)}, {"role", "model"}}}, {"index", index}}, sp);
     if (finished) candidate.as_object()["finishReason"] = plan.truncated ? "MAX_TOKENS" : "STOP";
+    if (sampling.logprobs) candidate.as_object()["logprobsResult"] = logprobs_result(text, sampling.top_logprobs, sp);
+    return candidate;
+  };
+  // One GenerateContentResponse. `finished` adds the final usage; earlier stream chunks carry only
+  // the prompt count, as the real stream does.
+  const auto response_object = [&](boost::json::array candidates, bool finished) {
     return boost::json::value(
-        {{"candidates", {std::move(candidate)}},
+        {{"candidates", std::move(candidates)},
          {"usageMetadata",
           finished ? full_usage()
                    : boost::json::value({{"promptTokenCount", plan.prompt_tokens}, {"totalTokenCount", plan.prompt_tokens}}, sp)},
@@ -229,38 +300,63 @@ void answer_gemini_generate(route_call& call, std::string_view model, bool strea
     }
     return part;
   };
-  const auto text_part = [&](std::string_view text, bool last) {
+  const auto text_part = [&](std::string_view text, bool last, std::string_view whole) {
     boost::json::value part({{"text", text}}, sp);
-    if (prompt.thinking && last) part.as_object()["thoughtSignature"] = mock_signature(plan.text);
+    if (prompt.thinking && last) part.as_object()["thoughtSignature"] = mock_signature(whole);
     return part;
   };
-
-  if (!stream) {
-    boost::json::array parts(sp);
-    if (show_thoughts) parts.push_back(thought_part(plan.thinking));
-    parts.push_back(plan.use_tool ? tool_part() : text_part(plan.text, true));
-    write_json_body(call.response, response_object(std::move(parts), true));
-    return;
-  }
-
-  // Thoughts arrive in chunks of their own, first. Gemini sends a function call whole, in one
-  // chunk; text arrives in pieces.
-  std::vector<boost::json::value> chunks;
   const auto one_part = [&](boost::json::value part) {
     boost::json::array parts(sp);
     parts.push_back(std::move(part));
     return parts;
   };
+  const auto one_candidate = [&](boost::json::value candidate) {
+    boost::json::array candidates(sp);
+    candidates.push_back(std::move(candidate));
+    return candidates;
+  };
+
+  if (!stream) {
+    boost::json::array candidates(sp);
+    for (std::int64_t i = 0; i < sampling.candidates; ++i) {
+      const std::string text = candidate_text(i);
+      boost::json::array parts(sp);
+      if (show_thoughts) parts.push_back(thought_part(plan.thinking));
+      parts.push_back(plan.use_tool ? tool_part() : text_part(text, true, text));
+      candidates.push_back(candidate_object(i, std::move(parts), true, plan.use_tool ? std::string_view{} : std::string_view(text)));
+    }
+    write_json_body(call.response, response_object(std::move(candidates), true));
+    return;
+  }
+
+  // Thoughts arrive in chunks of their own, first (candidate 0's). Gemini sends a function call
+  // whole, in one chunk; text arrives in pieces, every candidate's k-th piece in the k-th chunk.
+  std::vector<boost::json::value> chunks;
   if (show_thoughts) {
-    for (const auto piece : split_for_stream(plan.thinking, 2)) chunks.push_back(response_object(one_part(thought_part(piece)), false));
+    for (const auto piece : split_for_stream(plan.thinking, 2))
+      chunks.push_back(response_object(one_candidate(candidate_object(0, one_part(thought_part(piece)), false, {})), false));
   }
   if (plan.use_tool) {
-    chunks.push_back(response_object(one_part(tool_part()), true));
+    boost::json::array candidates(sp);
+    for (std::int64_t i = 0; i < sampling.candidates; ++i) candidates.push_back(candidate_object(i, one_part(tool_part()), true, {}));
+    chunks.push_back(response_object(std::move(candidates), true));
   } else {
-    const auto pieces = split_for_stream(plan.text);
-    for (std::size_t i = 0; i < pieces.size(); ++i) {
-      const bool last = i + 1 == pieces.size();
-      chunks.push_back(response_object(one_part(text_part(pieces[i], last)), last));
+    std::vector<std::string> texts;
+    std::vector<std::vector<std::string_view>> pieces;
+    for (std::int64_t i = 0; i < sampling.candidates; ++i) texts.push_back(candidate_text(i));
+    std::size_t rounds = 0;
+    for (const auto& text : texts) {
+      pieces.push_back(split_for_stream(text));
+      rounds = std::max(rounds, pieces.back().size());
+    }
+    for (std::size_t k = 0; k < rounds; ++k) {
+      boost::json::array candidates(sp);
+      for (std::size_t i = 0; i < texts.size(); ++i) {
+        if (k >= pieces[i].size()) continue;
+        const bool last = k + 1 == pieces[i].size();
+        candidates.push_back(candidate_object(static_cast<std::int64_t>(i), one_part(text_part(pieces[i][k], last, texts[i])), last, pieces[i][k]));
+      }
+      chunks.push_back(response_object(std::move(candidates), k + 1 == rounds));
     }
   }
   begin_sse(call.response);

@@ -335,6 +335,20 @@ expect_has "gemini thinking sse signature on the last text chunk" "$(grep '^data
   "{\"text\":\"Gemini\",\"thoughtSignature\":\"$SIG_GEMINI\"}" '"finishReason":"STOP"' '"thoughtsTokenCount":8'
 expect_equal "gemini thinking sse one signature" "$(grep -c thoughtSignature <<<"$out")" 1
 
+# Several candidates and log probabilities.
+out=$(gemini gemini-2.0-flash:generateContent "{$G_HELLO,\"generationConfig\":{\"candidateCount\":2,\"responseLogprobs\":true,\"logprobs\":2}}")
+expect_has "gemini two candidates" "$out" '"text":"mock reply to: Hello Gemini"' '"text":"mock reply to: Hello Gemini [candidate 1]"' \
+  '"index":1' '"chosenCandidates":[{"token":"mock ","tokenId":0,"logProbability":-1.25E-1}' \
+  '"topCandidates":[{"candidates":[{"token":"mock ","tokenId":1000,"logProbability":-1.25E-1},{"token":"alt1","tokenId":1001,"logProbability":-1.125E0}]}'
+out=$(post -N "${GEMINI[@]}" "$BASE/v1beta/models/gemini-2.0-flash:streamGenerateContent?alt=sse" \
+  -d "{$G_HELLO,\"generationConfig\":{\"candidateCount\":3}}")
+expect_equal "gemini three candidates side by side" "$(grep '^data: ' <<<"$out" | head -1 | grep -o '"index":[0-9]' | tr '\n' ' ')" '"index":0 "index":1 "index":2 '
+expect_has "gemini three candidates' tokens" "$(grep '^data: ' <<<"$out" | tail -1)" '"candidatesTokenCount":26'
+for bad in '"candidateCount":9' '"candidateCount":0' '"logprobs":2' '"responseLogprobs":true,"logprobs":21'; do
+  code=$(status_of "${GEMINI[@]}" "$BASE/v1beta/models/gemini-2.0-flash:generateContent" -d "{$G_HELLO,\"generationConfig\":{$bad}}")
+  expect_equal "gemini refuses $bad" "$code" 400
+done
+
 out=$(gemini gemini-2.5-flash:generateContent "{$G_ASK,$G_TOOL,\"generationConfig\":{\"thinkingConfig\":{\"includeThoughts\":true}}}")
 expect_has "gemini thinking function call" "$out" \
   "[{\"text\":\"mock thinking about: use tool Paris\",\"thought\":true},{\"functionCall\":{\"name\":\"get_weather\",\"args\":{\"city\":\"use tool Paris\"}},\"thoughtSignature\":\"$SIG_CALL\"}]"

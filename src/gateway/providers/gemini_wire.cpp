@@ -179,21 +179,56 @@ void read_usage(const json::object& u, token_usage& out) {
   out.output_tokens = json_int(u, "candidatesTokenCount") + out.reasoning_tokens;
 }
 
-// Text, thoughts and function calls of the first candidate; the finish reason if it has one.
+// Text, thoughts and function calls of one candidate; the finish reason if it has one; its
+// token log probabilities in OpenAI's shape (null when the response has none).
 struct candidate_view {
+  int64_t index = 0;
   std::string text;
   std::string reasoning;       // the thought parts' text
   std::string text_signature;  // a text part's thoughtSignature (the last one)
   json::array calls;           // {name, args}
   std::vector<std::string> call_signatures;  // calls[i]'s thoughtSignature, "" when none
   std::string finish;
+  json::value logprobs;
 };
 
-candidate_view first_candidate(const json::object& r) {
+// One token as OpenAI gives it: the text, its log probability and its UTF-8 bytes.
+json::object openai_token(const json::object& c) {
+  std::string token = json_string(c, "token");
+  json::array bytes;
+  for (unsigned char b : token) bytes.push_back(static_cast<int64_t>(b));
+  double logprob = 0;
+  if (auto it = c.find("logProbability"); it != c.end() && it->value().is_number()) logprob = it->value().to_number<double>();
+  return {{"token", token}, {"logprob", logprob}, {"bytes", std::move(bytes)}};
+}
+
+// LogprobsResult {chosenCandidates[], topCandidates[{candidates[]}]} -> {"content": [...]}: one
+// entry per decoding step, its top_logprobs the step's top candidates.
+json::value openai_logprobs(const json::object& result) {
+  const auto* chosen = result.if_contains("chosenCandidates");
+  if (!chosen || !chosen->is_array()) return nullptr;
+  const auto* top = result.if_contains("topCandidates");
+  const json::array* tops = top && top->is_array() ? &top->as_array() : nullptr;
+  json::array content;
+  for (size_t i = 0; i < chosen->as_array().size(); ++i) {
+    const auto& step = chosen->as_array()[i];
+    if (!step.is_object()) continue;
+    auto entry = openai_token(step.as_object());
+    json::array alternatives;
+    if (tops && i < tops->size() && tops->at(i).is_object())
+      if (const auto* list = tops->at(i).as_object().if_contains("candidates"); list && list->is_array())
+        for (const auto& alt : list->as_array())
+          if (alt.is_object()) alternatives.push_back(openai_token(alt.as_object()));
+    entry["top_logprobs"] = std::move(alternatives);
+    content.push_back(std::move(entry));
+  }
+  return json::object{{"content", std::move(content)}, {"refusal", nullptr}};
+}
+
+candidate_view read_candidate(const json::object& cand, int64_t position) {
   candidate_view v;
-  auto c = r.find("candidates");
-  if (c == r.end() || !c->value().is_array() || c->value().as_array().empty()) return v;
-  const auto& cand = c->value().as_array()[0].as_object();
+  v.index = position;
+  if (auto it = cand.find("index"); it != cand.end() && it->value().is_int64()) v.index = it->value().as_int64();
   if (cand.contains("finishReason") && cand.at("finishReason").is_string()) v.finish = std::string(cand.at("finishReason").as_string());
   if (auto content = cand.find("content"); content != cand.end() && content->value().is_object()) {
     if (auto parts = content->value().as_object().find("parts"); parts != content->value().as_object().end() && parts->value().is_array()) {
@@ -216,7 +251,27 @@ candidate_view first_candidate(const json::object& r) {
       }
     }
   }
+  if (const auto* lp = json_object_at(cand, "logprobsResult")) v.logprobs = openai_logprobs(*lp);
   return v;
+}
+
+// Every candidate of a response (a whole one or a stream chunk), in the order given.
+std::vector<candidate_view> candidates_of(const json::object& r) {
+  std::vector<candidate_view> out;
+  auto c = r.find("candidates");
+  if (c == r.end() || !c->value().is_array()) return out;
+  int64_t position = 0;
+  for (const auto& cand : c->value().as_array()) {
+    if (cand.is_object()) out.push_back(read_candidate(cand.as_object(), position));
+    ++position;
+  }
+  return out;
+}
+
+// A prompt Gemini refused to answer comes back with no candidates and promptFeedback.blockReason.
+bool prompt_blocked(const json::object& r) {
+  const auto* feedback = json_object_at(r, "promptFeedback");
+  return feedback && !json_string(*feedback, "blockReason").empty();
 }
 
 // Gemini may give a function call an id (then its response must name it); calls without one get
@@ -244,7 +299,7 @@ json::object tool_call(const json::value& call, int index, bool with_index, std:
 
 result<net::upstream_request> build_gemini_request(const provider_config& p, const json::object& in,
                                                    const std::string& upstream_model, bool stream) {
-  if (auto checked = check_translatable_chat(in); !checked) return checked.err();
+  if (auto checked = check_translatable_chat(in, {gemini_max_candidates, true}); !checked) return checked.err();
   json::object out;
   std::string system;
   json::array contents;
@@ -312,6 +367,11 @@ result<net::upstream_request> build_gemini_request(const provider_config& p, con
   if (auto it = in.find("top_p"); it != in.end() && it->value().is_number()) gen["topP"] = it->value();
   for (const char* key : {"max_completion_tokens", "max_tokens"})
     if (auto it = in.find(key); it != in.end() && it->value().is_int64()) gen["maxOutputTokens"] = it->value();
+  if (auto n = chat_choices(in); n > 1) gen["candidateCount"] = n;
+  if (chat_logprobs(in)) {
+    gen["responseLogprobs"] = true;
+    if (auto top = chat_top_logprobs(in); top > 0) gen["logprobs"] = top;
+  }
   if (auto it = in.find("stop"); it != in.end()) {
     if (it->value().is_string()) gen["stopSequences"] = json::array{it->value()};
     else if (it->value().is_array()) gen["stopSequences"] = it->value();
@@ -376,20 +436,31 @@ std::optional<int64_t> gemini_token_count(std::string_view body) { return json_b
 
 translated_response gemini_to_openai(const json::object& r, std::string_view model) {
   translated_response t;
-  auto c = first_candidate(r);
   if (auto u = r.find("usageMetadata"); u != r.end() && u->value().is_object()) read_usage(u->value().as_object(), t.usage);
-  json::array calls;
-  for (size_t i = 0; i < c.calls.size(); ++i) calls.push_back(tool_call(c.calls[i], static_cast<int>(i), false, c.call_signatures[i]));
-  json::object message{{"role", "assistant"}, {"content", c.text.empty() && !calls.empty() ? json::value(nullptr) : json::value(c.text)}};
-  if (!c.reasoning.empty()) message["reasoning_content"] = c.reasoning;
-  if (!c.text_signature.empty()) set_google_thought_signature(message, c.text_signature);
-  std::string finish = calls.empty() ? finish_reason_of(c.finish) : "tool_calls";
-  if (!calls.empty()) message["tool_calls"] = std::move(calls);
+  auto candidates = candidates_of(r);
+  if (candidates.empty()) {  // a blocked prompt: one empty choice
+    candidates.emplace_back();
+    if (prompt_blocked(r)) candidates.back().finish = "PROHIBITED_CONTENT";
+  }
+  std::sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
+  json::array choices;
+  for (auto& c : candidates) {
+    json::array calls;
+    for (size_t i = 0; i < c.calls.size(); ++i) calls.push_back(tool_call(c.calls[i], static_cast<int>(i), false, c.call_signatures[i]));
+    json::object message{{"role", "assistant"}, {"content", c.text.empty() && !calls.empty() ? json::value(nullptr) : json::value(c.text)}};
+    if (!c.reasoning.empty()) message["reasoning_content"] = c.reasoning;
+    if (!c.text_signature.empty()) set_google_thought_signature(message, c.text_signature);
+    std::string finish = calls.empty() ? finish_reason_of(c.finish) : "tool_calls";
+    if (!calls.empty()) message["tool_calls"] = std::move(calls);
+    json::object choice{{"index", c.index}, {"message", std::move(message)}, {"finish_reason", finish}};
+    if (!c.logprobs.is_null()) choice["logprobs"] = std::move(c.logprobs);
+    choices.push_back(std::move(choice));
+  }
   t.body = {{"id", r.contains("responseId") ? r.at("responseId") : json::value("chatcmpl-brokle")},
             {"object", "chat.completion"},
             {"created", unix_seconds()},
             {"model", model},
-            {"choices", json::array{json::object{{"index", 0}, {"message", std::move(message)}, {"finish_reason", finish}}}},
+            {"choices", std::move(choices)},
             {"usage", openai_usage(t.usage)}};
   return t;
 }
@@ -406,27 +477,46 @@ std::string gemini_error_to_openai(std::string_view body, unsigned status) {
   return openai_error_body(message, type, type);
 }
 
+gemini_stream_translator::choice_state* gemini_stream_translator::choice(int64_t index, std::string& out) {
+  if (index < 0 || index >= gemini_max_candidates) return nullptr;  // never asked for: ignored
+  if (choices_.size() <= static_cast<size_t>(index)) choices_.resize(static_cast<size_t>(index) + 1);
+  auto& c = choices_[static_cast<size_t>(index)];
+  if (!c.started) {
+    c.started = true;
+    chunks_.delta(json::object{{"role", "assistant"}, {"content", ""}}, "", out, index);
+  }
+  return &c;
+}
+
 void gemini_stream_translator::on_chunk(const json::object& chunk, std::string& out) {
   if (!started_) {
     started_ = true;
     chunks_.start();
-    chunks_.delta(json::object{{"role", "assistant"}, {"content", ""}}, "", out);
+    choice(0, out);
   }
   if (auto u = chunk.find("usageMetadata"); u != chunk.end() && u->value().is_object()) read_usage(u->value().as_object(), usage_);
-  auto c = first_candidate(chunk);
-  if (!c.reasoning.empty()) chunks_.delta(json::object{{"reasoning_content", c.reasoning}}, "", out);
-  if (!c.text.empty() || !c.text_signature.empty()) {
-    json::object delta{{"content", c.text}};
-    if (!c.text_signature.empty()) set_google_thought_signature(delta, c.text_signature);
-    chunks_.delta(std::move(delta), "", out);
+  if (prompt_blocked(chunk)) choices_[0].finish = "content_filter";
+  for (auto& c : candidates_of(chunk)) {
+    auto* state = choice(c.index, out);
+    if (!state) continue;
+    if (!c.reasoning.empty()) chunks_.delta(json::object{{"reasoning_content", c.reasoning}}, "", out, c.index);
+    if (!c.text.empty() || !c.text_signature.empty()) {
+      json::object delta{{"content", c.text}};
+      if (!c.text_signature.empty()) set_google_thought_signature(delta, c.text_signature);
+      chunks_.delta(std::move(delta), "", out, c.index, std::move(c.logprobs));
+    }
+    for (size_t i = 0; i < c.calls.size(); ++i)
+      chunks_.delta(json::object{{"tool_calls", json::array{tool_call(c.calls[i], state->tool_calls++, true, c.call_signatures[i])}}},
+                    "", out, c.index);
+    if (!c.finish.empty()) state->finish = state->tool_calls > 0 ? "tool_calls" : finish_reason_of(c.finish);
   }
-  for (size_t i = 0; i < c.calls.size(); ++i)
-    chunks_.delta(json::object{{"tool_calls", json::array{tool_call(c.calls[i], tool_calls_++, true, c.call_signatures[i])}}}, "", out);
-  if (!c.finish.empty()) finish_reason_ = tool_calls_ > 0 ? "tool_calls" : finish_reason_of(c.finish);
 }
 
 void gemini_stream_translator::finish(std::string& out) {
-  chunks_.finish(finish_reason_.empty() ? "stop" : finish_reason_, usage_, out);
+  for (size_t i = 0; i < choices_.size(); ++i)
+    if (choices_[i].started)
+      chunks_.finish_choice(static_cast<int64_t>(i), choices_[i].finish.empty() ? "stop" : choices_[i].finish, out);
+  chunks_.end(usage_, out);
 }
 
 result<net::upstream_request> build_gemini_embed_request(const provider_config& p, const embedding_request& r,

@@ -1,6 +1,7 @@
 // OpenAI chat completions <-> Google Gemini generateContent / streamGenerateContent: contents with
 // user/model roles, systemInstruction, inline images, function declarations, function calls and
-// responses, generationConfig (sampling, max tokens, stop sequences, JSON mode, thinkingConfig
+// responses, generationConfig (sampling, max tokens, stop sequences, JSON mode, candidateCount
+// from n, responseLogprobs/logprobs from logprobs/top_logprobs, thinkingConfig
 // from reasoning_effort), thought parts as reasoning_content, thought signatures kept on the chat
 // shapes and sent back (see reasoning.hpp), finish reasons, usageMetadata, errors, and the SSE stream of GenerateContentResponse chunks re-emitted as
 // chat.completion.chunk events; embeddings through batchEmbedContents. Field names are facts of
@@ -10,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/json/object.hpp>
 
@@ -46,20 +48,31 @@ result<net::upstream_request> build_gemini_embed_request(const provider_config& 
 std::optional<translated_response> gemini_embeddings_to_openai(const boost::json::object& response,
                                                                const embedding_request& r, std::string_view model);
 
+// Gemini's limit on generationConfig.candidateCount: `n` above it is refused before the call.
+inline constexpr int64_t gemini_max_candidates = 8;
+
+// Chunks carry every candidate side by side (candidates[].index); each becomes its own choice
+// index, opened with a role delta when first seen and closed with its own finish reason.
 class gemini_stream_translator {
  public:
   gemini_stream_translator(std::string model, bool include_usage) : chunks_(std::move(model), include_usage) {}
   void on_chunk(const boost::json::object& chunk, std::string& out);
-  // The upstream stream ended: the final chunk, usage when asked, [DONE].
+  // The upstream stream ended: each choice's final chunk, usage when asked, [DONE].
   void finish(std::string& out);
   const token_usage& usage() const { return usage_; }
-  bool saw_finish() const { return !finish_reason_.empty(); }
 
  private:
+  struct choice_state {
+    bool started = false;
+    int tool_calls = 0;
+    std::string finish;
+  };
+  // The state of choice `index`, opened now if new; null for an index past gemini_max_candidates.
+  choice_state* choice(int64_t index, std::string& out);
+
   chunk_writer chunks_;
   bool started_ = false;
-  int tool_calls_ = 0;
-  std::string finish_reason_;
+  std::vector<choice_state> choices_;  // at most gemini_max_candidates
   token_usage usage_;
 };
 

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <vector>
+
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 namespace brokle::gateway {
 
@@ -213,6 +217,101 @@ TEST(gemini_wire, files_and_audio_go_as_inline_data) {
   EXPECT_EQ(parts[1].at("inline_data").at("data").as_string(), "UklGRg==");
   EXPECT_FALSE(build_gemini_request(google(), boost::json::parse(R"({"messages":[{"role":"user","content":[
       {"type":"input_audio","input_audio":{"data":"x","format":"flac"}}]}]})").as_object(), "gemini-2.0-flash", false));
+}
+
+}  // namespace brokle::gateway
+
+namespace brokle::gateway {
+
+TEST(gemini_wire, n_is_the_candidate_count_and_logprobs_are_asked_for) {
+  auto req = build_gemini_request(google(), boost::json::parse(R"({"n":3,"logprobs":true,"top_logprobs":2,
+      "messages":[{"role":"user","content":"q"}]})").as_object(), "gemini-2.0-flash", false);
+  ASSERT_TRUE(req) << req.err().message;
+  const auto gen = boost::json::parse(req->body).at("generationConfig").as_object();
+  EXPECT_EQ(gen.at("candidateCount").as_int64(), 3);
+  EXPECT_TRUE(gen.at("responseLogprobs").as_bool());
+  EXPECT_EQ(gen.at("logprobs").as_int64(), 2);
+  // One choice and no log probabilities leave the config as it was.
+  auto plain = build_gemini_request(google(), boost::json::parse(R"({"n":1,"logprobs":false,
+      "messages":[{"role":"user","content":"q"}]})").as_object(), "gemini-2.0-flash", false);
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(boost::json::parse(plain->body).as_object().contains("generationConfig"));
+  EXPECT_FALSE(build_gemini_request(google(), boost::json::parse(R"({"n":9,"messages":[{"role":"user","content":"q"}]})").as_object(),
+                                    "gemini-2.0-flash", false));
+}
+
+TEST(gemini_wire, every_candidate_is_a_choice_with_its_log_probabilities) {
+  auto r = boost::json::parse(R"({"candidates":[
+      {"index":1,"content":{"parts":[{"text":"B"}]},"finishReason":"MAX_TOKENS"},
+      {"index":0,"content":{"parts":[{"text":"Hé"}]},"finishReason":"STOP",
+       "logprobsResult":{"chosenCandidates":[{"token":"Hé","tokenId":7,"logProbability":-0.25}],
+                         "topCandidates":[{"candidates":[{"token":"Hé","logProbability":-0.25},{"token":"Ho","logProbability":-2}]}]}}],
+      "usageMetadata":{"promptTokenCount":2,"candidatesTokenCount":2}})").as_object();
+  auto t = gemini_to_openai(r, "gemini");
+  const auto& choices = t.body.at("choices").as_array();
+  ASSERT_EQ(choices.size(), 2u);
+  EXPECT_EQ(choices[0].at("index").as_int64(), 0);
+  EXPECT_EQ(choices[0].at("message").at("content").as_string(), "Hé");
+  EXPECT_EQ(choices[0].at("finish_reason").as_string(), "stop");
+  EXPECT_EQ(choices[1].at("index").as_int64(), 1);
+  EXPECT_EQ(choices[1].at("finish_reason").as_string(), "length");
+  EXPECT_FALSE(choices[1].as_object().contains("logprobs"));
+  const auto& token = choices[0].at("logprobs").at("content").as_array().at(0).as_object();
+  EXPECT_EQ(token.at("token").as_string(), "Hé");
+  EXPECT_DOUBLE_EQ(token.at("logprob").as_double(), -0.25);
+  EXPECT_EQ(boost::json::serialize(token.at("bytes")), "[72,195,169]");
+  ASSERT_EQ(token.at("top_logprobs").as_array().size(), 2u);
+  EXPECT_EQ(token.at("top_logprobs").as_array()[1].at("token").as_string(), "Ho");
+  EXPECT_DOUBLE_EQ(token.at("top_logprobs").as_array()[1].at("logprob").to_number<double>(), -2);
+  EXPECT_TRUE(choices[0].at("logprobs").at("refusal").is_null());
+
+  // A blocked prompt has no candidates: one empty choice, filtered.
+  auto blocked = gemini_to_openai(boost::json::parse(R"({"promptFeedback":{"blockReason":"SAFETY"}})").as_object(), "gemini");
+  EXPECT_EQ(blocked.body.at("choices").as_array().at(0).at("finish_reason").as_string(), "content_filter");
+}
+
+TEST(gemini_wire, streamed_candidates_are_choices_side_by_side) {
+  gemini_stream_translator tr("gemini", true);
+  std::string out;
+  tr.on_chunk(boost::json::parse(R"({"candidates":[{"index":0,"content":{"parts":[{"text":"A"}]},
+      "logprobsResult":{"chosenCandidates":[{"token":"A","logProbability":-0.5}],"topCandidates":[]}},
+      {"index":1,"content":{"parts":[{"text":"B"}]}}]})").as_object(), out);
+  tr.on_chunk(boost::json::parse(R"({"candidates":[{"index":1,"content":{"parts":[{"functionCall":{"name":"f","args":{}}}]},"finishReason":"STOP"},
+      {"index":0,"content":{"parts":[{"text":"!"}]},"finishReason":"STOP"},
+      {"index":99,"content":{"parts":[{"text":"never asked for"}]}}],
+      "usageMetadata":{"promptTokenCount":1,"candidatesTokenCount":4}})").as_object(), out);
+  tr.finish(out);
+  std::vector<boost::json::object> chunks;
+  for (size_t at = out.find("data: {"); at != std::string::npos; at = out.find("data: {", at + 1))
+    chunks.push_back(boost::json::parse(out.substr(at + 6, out.find("\n\n", at) - at - 6)).as_object());
+  std::map<int64_t, std::string> text, finish;
+  std::map<int64_t, int> roles, calls;
+  bool logprobs = false;
+  for (const auto& c : chunks) {
+    if (c.at("choices").as_array().empty()) continue;  // the usage chunk
+    const auto& choice = c.at("choices").as_array()[0].as_object();
+    int64_t i = choice.at("index").as_int64();
+    const auto& d = choice.at("delta").as_object();
+    if (d.contains("role")) ++roles[i];
+    if (d.contains("content")) text[i] += std::string(d.at("content").as_string());
+    if (d.contains("tool_calls")) ++calls[i];
+    if (!choice.at("finish_reason").is_null()) finish[i] = std::string(choice.at("finish_reason").as_string());
+    if (choice.contains("logprobs")) {
+      logprobs = true;
+      EXPECT_EQ(i, 0);
+      EXPECT_EQ(choice.at("logprobs").at("content").as_array()[0].at("token").as_string(), "A");
+    }
+  }
+  EXPECT_TRUE(logprobs);
+  EXPECT_EQ(roles, (std::map<int64_t, int>{{0, 1}, {1, 1}}));
+  EXPECT_EQ(text[0], "A!");
+  EXPECT_EQ(text[1], "B");
+  EXPECT_EQ(calls[1], 1);
+  EXPECT_EQ(finish, (std::map<int64_t, std::string>{{0, "stop"}, {1, "tool_calls"}}));
+  EXPECT_EQ(out.find("never asked for"), std::string::npos);
+  EXPECT_EQ(tr.usage().output_tokens, 4);
+  EXPECT_NE(out.find("\"usage\":{"), std::string::npos);
+  EXPECT_EQ(out.rfind("data: [DONE]\n\n"), out.size() - 14);
 }
 
 }  // namespace brokle::gateway

@@ -150,18 +150,29 @@ json::object chunk_of(const std::string& id, int64_t created, const std::string&
 }
 }  // namespace
 
-void chunk_writer::delta(json::object delta, std::string_view finish_reason, std::string& out) const {
-  json::object choice{{"index", 0},
+void chunk_writer::delta(json::object delta, std::string_view finish_reason, std::string& out, int64_t index,
+                         json::value logprobs) const {
+  json::object choice{{"index", index},
                       {"delta", std::move(delta)},
                       {"finish_reason", finish_reason.empty() ? json::value(nullptr) : json::value(finish_reason)}};
+  if (!logprobs.is_null()) choice["logprobs"] = std::move(logprobs);
   out += "data: " + json::serialize(chunk_of(id_, created_, model_, std::move(choice))) + "\n\n";
 }
 
 void chunk_writer::finish(std::string_view finish_reason, const token_usage& usage, std::string& out,
                           std::string_view matched_stop) const {
-  json::object choice{{"index", 0}, {"delta", json::object{}}, {"finish_reason", finish_reason.empty() ? json::value(nullptr) : json::value(finish_reason)}};
+  finish_choice(0, finish_reason, out, matched_stop);
+  end(usage, out);
+}
+
+void chunk_writer::finish_choice(int64_t index, std::string_view finish_reason, std::string& out,
+                                 std::string_view matched_stop) const {
+  json::object choice{{"index", index}, {"delta", json::object{}}, {"finish_reason", finish_reason.empty() ? json::value(nullptr) : json::value(finish_reason)}};
   if (!matched_stop.empty()) choice["stop_reason"] = matched_stop;
   out += "data: " + json::serialize(chunk_of(id_, created_, model_, std::move(choice))) + "\n\n";
+}
+
+void chunk_writer::end(const token_usage& usage, std::string& out) const {
   if (include_usage_) {
     json::object chunk{{"id", id_},          {"object", "chat.completion.chunk"}, {"created", created_},
                        {"model", model_},    {"choices", json::array{}},          {"usage", openai_usage(usage)}};

@@ -75,12 +75,19 @@ class chunk_writer {
   chunk_writer(std::string model, bool include_usage) : model_(std::move(model)), include_usage_(include_usage) {}
   void set_id(std::string id) { id_ = std::move(id); }
   void start() { created_ = unix_seconds(); }
-  void delta(boost::json::object delta, std::string_view finish_reason, std::string& out) const;
+  // One chunk for choice `index` (a provider answering several candidates streams them side by
+  // side); `logprobs` the choice's {"content": [...]} for this delta's tokens, or null.
+  void delta(boost::json::object delta, std::string_view finish_reason, std::string& out, int64_t index = 0,
+             boost::json::value logprobs = nullptr) const;
   // The closing chunk with its finish reason, the usage chunk when the client asked, [DONE].
   // matched_stop: the stop sequence that ended the text, when known (sent as the choice's
   // stop_reason, as vLLM does).
   void finish(std::string_view finish_reason, const token_usage& usage, std::string& out,
               std::string_view matched_stop = {}) const;
+  // The same in two steps, for several choices: each one's closing chunk, then the end.
+  void finish_choice(int64_t index, std::string_view finish_reason, std::string& out,
+                     std::string_view matched_stop = {}) const;
+  void end(const token_usage& usage, std::string& out) const;
 
  private:
   std::string model_;
