@@ -1,5 +1,7 @@
 // Anthropic Messages API endpoint of the mock: POST /v1/messages, plain or streamed, with tool_use
-// blocks and extended thinking (a thinking or redacted_thinking block before the answer).
+// blocks, extended thinking (a thinking or redacted_thinking block before the answer) and the
+// web_search server tool (server_tool_use, web_search_tool_result, then text cited with
+// web_search_result_location citations; citations_delta when streamed).
 // Validation mirrors the real API's required fields (model, max_tokens, messages, roles), its
 // thinking budget rules and its rules for thinking blocks in history, so a gateway that translates
 // badly or loses signatures gets the 400 it would get in production.
@@ -55,8 +57,19 @@ std::string_view read_messages(const boost::json::object& body, conversation& pr
     for (const auto& stop : stops->get_array())
       if (stop.is_string()) prompt.stop_sequences.push_back(stop.get_string());
   }
-  if (const auto* tools = body.if_contains("tools"); tools != nullptr && tools->is_array() && !tools->get_array().empty()) {
-    if (const auto* tool = tools->get_array().front().if_object()) {
+  if (const auto* tools = body.if_contains("tools"); tools != nullptr && tools->is_array()) {
+    // Server tools (web search) are the provider's own; the first other tool is the client's.
+    bool first = true;
+    for (const auto& t : tools->get_array()) {
+      const auto* tool = t.if_object();
+      if (tool == nullptr) continue;
+      if (string_member(*tool, "type").starts_with("web_search_")) {
+        if (string_member(*tool, "name") != "web_search") return "tools: the web search tool must be named \"web_search\"";
+        prompt.web_search = true;
+        continue;
+      }
+      if (!first) continue;
+      first = false;
       prompt.tool_name = string_member(*tool, "name");
       prompt.tool_argument = first_property_name(tool->if_contains("input_schema"));
     }
@@ -241,6 +254,26 @@ void answer_anthropic_messages(route_call& call) {
                               sp);
   };
 
+  // A web search, as the real API answers one: the server_tool_use block, its result block, then
+  // the reply in text blocks whose citations name the result.
+  const bool searches = prompt.web_search && !plan.use_tool;
+  const std::string search_id = searches ? next_id("srvtoolu_mock_") : std::string();
+  const auto search_call_block = [&](boost::json::value input) {
+    return boost::json::value({{"type", "server_tool_use"}, {"id", search_id}, {"name", "web_search"}, {"input", std::move(input)}}, sp);
+  };
+  const auto search_result_block = [&] {
+    return boost::json::value({{"type", "web_search_tool_result"},
+                               {"tool_use_id", search_id},
+                               {"content", {{{"type", "web_search_result"}, {"url", mock_search_url}, {"title", mock_search_title},
+                                             {"encrypted_content", "mock-encrypted-page"}, {"page_age", nullptr}}}}},
+                              sp);
+  };
+  const auto search_citation = [&] {
+    return boost::json::value({{"type", "web_search_result_location"}, {"url", mock_search_url}, {"title", mock_search_title},
+                               {"encrypted_index", "mock-encrypted-index"}, {"cited_text", plan.text}},
+                              sp);
+  };
+
   const auto* stream = call.body.if_contains("stream");
   if (stream == nullptr || !stream->is_bool() || !stream->get_bool()) {
     boost::json::array content(sp);
@@ -248,11 +281,19 @@ void answer_anthropic_messages(route_call& call) {
     if (plan.use_tool) {
       content.push_back(boost::json::value(
           {{"type", "tool_use"}, {"id", tool_id}, {"name", prompt.tool_name}, {"input", boost::json::parse(plan.tool_arguments, sp)}}, sp));
+    } else if (searches) {
+      content.push_back(search_call_block(boost::json::value({{"query", prompt.last_user_text}}, sp)));
+      content.push_back(search_result_block());
+      content.push_back(boost::json::value({{"type", "text"}, {"text", search_preamble}}, sp));
+      boost::json::value cited({{"type", "text"}, {"text", plan.text}}, sp);
+      cited.as_object()["citations"] = boost::json::array({search_citation()}, sp);
+      content.push_back(std::move(cited));
     } else {
       content.push_back(boost::json::value({{"type", "text"}, {"text", plan.text}}, sp));
     }
-    write_json_body(call.response,
-                    message_object(std::move(content), boost::json::value(stop_reason(plan), sp), usage_object(plan, output_tokens, sp)));
+    auto usage = usage_object(plan, output_tokens, sp);
+    if (searches) usage.as_object()["server_tool_use"] = boost::json::value({{"web_search_requests", 1}}, sp);
+    write_json_body(call.response, message_object(std::move(content), boost::json::value(stop_reason(plan), sp), std::move(usage)));
     return;
   }
 
@@ -302,7 +343,22 @@ void answer_anthropic_messages(route_call& call) {
       delta(index, boost::json::value({{"type", "input_json_delta"}, {"partial_json", fragment}}, sp));
     }
   } else {
-    start_block(index, boost::json::value({{"type", "text"}, {"text", ""}}, sp));
+    if (searches) {
+      start_block(index, search_call_block(boost::json::object(sp)));
+      std::string query = boost::json::serialize(boost::json::value({{"query", prompt.last_user_text}}, sp));
+      for (const auto fragment : split_for_stream(query, 2))
+        delta(index, boost::json::value({{"type", "input_json_delta"}, {"partial_json", fragment}}, sp));
+      stop_block(index++);
+      start_block(index, search_result_block());
+      stop_block(index++);
+      start_block(index, boost::json::value({{"type", "text"}, {"text", ""}}, sp));
+      delta(index, boost::json::value({{"type", "text_delta"}, {"text", search_preamble}}, sp));
+      stop_block(index++);
+      start_block(index, boost::json::value({{"type", "text"}, {"text", ""}, {"citations", boost::json::array(sp)}}, sp));
+      delta(index, boost::json::value({{"type", "citations_delta"}, {"citation", search_citation()}}, sp));
+    } else {
+      start_block(index, boost::json::value({{"type", "text"}, {"text", ""}}, sp));
+    }
     int sent = 0;
     for (const auto piece : split_for_stream(plan.text)) {
       if (sent++ == call.faults.stream_error_after) {
@@ -317,7 +373,9 @@ void answer_anthropic_messages(route_call& call) {
   add_sse_event(response, "message_delta",
                 boost::json::value({{"type", "message_delta"},
                                     {"delta", {{"stop_reason", stop_reason(plan)}, {"stop_sequence", matched_stop(plan, sp)}}},
-                                    {"usage", {{"output_tokens", output_tokens}}}},
+                                    {"usage", searches ? boost::json::value({{"output_tokens", output_tokens},
+                                                                             {"server_tool_use", {{"web_search_requests", 1}}}}, sp)
+                                                       : boost::json::value({{"output_tokens", output_tokens}}, sp)}},
                                    sp));
   add_sse_event(response, "message_stop", boost::json::value({{"type", "message_stop"}}, sp));
 }

@@ -60,6 +60,8 @@ std::string_view read_contents(const boost::json::object& body, conversation& pr
   if (last_user != nullptr) append_content_text(prompt.last_user_text, last_user->if_contains("parts"));
 
   if (const auto* tools = body.if_contains("tools"); tools != nullptr && tools->is_array()) {
+    for (const auto& tool : tools->get_array())
+      if (tool.is_object() && tool.get_object().contains("google_search")) prompt.web_search = true;
     for (const auto& tool : tools->get_array()) {
       const auto* declarations = tool.is_object() ? tool.get_object().if_contains("functionDeclarations") : nullptr;
       if (declarations == nullptr || !declarations->is_array() || declarations->get_array().empty()) continue;
@@ -274,6 +276,19 @@ void answer_gemini_generate(route_call& call, std::string_view model, bool strea
     boost::json::value candidate({{"content", {{"parts", std::move(parts)}, {"role", "model"}}}, {"index", index}}, sp);
     if (finished) candidate.as_object()["finishReason"] = plan.truncated ? "MAX_TOKENS" : "STOP";
     if (sampling.logprobs) candidate.as_object()["logprobsResult"] = logprobs_result(text, sampling.top_logprobs, sp);
+    // A grounded answer names its source for the quoted part of the reply (after reply_prefix), in
+    // UTF-8 byte offsets over the whole candidate text, with the finishing chunk.
+    if (prompt.web_search && finished && index == 0 && !plan.use_tool) {
+      const std::size_t from = std::min(reply_prefix.size(), plan.text.size());
+      candidate.as_object()["groundingMetadata"] = boost::json::value(
+          {{"webSearchQueries", {prompt.last_user_text}},
+           {"groundingChunks", {{{"web", {{"uri", mock_search_url}, {"title", mock_search_title}}}}}},
+           {"groundingSupports", {{{"segment", {{"startIndex", static_cast<std::int64_t>(from)},
+                                                {"endIndex", static_cast<std::int64_t>(plan.text.size())},
+                                                {"text", std::string_view(plan.text).substr(from)}}},
+                                   {"groundingChunkIndices", {0}}}}}},
+          sp);
+    }
     return candidate;
   };
   // One GenerateContentResponse. `finished` adds the final usage; earlier stream chunks carry only

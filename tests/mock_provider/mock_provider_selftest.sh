@@ -116,6 +116,17 @@ out=$(post -N "${ANTHROPIC[@]}" "$BASE/v1/messages" \
 expect_has "anthropic tool stream" "$out" '"type":"tool_use","id":"toolu_mock_' '"name":"get_weather"' \
   '"type":"input_json_delta"' '"stop_reason":"tool_use"'
 
+A_SEARCH='{"model":"claude-3-5-haiku-latest","max_tokens":256,"tools":[{"type":"web_search_20250305","name":"web_search"}],"messages":[{"role":"user","content":"Hello Claude"}]'
+out=$(post "${ANTHROPIC[@]}" "$BASE/v1/messages" -d "$A_SEARCH}")
+expect_has "anthropic web search" "$out" '"type":"server_tool_use","id":"srvtoolu_mock_' '"type":"web_search_tool_result"' \
+  '{"type":"text","text":"Searched. "}' '"citations":[{"type":"web_search_result_location","url":"https://search.mock.example/result"' \
+  '"server_tool_use":{"web_search_requests":1}'
+out=$(post -N "${ANTHROPIC[@]}" "$BASE/v1/messages" -d "$A_SEARCH,\"stream\":true}")
+expect_has "anthropic web search stream" "$out" '"type":"citations_delta"' '"content_block":{"type":"web_search_tool_result"' \
+  '"server_tool_use":{"web_search_requests":1}'
+code=$(post -o /dev/null -w '%{http_code}' "${ANTHROPIC[@]}" "$BASE/v1/messages" -d '{"model":"claude-3-5-haiku-latest","max_tokens":256,"tools":[{"type":"web_search_20250305","name":"search"}],"messages":[{"role":"user","content":"x"}]}')
+expect_equal "anthropic web search tool must be named web_search" "$code" 400
+
 # --- Gemini ---------------------------------------------------------------------------------------
 GEMINI_BODY='{"contents":[{"role":"user","parts":[{"text":"Hello Gemini"}]}]}'
 out=$(post -H 'Content-Type: application/json' "$BASE/v1beta/models/gemini-2.0-flash:generateContent?key=gm-test" -d "$GEMINI_BODY")
@@ -334,6 +345,11 @@ expect_equal "gemini thinking sse text reassembled" "$(grep -v '"thought":true' 
 expect_has "gemini thinking sse signature on the last text chunk" "$(grep '^data: ' <<<"$out" | tail -1)" \
   "{\"text\":\"Gemini\",\"thoughtSignature\":\"$SIG_GEMINI\"}" '"finishReason":"STOP"' '"thoughtsTokenCount":8'
 expect_equal "gemini thinking sse one signature" "$(grep -c thoughtSignature <<<"$out")" 1
+
+# Web search: Gemini's grounding metadata, in UTF-8 byte offsets.
+out=$(gemini gemini-2.0-flash:generateContent "{$G_HELLO,\"tools\":[{\"google_search\":{}}]}")
+expect_has "gemini grounding" "$out" '"groundingChunks":[{"web":{"uri":"https://search.mock.example/result","title":"Mock search result"}}]' \
+  '"groundingSupports":[{"segment":{"startIndex":15,"endIndex":27,"text":"Hello Gemini"},"groundingChunkIndices":[0]}]'
 
 # Several candidates and log probabilities.
 out=$(gemini gemini-2.0-flash:generateContent "{$G_HELLO,\"generationConfig\":{\"candidateCount\":2,\"responseLogprobs\":true,\"logprobs\":2}}")

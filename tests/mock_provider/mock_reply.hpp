@@ -32,7 +32,15 @@ struct conversation {
   // return them when they think).
   bool thinking = false;
   bool include_thoughts = true;
+  // The request declared the provider's web search tool (Anthropic web_search_*, Gemini
+  // google_search): the answer searches once and cites mock_search_url.
+  bool web_search = false;
 };
+
+inline constexpr std::string_view mock_search_url = "https://search.mock.example/result";
+inline constexpr std::string_view mock_search_title = "Mock search result";
+// What an answer that searched says before the cited reply (Anthropic: an uncited text block).
+inline constexpr std::string_view search_preamble = "Searched. ";
 
 struct reply_plan {
   bool use_tool = false;

@@ -12,6 +12,7 @@
 #include "gateway/providers/anthropic_thinking.hpp"
 #include "gateway/providers/reasoning.hpp"
 #include "gateway/providers/translated_chat.hpp"
+#include "gateway/providers/web_search.hpp"
 
 namespace brokle::gateway {
 
@@ -101,7 +102,7 @@ net::upstream_request anthropic_messages_post(const provider_config& p, bool str
 
 result<net::upstream_request> build_anthropic_request(const provider_config& p, const json::object& in,
                                                       const std::string& upstream_model) {
-  if (auto checked = check_translatable_chat(in); !checked) return checked.err();
+  if (auto checked = check_translatable_chat(in, {.web_search = true}); !checked) return checked.err();
   json::object out;
   out["model"] = upstream_model;
   int64_t max_tokens = 4096;
@@ -215,6 +216,16 @@ result<net::upstream_request> build_anthropic_request(const provider_config& p, 
   }
 
   if (auto json_mode = add_json_mode(in, out); !json_mode) return json_mode.err();
+  auto search = read_web_search_options(in);
+  if (!search) return search.err();
+  if (*search) {
+    if (const auto* choice = json_object_at(out, "tool_choice"); choice && json_string(*choice, "name") == anthropic_json_tool)
+      return make_error(errc::invalid_argument,
+                        "web_search_options cannot be combined with response_format for Anthropic models (their JSON "
+                        "answers come through a forced tool, so the model could not search first)");
+    if (!out.contains("tools")) out["tools"] = json::array{};
+    out["tools"].as_array().push_back(anthropic_web_search_tool(**search));
+  }
 
   auto req = anthropic_messages_post(p, stream);
   req.body = json::serialize(out);
@@ -239,7 +250,7 @@ std::optional<int64_t> anthropic_token_count(std::string_view body) { return jso
 translated_response anthropic_to_openai(const json::object& msg, std::string_view model) {
   translated_response t;
   std::string text, reasoning;
-  json::array tool_calls, thinking_blocks;
+  json::array tool_calls, thinking_blocks, annotations;
   bool json_answer = false;  // the JSON tool answered: text, and the turn ended normally
   if (auto it = msg.find("content"); it != msg.end() && it->value().is_array()) {
     for (const auto& block : it->value().as_array()) {
@@ -248,7 +259,15 @@ translated_response anthropic_to_openai(const json::object& msg, std::string_vie
       if (auto thinking = thinking_block_of(block.as_object())) {
         reasoning += json_string(*thinking, "thinking");
         thinking_blocks.push_back(std::move(*thinking));
-      } else if (type == "text") text += std::string(block.at("text").as_string());
+      } else if (type == "text") {
+        // A text block that cites web pages: each citation spans the whole block.
+        int64_t start = code_points(text);
+        text += std::string(block.at("text").as_string());
+        if (const auto* cites = block.as_object().if_contains("citations"); cites && cites->is_array())
+          for (const auto& c : cites->as_array())
+            if (auto a = c.is_object() ? anthropic_url_citation(c.as_object(), start, code_points(text)) : std::nullopt)
+              annotations.push_back(std::move(*a));
+      }
       else if (type == "tool_use" && json_string(block.as_object(), "name") == anthropic_json_tool) {
         text += json::serialize(block.as_object().contains("input") ? block.at("input") : json::value(json::object{}));
         json_answer = true;
@@ -263,6 +282,7 @@ translated_response anthropic_to_openai(const json::object& msg, std::string_vie
   if (auto u = msg.find("usage"); u != msg.end() && u->value().is_object()) read_anthropic_usage(u->value().as_object(), t.usage);
   json::object message{{"role", "assistant"}, {"content", text.empty() && !tool_calls.empty() ? json::value(nullptr) : json::value(text)}};
   if (!tool_calls.empty()) message["tool_calls"] = std::move(tool_calls);
+  if (!annotations.empty()) message["annotations"] = std::move(annotations);
   if (!thinking_blocks.empty()) {
     message["reasoning_content"] = reasoning;
     message["thinking_blocks"] = std::move(thinking_blocks);
@@ -311,7 +331,11 @@ void anthropic_stream_translator::on_event(std::string_view name, const json::ob
   } else if (name == "content_block_start") {
     int block = static_cast<int>(json_int(data, "index"));
     const auto& cb = data.at("content_block").as_object();
-    if (cb.at("type").as_string() == "thinking") {
+    if (cb.at("type").as_string() == "text") {
+      text_block_ = block;
+      text_block_start_ = content_points_;
+      held_citations_.clear();
+    } else if (cb.at("type").as_string() == "thinking") {
       thinking_block_ = block;
       thinking_text_.clear();
       thinking_signature_.clear();
@@ -338,7 +362,12 @@ void anthropic_stream_translator::on_event(std::string_view name, const json::ob
     const auto& d = data.at("delta").as_object();
     std::string type(d.at("type").as_string());
     if (type == "text_delta") {
+      content_points_ += code_points(json_string(d, "text"));
       chunks_.delta(json::object{{"content", d.at("text")}}, "", out);
+    } else if (type == "citations_delta" && block == text_block_) {
+      // Held until the block stops: a citation spans its block, whose end is not known yet.
+      if (const auto* c = json_object_at(d, "citation"); c && held_citations_.size() < kMaxHeldCitations)
+        held_citations_.push_back(*c);
     } else if (type == "thinking_delta" && block == thinking_block_) {
       std::string piece = json_string(d, "thinking");
       if (thinking_text_.size() + piece.size() > kMaxHeldThinking) {
@@ -350,6 +379,7 @@ void anthropic_stream_translator::on_event(std::string_view name, const json::ob
     } else if (type == "signature_delta" && block == thinking_block_) {
       thinking_signature_ += json_string(d, "signature");
     } else if (type == "input_json_delta" && block == json_block_) {
+      content_points_ += code_points(json_string(d, "partial_json"));
       chunks_.delta(json::object{{"content", d.at("partial_json")}}, "", out);
     } else if (type == "input_json_delta" && block < static_cast<int>(tool_index_by_block_.size()) &&
                tool_index_by_block_[static_cast<size_t>(block)] >= 0) {
@@ -358,6 +388,14 @@ void anthropic_stream_translator::on_event(std::string_view name, const json::ob
            "", out);
     }
   } else if (name == "content_block_stop") {
+    if (static_cast<int>(json_int(data, "index")) == text_block_) {
+      json::array annotations;
+      for (const auto& c : held_citations_)
+        if (auto a = anthropic_url_citation(c.as_object(), text_block_start_, content_points_)) annotations.push_back(std::move(*a));
+      if (!annotations.empty()) chunks_.delta(json::object{{"annotations", std::move(annotations)}}, "", out);
+      text_block_ = -1;
+      held_citations_.clear();
+    }
     // A thinking block is whole once it stops: the client gets it (text and signature) to send back.
     if (static_cast<int>(json_int(data, "index")) == thinking_block_) {
       chunks_.delta(json::object{{"thinking_blocks", json::array{json::object{{"type", "thinking"},

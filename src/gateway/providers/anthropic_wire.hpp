@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 #include "core/result.hpp"
@@ -76,6 +77,12 @@ class anthropic_stream_translator {
   int thinking_block_ = -1;  // the thinking block being streamed, if any
   int json_block_ = -1;      // the JSON-mode tool's block (its input is the answer text), if any
   std::string thinking_text_, thinking_signature_;
+  // Web citations: the text block being streamed, where it began (code points of content so far)
+  // and its citations, sent as delta.annotations when it stops (at most 256 kept per block).
+  static constexpr size_t kMaxHeldCitations = 256;
+  int text_block_ = -1;
+  int64_t text_block_start_ = 0, content_points_ = 0;
+  boost::json::array held_citations_;
   bool finished_ = false;
   bool failed_ = false;
 };

@@ -12,6 +12,7 @@
 
 #include "gateway/providers/reasoning.hpp"
 #include "gateway/providers/translated_chat.hpp"
+#include "gateway/providers/web_search.hpp"
 
 namespace brokle::gateway {
 
@@ -190,6 +191,8 @@ struct candidate_view {
   std::vector<std::string> call_signatures;  // calls[i]'s thoughtSignature, "" when none
   std::string finish;
   json::value logprobs;
+  std::vector<size_t> part_starts;  // where each part's text begins in `text` (bytes)
+  const json::object* grounding = nullptr;  // groundingMetadata, when the answer searched
 };
 
 // One token as OpenAI gives it: the text, its log probability and its UTF-8 bytes.
@@ -233,6 +236,7 @@ candidate_view read_candidate(const json::object& cand, int64_t position) {
   if (auto content = cand.find("content"); content != cand.end() && content->value().is_object()) {
     if (auto parts = content->value().as_object().find("parts"); parts != content->value().as_object().end() && parts->value().is_array()) {
       for (const auto& p : parts->value().as_array()) {
+        v.part_starts.push_back(v.text.size());
         if (!p.is_object()) continue;
         const auto& po = p.as_object();
         std::string signature = json_string(po, "thoughtSignature");
@@ -252,6 +256,7 @@ candidate_view read_candidate(const json::object& cand, int64_t position) {
     }
   }
   if (const auto* lp = json_object_at(cand, "logprobsResult")) v.logprobs = openai_logprobs(*lp);
+  v.grounding = json_object_at(cand, "groundingMetadata");
   return v;
 }
 
@@ -299,7 +304,7 @@ json::object tool_call(const json::value& call, int index, bool with_index, std:
 
 result<net::upstream_request> build_gemini_request(const provider_config& p, const json::object& in,
                                                    const std::string& upstream_model, bool stream) {
-  if (auto checked = check_translatable_chat(in, {gemini_max_candidates, true}); !checked) return checked.err();
+  if (auto checked = check_translatable_chat(in, {gemini_max_candidates, true, true}); !checked) return checked.err();
   json::object out;
   std::string system;
   json::array contents;
@@ -391,6 +396,8 @@ result<net::upstream_request> build_gemini_request(const provider_config& p, con
     add_thinking_config(**effort, upstream_model, gen);
   }
   if (!gen.empty()) out["generationConfig"] = std::move(gen);
+  auto search = read_web_search_options(in);
+  if (!search) return search.err();
   if (auto it = in.find("tools"); it != in.end() && it->value().is_array()) {
     json::array decls;
     for (const auto& t : it->value().as_array()) {
@@ -409,6 +416,10 @@ result<net::upstream_request> build_gemini_request(const provider_config& p, con
       if (!config) return config.err();
       out["toolConfig"] = json::object{{"functionCallingConfig", std::move(*config)}};
     }
+  }
+  if (*search) {  // grounding with Google Search (Gemini's location hint is coordinates only: not sent)
+    if (!out.contains("tools")) out["tools"] = json::array{};
+    out["tools"].as_array().push_back(gemini_search_tool());
   }
 
   net::upstream_request req;
@@ -452,6 +463,9 @@ translated_response gemini_to_openai(const json::object& r, std::string_view mod
     if (!c.text_signature.empty()) set_google_thought_signature(message, c.text_signature);
     std::string finish = calls.empty() ? finish_reason_of(c.finish) : "tool_calls";
     if (!calls.empty()) message["tool_calls"] = std::move(calls);
+    if (c.grounding)
+      if (auto annotations = gemini_grounding_annotations(*c.grounding, c.text, c.part_starts); !annotations.empty())
+        message["annotations"] = std::move(annotations);
     json::object choice{{"index", c.index}, {"message", std::move(message)}, {"finish_reason", finish}};
     if (!c.logprobs.is_null()) choice["logprobs"] = std::move(c.logprobs);
     choices.push_back(std::move(choice));
@@ -500,6 +514,8 @@ void gemini_stream_translator::on_chunk(const json::object& chunk, std::string& 
     auto* state = choice(c.index, out);
     if (!state) continue;
     if (!c.reasoning.empty()) chunks_.delta(json::object{{"reasoning_content", c.reasoning}}, "", out, c.index);
+    if (state->text.size() + c.text.size() <= kMaxGroundedText) state->text += c.text;
+    else state->text_complete = false;
     if (!c.text.empty() || !c.text_signature.empty()) {
       json::object delta{{"content", c.text}};
       if (!c.text_signature.empty()) set_google_thought_signature(delta, c.text_signature);
@@ -508,6 +524,10 @@ void gemini_stream_translator::on_chunk(const json::object& chunk, std::string& 
     for (size_t i = 0; i < c.calls.size(); ++i)
       chunks_.delta(json::object{{"tool_calls", json::array{tool_call(c.calls[i], state->tool_calls++, true, c.call_signatures[i])}}},
                     "", out, c.index);
+    // The sources arrive with the last chunk, their spans over the whole text streamed so far.
+    if (c.grounding && state->text_complete)
+      if (auto annotations = gemini_grounding_annotations(*c.grounding, state->text); !annotations.empty())
+        chunks_.delta(json::object{{"annotations", std::move(annotations)}}, "", out, c.index);
     if (!c.finish.empty()) state->finish = state->tool_calls > 0 ? "tool_calls" : finish_reason_of(c.finish);
   }
 }

@@ -62,10 +62,15 @@ class gemini_stream_translator {
   const token_usage& usage() const { return usage_; }
 
  private:
+  // The text each choice has streamed is kept (up to 4 MiB) to place its grounding sources,
+  // whose offsets are UTF-8 bytes into it; past that its sources are left out.
+  static constexpr size_t kMaxGroundedText = 4u << 20;
   struct choice_state {
     bool started = false;
     int tool_calls = 0;
     std::string finish;
+    std::string text;
+    bool text_complete = true;
   };
   // The state of choice `index`, opened now if new; null for an index past gemini_max_candidates.
   choice_state* choice(int64_t index, std::string& out);

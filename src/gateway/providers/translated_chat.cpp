@@ -42,6 +42,8 @@ status check_translatable_chat(const json::object& body, translatable_chat provi
     return make_error(errc::invalid_argument, "'top_logprobs' must be an integer from 0 to 20");
   if (top && !provider.logprobs) return make_error(errc::invalid_argument, "'top_logprobs' is not supported for this model");
   if (top && !logprobs) return make_error(errc::invalid_argument, "'top_logprobs' needs 'logprobs' set to true");
+  if (auto it = body.find("web_search_options"); it != body.end() && !it->value().is_null() && !provider.web_search)
+    return make_error(errc::invalid_argument, "'web_search_options' is not supported for this model (its provider cannot search the web)");
   return {};
 }
 

@@ -1,6 +1,7 @@
 // What a chat-completions request may ask that a translated provider cannot answer: more than
 // one choice (`n`; Gemini answers up to 8 candidates, Anthropic and Cohere one) and token log
-// probabilities (Gemini's responseLogprobs; Anthropic and Cohere have none). Dropping them would
+// probabilities (Gemini's responseLogprobs; Anthropic and Cohere have none), and web search
+// (`web_search_options`: Anthropic and Gemini search, Cohere's chat v2 cannot). Dropping them would
 // hand the client less than it asked for without a word, so they are refused with a 400 naming
 // the field, before any upstream call. (Sampling fields a provider lacks, like penalties, only
 // shape the text and are dropped, as other gateways do.)
@@ -18,6 +19,7 @@ namespace brokle::gateway {
 struct translatable_chat {
   int64_t max_choices = 1;
   bool logprobs = false;
+  bool web_search = false;  // web_search_options (see web_search.hpp)
 };
 
 inline constexpr int64_t max_top_logprobs = 20;  // OpenAI's limit, and Gemini's
