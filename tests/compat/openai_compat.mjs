@@ -146,6 +146,22 @@ check('a Gemini-served model answers n choices with logprobs, streamed into the 
   assert.equal(done.choices[1].finish_reason, 'stop');
 });
 
+check('web search through translation: chat annotations and Responses url citations, streamed into the SDK accumulators', async () => {
+  for (const model of ['claude-3-5-haiku', 'gemini-2.0-flash']) {
+    const r = await client.chat.completions.create({ model, web_search_options: {}, messages: [{ role: 'user', content: 'news please' }] });
+    const cite = r.choices[0].message.annotations?.[0];
+    assert.equal(cite?.type, 'url_citation', model);
+    assert.equal(cite.url_citation.url, 'https://search.mock.example/result', model);
+    const cited = [...r.choices[0].message.content].slice(cite.url_citation.start_index, cite.url_citation.end_index).join('');
+    assert.match(cited, /news please/, model);
+    const stream = client.responses.stream({ model, input: 'news please', tools: [{ type: 'web_search' }] });
+    const done = await stream.finalResponse();
+    const text = done.output.find((i) => i.type === 'message').content[0];
+    assert.equal(text.annotations[0]?.url, 'https://search.mock.example/result', model);
+    assert.match(done.output_text, /news please/, model);
+  }
+});
+
 check('a Cohere-served model through the same client: chat, stream, tools', async () => {
   const r = await client.chat.completions.create({ model: 'command-r', messages: [{ role: 'user', content: 'hi cohere' }] });
   assert.match(r.choices[0].message.content, /hi cohere/);

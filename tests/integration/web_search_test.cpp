@@ -118,6 +118,35 @@ TEST(web_search, gemini_grounds_with_google_search_and_its_sources_are_annotatio
   expect_citation(a.annotations.at(0), 15, code_points(reply));
 }
 
+// The Responses API's web_search tool, translated: the same search, its citations as the
+// output_text's annotations (and, streamed, response.output_text.annotation.added events).
+TEST(web_search, the_responses_web_search_tool_searches_through_translation) {
+  gateway_env g;
+  const std::string reply = "mock reply to: café news";
+  for (std::string model : {"claude-3-5-haiku", "gemini-2.0-flash"}) {
+    obj request{{"model", model}, {"input", "café news"}, {"tools", arr{obj{{"type", "web_search"}}}}};
+    auto r = call(g.port(), "POST", "/v1/responses", request, g.key);
+    ASSERT_EQ(r.status(), 200) << model << ": " << r.raw.body;
+    const boost::json::value* text = nullptr;
+    for (const auto& item : r.json.at("output").as_array())
+      if (item.at("type") == "message") text = &item.at("content").at(0);
+    ASSERT_TRUE(text) << r.raw.body;
+    ASSERT_EQ(text->at("annotations").as_array().size(), 1u) << model << ": " << r.raw.body;
+    const auto& a = text->at("annotations").at(0);
+    EXPECT_EQ(a.at("type").as_string(), "url_citation");
+    EXPECT_EQ(a.at("url").as_string(), search_url);
+    const int64_t start = model == "gemini-2.0-flash" ? 15 : 10;
+    EXPECT_EQ(a.at("start_index").as_int64(), start) << model;
+    EXPECT_EQ(a.at("end_index").as_int64(), (model == "gemini-2.0-flash" ? 0 : 10) + code_points(reply)) << model;
+
+    request["stream"] = true;
+    auto s = call(g.port(), "POST", "/v1/responses", request, g.key);
+    ASSERT_EQ(s.status(), 200) << s.raw.body;
+    EXPECT_NE(s.raw.body.find("event: response.output_text.annotation.added"), std::string::npos) << model << ": " << s.raw.body;
+    EXPECT_NE(s.raw.body.find("\"annotations\":[{\"type\":\"url_citation\""), std::string::npos) << s.raw.body;
+  }
+}
+
 TEST(web_search, what_cannot_search_or_is_malformed_is_refused_before_any_upstream_call) {
   gateway_env g;
   auto before = g.upstream_requests();

@@ -193,7 +193,30 @@ status add_items(const json::array& items, json::array& messages) {
   return {};
 }
 
-result<json::array> function_tools(const json::value& v) {
+// The web search tool (web_search, web_search_preview and their dated names) as chat's
+// web_search_options: its search_context_size, and its user_location (flat here, nested under
+// `approximate` in chat). Domain filters have no chat equivalent.
+result<json::object> web_search_options(const json::object& tool, const std::string& path) {
+  if (member(tool, "filters")) return untranslatable(path + ".filters", "web search domain filters");
+  json::object options;
+  if (const auto* size = member(tool, "search_context_size")) options["search_context_size"] = *size;
+  if (const auto* loc = member(tool, "user_location")) {
+    if (!loc->is_object()) return bad(path + ".user_location", "must be an object");
+    json::object approximate;
+    for (const auto& [key, value] : loc->as_object())
+      if (key != "type") approximate[key] = value;
+    options["user_location"] = json::object{{"type", "approximate"}, {"approximate", std::move(approximate)}};
+  }
+  return options;
+}
+
+bool is_web_search_tool(std::string_view type) {
+  return type == "web_search" || type == "web_search_preview" || type.starts_with("web_search_2") ||
+         type.starts_with("web_search_preview_2");
+}
+
+// Function tools as chat tools; a web search tool as chat's web_search_options (into `search`).
+result<json::array> function_tools(const json::value& v, json::object& search) {
   if (!v.is_array()) return bad("tools", "must be an array");
   json::array out;
   for (size_t i = 0; i < v.as_array().size(); ++i) {
@@ -201,6 +224,13 @@ result<json::array> function_tools(const json::value& v) {
     if (!v.as_array()[i].is_object()) return bad(path, "must be an object");
     const auto& tool = v.as_array()[i].as_object();
     auto type = string_member(tool, "type");
+    if (is_web_search_tool(type)) {
+      if (!search.empty()) return bad(path, "only one web search tool can be given");
+      auto options = web_search_options(tool, path);
+      if (!options) return options.err();
+      search = json::object{{"options", std::move(*options)}};
+      continue;
+    }
     if (type != "function") return untranslatable(path + ".type", "tool type '" + std::string(type) + "'");
     auto name = required_string(tool, "name", path);
     if (!name) return name.err();
@@ -285,9 +315,11 @@ result<json::object> responses_to_chat(const json::object& request, const respon
   out["messages"] = std::move(messages);
 
   if (const auto* tools = member(request, "tools")) {
-    auto t = function_tools(*tools);
+    json::object search;
+    auto t = function_tools(*tools, search);
     if (!t) return t.err();
     if (!t->empty()) out["tools"] = std::move(*t);
+    if (!search.empty()) out["web_search_options"] = std::move(search["options"]);
   }
   if (const auto* choice = member(request, "tool_choice")) {
     auto c = tool_choice(*choice);

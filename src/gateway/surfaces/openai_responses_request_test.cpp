@@ -146,3 +146,21 @@ TEST(openai_responses_request, inline_files_become_chat_file_parts) {
 }
 
 }  // namespace brokle::gateway
+
+namespace brokle::gateway {
+
+TEST(openai_responses_request, the_web_search_tool_becomes_web_search_options) {
+  auto chat = translate(R"({"model":"m","input":"x","tools":[{"type":"web_search","search_context_size":"low",
+      "user_location":{"type":"approximate","city":"Oslo","country":"NO"}},{"type":"function","name":"f"}]})");
+  EXPECT_EQ(boost::json::serialize(chat.at("web_search_options")),
+            R"({"search_context_size":"low","user_location":{"type":"approximate","approximate":{"city":"Oslo","country":"NO"}}})");
+  EXPECT_EQ(chat.at("tools").as_array().size(), 1u) << "only the function is a chat tool";
+  EXPECT_EQ(boost::json::serialize(translate(R"({"model":"m","input":"x","tools":[{"type":"web_search_preview"}]})").at("web_search_options")), "{}");
+  EXPECT_FALSE(translate(R"({"model":"m","input":"x","tools":[{"type":"web_search_2025_08_26"}]})").contains("tools"));
+  for (const char* refused : {R"({"model":"m","input":"x","tools":[{"type":"web_search","filters":{"allowed_domains":["a.example"]}}]})",
+                              R"({"model":"m","input":"x","tools":[{"type":"web_search"},{"type":"web_search_preview"}]})",
+                              R"({"model":"m","input":"x","tools":[{"type":"web_search","user_location":"Oslo"}]})"})
+    EXPECT_FALSE(responses_to_chat(boost::json::parse(refused).as_object())) << refused;
+}
+
+}  // namespace brokle::gateway

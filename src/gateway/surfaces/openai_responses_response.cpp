@@ -84,6 +84,22 @@ void complete_response(json::object& response, json::array output, std::string_v
   response["usage"] = responses_usage_object(usage);
 }
 
+json::array responses_annotations(const json::value& chat) {
+  json::array out;
+  if (!chat.is_array()) return out;
+  for (const auto& a : chat.as_array()) {
+    const auto* o = a.if_object();
+    const auto* c = o && json_string(*o, "type") == "url_citation" ? json_object_at(*o, "url_citation") : nullptr;
+    if (!c) continue;
+    out.push_back(json::object{{"type", "url_citation"},
+                               {"start_index", json_int(*c, "start_index")},
+                               {"end_index", json_int(*c, "end_index")},
+                               {"url", json_string(*c, "url")},
+                               {"title", json_string(*c, "title")}});
+  }
+  return out;
+}
+
 result<json::object> chat_to_response(const json::object& completion, json::object response) {
   const json::object* choice = first_choice(completion);
   const json::object* message = choice ? json_object_at(*choice, "message") : nullptr;
@@ -99,7 +115,9 @@ result<json::object> chat_to_response(const json::object& completion, json::obje
                                     wants_reasoning_summary(response)));
   json::array content;
   if (auto text = content_text(message->contains("content") ? message->at("content") : json::value()); !text.empty())
-    content.push_back(json::object{{"type", "output_text"}, {"text", std::move(text)}, {"annotations", json::array{}},
+    content.push_back(json::object{{"type", "output_text"},
+                                   {"text", std::move(text)},
+                                   {"annotations", responses_annotations(message->contains("annotations") ? message->at("annotations") : json::value())},
                                    {"logprobs", json::array{}}});
   if (auto refusal = json_string(*message, "refusal"); !refusal.empty())
     content.push_back(json::object{{"type", "refusal"}, {"refusal", std::move(refusal)}});

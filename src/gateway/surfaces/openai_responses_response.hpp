@@ -41,6 +41,11 @@ bool finish_leaves_incomplete(std::string_view finish_reason);
 // total_tokens.
 boost::json::object responses_usage_object(const token_usage& u);
 
+// Chat's message.annotations (url_citation {url_citation: {start_index, end_index, url, title}})
+// as output_text annotations ({type: url_citation, start_index, end_index, url, title}); other
+// kinds are left out.
+boost::json::array responses_annotations(const boost::json::value& chat_annotations);
+
 // A chat.completion as the completed `response` (started from response_skeleton()).
 // invalid_argument when the completion has no choices[0].message.
 result<boost::json::object> chat_to_response(const boost::json::object& completion, boost::json::object response);

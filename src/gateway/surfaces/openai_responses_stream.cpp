@@ -82,6 +82,7 @@ void responses_stream_translator::on_chunk(const json::object& chunk, std::strin
       refresh_reasoning();
     }
     if (auto text = json_string(*delta, "content"); !text.empty()) add_text(text, out);
+    if (const auto* notes = delta->if_contains("annotations")) add_annotations(*notes, out);
     if (auto tc = delta->find("tool_calls"); tc != delta->end() && tc->value().is_array())
       for (const auto& c : tc->value().as_array())
         if (c.is_object()) add_tool_call(c.as_object(), out);
@@ -172,6 +173,22 @@ void responses_stream_translator::add_text(std::string_view text, std::string& o
        json::object{{"item_id", body["id"]}, {"output_index", open_text_}, {"content_index", 0}, {"delta", text},
                     {"logprobs", json::array{}}},
        out);
+}
+
+// Citations of the text so far (chat's delta.annotations, sent once the cited text is out): added
+// to the open text part, each announced with its index. Without open text there is nothing to cite.
+void responses_stream_translator::add_annotations(const json::value& chat_annotations, std::string& out) {
+  if (finished_ || open_text_ < 0) return;
+  auto& body = items_[static_cast<size_t>(open_text_)].body;
+  auto& list = body["content"].as_array()[0].as_object()["annotations"].as_array();
+  for (auto& a : responses_annotations(chat_annotations)) {
+    if (!hold(json::serialize(a).size(), out)) return;
+    list.push_back(a);
+    emit("response.output_text.annotation.added",
+         json::object{{"item_id", body["id"]}, {"output_index", open_text_}, {"content_index", 0},
+                      {"annotation_index", list.size() - 1}, {"annotation", std::move(a)}},
+         out);
+  }
 }
 
 void responses_stream_translator::add_tool_call(const json::object& call, std::string& out) {

@@ -53,6 +53,7 @@ class responses_stream_translator {
   void add_reasoning(std::string_view text, std::string& out);
   void refresh_reasoning();  // the reasoning item's encrypted_content from reasoning_
   void add_text(std::string_view text, std::string& out);
+  void add_annotations(const boost::json::value& chat_annotations, std::string& out);
   void add_tool_call(const boost::json::object& call, std::string& out);
   size_t open_item(boost::json::object body, std::string& out);
   void close_item(size_t index, std::string& out);

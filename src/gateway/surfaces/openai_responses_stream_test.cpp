@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include "gateway/surfaces/openai_responses_response.hpp"
 #include "gateway/surfaces/surface_events_test_support.hpp"
@@ -183,6 +184,35 @@ TEST(openai_responses_stream, what_it_holds_is_bounded) {
   many.on_data(chunk(R"({"index":0,"delta":{"tool_calls":[{"index":5000000,"id":"c","function":{"name":"f"}}]}})"), more);
   EXPECT_TRUE(many.failed()) << "a tool index past the bound is refused, not used to size a table";
   EXPECT_EQ(events_of(more).back().name, "error");
+}
+
+}  // namespace brokle::gateway
+
+namespace brokle::gateway {
+
+TEST(openai_responses_stream, streamed_citations_are_output_text_annotations) {
+  auto t = translator();
+  std::string out;
+  t.on_data(chunk(R"({"index":0,"delta":{"annotations":[{"type":"url_citation","url_citation":{"start_index":0,"end_index":1,"url":"https://x"}}]},"finish_reason":null})"), out);
+  t.on_data(chunk(R"({"index":0,"delta":{"content":"Cited."},"finish_reason":null})"), out);
+  t.on_data(chunk(R"({"index":0,"delta":{"annotations":[{"type":"url_citation","url_citation":{"start_index":0,"end_index":6,"url":"https://a.example","title":"A"}},
+      {"type":"file_citation"}]},"finish_reason":null})"), out);
+  t.on_data(chunk(R"({"index":0,"delta":{},"finish_reason":"stop"})"), out);
+  t.on_data(usage_chunk, out);
+  t.on_data("[DONE]", out);
+  auto ev = events_of(out);
+  expect_numbered(ev);
+  std::vector<testing::surface_event> added;
+  for (const auto& e : ev)
+    if (e.name == "response.output_text.annotation.added") added.push_back(e);
+  ASSERT_EQ(added.size(), 1u) << "none before there is text to cite, and only url citations";
+  EXPECT_EQ(added[0].data.at("annotation_index").as_int64(), 0);
+  EXPECT_EQ(added[0].data.at("item_id").as_string(), "msg_R1_0");
+  EXPECT_EQ(boost::json::serialize(added[0].data.at("annotation")),
+            R"({"type":"url_citation","start_index":0,"end_index":6,"url":"https://a.example","title":"A"})");
+  const auto& text = ev.back().data.at("response").at("output").at(0).at("content").at(0);
+  EXPECT_EQ(text.at("annotations").as_array().size(), 1u);
+  EXPECT_EQ(text.at("annotations").at(0), added[0].data.at("annotation"));
 }
 
 }  // namespace brokle::gateway
