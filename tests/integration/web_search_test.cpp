@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
 
 #include <boost/json/parse.hpp>
 
@@ -86,6 +87,17 @@ TEST(web_search, anthropic_searches_with_its_server_tool_and_its_citations_are_a
   EXPECT_EQ(tool.at("name").as_string(), "web_search");
   EXPECT_EQ(tool.at("user_location").at("city").as_string(), "Paris");
   EXPECT_EQ(tool.at("user_location").at("type").as_string(), "approximate");
+
+  // The search is billed apart from the tokens: $10 per 1,000 for Anthropic.
+  auto recorded = g.generations();
+  for (int i = 0; i < 50 && recorded.json.at("data").as_array().empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    recorded = g.generations();
+  }
+  ASSERT_FALSE(recorded.json.at("data").as_array().empty());
+  double cost = recorded.json.at("data").at(0).at("cost_usd").to_number<double>();
+  EXPECT_GT(cost, 0.01);
+  EXPECT_LT(cost, 0.0101) << "the tokens of this short call cost far less than the search";
 
   auto s = g.chat(searching("claude-3-5-haiku", "what is new in café culture", true));
   ASSERT_EQ(s.status(), 200) << s.raw.body;

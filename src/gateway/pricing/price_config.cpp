@@ -41,9 +41,10 @@ result<std::vector<price_override>> from_table(const toml::table& doc, std::stri
     if (!t) return make_error(errc::invalid_argument, where + " is not a table");
     for (const auto& [k, v] : *t) {
       auto key = k.str();
-      if (key != "model" && key != "input" && key != "output" && key != "cached_input" && key != "cache_write")
+      if (key != "model" && key != "input" && key != "output" && key != "cached_input" && key != "cache_write" &&
+          key != "web_search")
         return make_error(errc::invalid_argument, where + ": unknown key '" + std::string(key) +
-                                                      "' (model, input, output, cached_input, cache_write)");
+                                                      "' (model, input, output, cached_input, cache_write, web_search)");
     }
     std::string model = (*t)["model"].value_or(std::string());
     if (model.empty() || model.size() > 256)
@@ -59,10 +60,13 @@ result<std::vector<price_override>> from_table(const toml::table& doc, std::stri
     if (!cached) return cached.err();
     auto write = price_field(*t, "cache_write", false, where);
     if (!write) return write.err();
+    auto search = price_field(*t, "web_search", false, where);
+    if (!search) return search.err();
     p.input_per_million = *input;
     p.output_per_million = *output;
     p.cached_input_per_million = *cached;
     p.cache_write_per_million = *write;
+    p.web_search_per_thousand = *search;
     out.emplace_back(std::move(model), p);
   }
   return out;

@@ -5,6 +5,7 @@
 //   output = 10.00
 //   cached_input = 1.25       # optional; 0 or absent: priced as input
 //   cache_write = 3.125       # optional; 0 or absent: priced as input
+//   web_search = 10.00        # optional; USD per 1,000 web searches; absent: none
 // An override replaces the built-in price of that model; new models are added.
 #pragma once
 

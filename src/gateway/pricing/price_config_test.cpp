@@ -81,5 +81,20 @@ TEST(price_table, cache_writes_and_reads_are_priced_apart) {
   EXPECT_NEAR(prices.cost("claude-3-5-haiku", u), 0.08 + 2 * 1.00, 1e-9);
 }
 
+TEST(price_table, web_searches_are_priced_per_thousand) {
+  price_table prices;
+  token_usage u;
+  u.web_searches = 2;
+  EXPECT_NEAR(prices.cost("claude-3-5-haiku-20241022", u), 2 * 10.0 / 1000, 1e-12);
+  EXPECT_NEAR(prices.cost("gemini-2.5-flash", u), 2 * 35.0 / 1000, 1e-12);
+  EXPECT_DOUBLE_EQ(prices.cost("gpt-4o-mini", u), 0.0) << "no search price: no fee";
+  u.web_searches = -3;
+  EXPECT_DOUBLE_EQ(prices.cost("claude-3-5-haiku", u), 0.0);
+  auto r = parse_price_overrides("[[price]]\nmodel = \"house\"\ninput = 1\noutput = 1\nweb_search = 5\n", "t.toml");
+  ASSERT_TRUE(r) << r.err().message;
+  EXPECT_DOUBLE_EQ((*r)[0].second.web_search_per_thousand, 5.0);
+  EXPECT_FALSE(parse_price_overrides("[[price]]\nmodel = \"house\"\ninput = 1\noutput = 1\nweb_search = -1\n", "t.toml"));
+}
+
 }  // namespace
 }  // namespace brokle::gateway

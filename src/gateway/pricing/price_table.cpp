@@ -5,7 +5,9 @@
 namespace brokle::gateway {
 
 // List prices published by the providers (USD per 1M tokens: input, output, cached input, cache
-// write — Anthropic's 5-minute cache writes cost 1.25x input).
+// write — Anthropic's 5-minute cache writes cost 1.25x input; then USD per 1,000 web searches:
+// Anthropic's web search tool $10, Gemini's grounding with Google Search $35 per grounded answer
+// past the free daily allowance, which the gateway cannot see).
 price_table::price_table() {
   prices_ = {
       {"gpt-4o", {2.50, 10.00, 1.25}},
@@ -21,18 +23,18 @@ price_table::price_table() {
       {"text-embedding-3-small", {0.02, 0, 0}},
       {"text-embedding-3-large", {0.13, 0, 0}},
       {"text-embedding-ada-002", {0.10, 0, 0}},
-      {"claude-3-5-sonnet", {3.00, 15.00, 0.30, 3.75}},
-      {"claude-3-7-sonnet", {3.00, 15.00, 0.30, 3.75}},
-      {"claude-sonnet-4", {3.00, 15.00, 0.30, 3.75}},
-      {"claude-3-5-haiku", {0.80, 4.00, 0.08, 1.00}},
-      {"claude-3-haiku", {0.25, 1.25, 0.03, 0.30}},
-      {"claude-3-opus", {15.00, 75.00, 1.50, 18.75}},
-      {"claude-opus-4", {15.00, 75.00, 1.50, 18.75}},
-      {"gemini-1.5-flash", {0.075, 0.30, 0.01875}},
-      {"gemini-1.5-pro", {1.25, 5.00, 0.3125}},
-      {"gemini-2.0-flash", {0.10, 0.40, 0.025}},
-      {"gemini-2.5-pro", {1.25, 10.00, 0.31}},
-      {"gemini-2.5-flash", {0.30, 2.50, 0.075}},
+      {"claude-3-5-sonnet", {3.00, 15.00, 0.30, 3.75, 10.00}},
+      {"claude-3-7-sonnet", {3.00, 15.00, 0.30, 3.75, 10.00}},
+      {"claude-sonnet-4", {3.00, 15.00, 0.30, 3.75, 10.00}},
+      {"claude-3-5-haiku", {0.80, 4.00, 0.08, 1.00, 10.00}},
+      {"claude-3-haiku", {0.25, 1.25, 0.03, 0.30, 10.00}},
+      {"claude-3-opus", {15.00, 75.00, 1.50, 18.75, 10.00}},
+      {"claude-opus-4", {15.00, 75.00, 1.50, 18.75, 10.00}},
+      {"gemini-1.5-flash", {0.075, 0.30, 0.01875, 0, 35.00}},
+      {"gemini-1.5-pro", {1.25, 5.00, 0.3125, 0, 35.00}},
+      {"gemini-2.0-flash", {0.10, 0.40, 0.025, 0, 35.00}},
+      {"gemini-2.5-pro", {1.25, 10.00, 0.31, 0, 35.00}},
+      {"gemini-2.5-flash", {0.30, 2.50, 0.075, 0, 35.00}},
       {"gemini-embedding-001", {0.15, 0, 0}},
       {"command-r", {0.15, 0.60, 0}},
       {"command-r-plus", {2.50, 10.00, 0}},
@@ -74,7 +76,7 @@ double price_table::cost(const std::string& model, const token_usage& u) const {
              static_cast<double>(cached) * or_input(p->cached_input_per_million) +
              static_cast<double>(written) * or_input(p->cache_write_per_million) +
              static_cast<double>(u.output_tokens) * p->output_per_million;
-  return c / 1'000'000.0;
+  return c / 1'000'000.0 + static_cast<double>(std::max<int64_t>(u.web_searches, 0)) * p->web_search_per_thousand / 1'000.0;
 }
 
 }  // namespace brokle::gateway

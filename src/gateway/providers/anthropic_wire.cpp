@@ -85,6 +85,8 @@ void read_anthropic_usage(const json::object& u, token_usage& out) {
   if (u.contains("cache_read_input_tokens")) out.cached_input_tokens = cache_read;
   if (u.contains("cache_creation_input_tokens")) out.cache_write_input_tokens = cache_write;
   if (u.contains("output_tokens")) out.output_tokens = json_int(u, "output_tokens");
+  if (const auto* tools = json_object_at(u, "server_tool_use"); tools && tools->contains("web_search_requests"))
+    out.web_searches = json_int(*tools, "web_search_requests");
 }
 
 

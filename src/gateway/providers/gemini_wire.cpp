@@ -463,9 +463,11 @@ translated_response gemini_to_openai(const json::object& r, std::string_view mod
     if (!c.text_signature.empty()) set_google_thought_signature(message, c.text_signature);
     std::string finish = calls.empty() ? finish_reason_of(c.finish) : "tool_calls";
     if (!calls.empty()) message["tool_calls"] = std::move(calls);
-    if (c.grounding)
+    if (c.grounding) {
       if (auto annotations = gemini_grounding_annotations(*c.grounding, c.text, c.part_starts); !annotations.empty())
         message["annotations"] = std::move(annotations);
+      if (gemini_searched(*c.grounding)) t.usage.web_searches = 1;  // billed per grounded answer
+    }
     json::object choice{{"index", c.index}, {"message", std::move(message)}, {"finish_reason", finish}};
     if (!c.logprobs.is_null()) choice["logprobs"] = std::move(c.logprobs);
     choices.push_back(std::move(choice));
@@ -525,6 +527,7 @@ void gemini_stream_translator::on_chunk(const json::object& chunk, std::string& 
       chunks_.delta(json::object{{"tool_calls", json::array{tool_call(c.calls[i], state->tool_calls++, true, c.call_signatures[i])}}},
                     "", out, c.index);
     // The sources arrive with the last chunk, their spans over the whole text streamed so far.
+    if (c.grounding && gemini_searched(*c.grounding)) usage_.web_searches = 1;
     if (c.grounding && state->text_complete)
       if (auto annotations = gemini_grounding_annotations(*c.grounding, state->text); !annotations.empty())
         chunks_.delta(json::object{{"annotations", std::move(annotations)}}, "", out, c.index);

@@ -69,6 +69,11 @@ std::optional<json::object> anthropic_url_citation(const json::object& citation,
   return url_citation(url, json_string(citation, "title"), start, end);
 }
 
+bool gemini_searched(const json::object& grounding) {
+  const auto* queries = grounding.if_contains("webSearchQueries");
+  return queries && queries->is_array() && !queries->as_array().empty();
+}
+
 json::array gemini_grounding_annotations(const json::object& grounding, std::string_view text,
                                          const std::vector<size_t>& part_starts) {
   json::array out;

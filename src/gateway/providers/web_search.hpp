@@ -47,6 +47,9 @@ std::optional<boost::json::object> anthropic_url_citation(const boost::json::obj
 // text as the client gets it). `part_starts[i]` is where text part i begins in `text` (byte
 // offset), for segments that name a partIndex; segment offsets are UTF-8 byte offsets, turned into
 // code points here. Supports whose span falls outside the text are left out.
+// Whether Gemini ran a search for this answer (groundingMetadata.webSearchQueries not empty).
+bool gemini_searched(const boost::json::object& grounding);
+
 boost::json::array gemini_grounding_annotations(const boost::json::object& grounding, std::string_view text,
                                                 const std::vector<size_t>& part_starts = {});
 
