@@ -168,6 +168,22 @@ check('extended thinking with other providers\' reasoning models: thinking block
     messages: [{ role: 'user', content: 'x' }] }), (e) => e instanceof Anthropic.BadRequestError && /budget_tokens/.test(e.message));
 });
 
+check('web search with a Gemini model: the server tool searches, citations reach the SDK, plain and streamed', async () => {
+  const req = { model: 'gemini-2.0-flash', max_tokens: 500, tools: [{ type: 'web_search_20250305', name: 'web_search' }],
+    messages: [{ role: 'user', content: 'search the news' }] };
+  const m = await client.messages.create(req);
+  const cited = m.content.find((b) => b.type === 'text' && b.citations?.length);
+  assert.equal(cited?.citations[0].url, 'https://search.mock.example/result');
+  assert.equal(cited.citations[0].cited_text, cited.text);
+  const cites = [];
+  const stream = client.messages.stream(req);
+  stream.on('citation', (c) => cites.push(c));
+  const final = await stream.finalMessage();
+  assert.equal(cites.length, 1);
+  const block = final.content.find((b) => b.type === 'text' && b.citations?.length);
+  assert.equal(block?.citations[0].url, 'https://search.mock.example/result', 'the SDK put the citation on its block');
+});
+
 check('missing max_tokens is a BadRequestError', async () => {
   await assert.rejects(
     client.messages.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] }),

@@ -159,6 +159,35 @@ TEST(web_search, the_responses_web_search_tool_searches_through_translation) {
   }
 }
 
+// An Anthropic client (the Messages surface) asking a Gemini model to search: the web_search
+// server tool becomes web_search_options, Gemini grounds, and the cited span comes back as a
+// text block of its own with a web_search_result_location citation (streamed: citations_delta).
+TEST(web_search, the_messages_web_search_tool_searches_with_a_translated_provider) {
+  gateway_env g;
+  obj request{{"model", "gemini-2.0-flash"},
+              {"max_tokens", 200},
+              {"tools", arr{obj{{"type", "web_search_20250305"}, {"name", "web_search"}, {"max_uses", 2}}}},
+              {"messages", arr{obj{{"role", "user"}, {"content", "café news"}}}}};
+  auto r = call(g.port(), "POST", "/v1/messages", request, g.key);
+  ASSERT_EQ(r.status(), 200) << r.raw.body;
+  const auto& content = r.json.at("content").as_array();
+  ASSERT_EQ(content.size(), 2u) << r.raw.body;
+  EXPECT_EQ(content[0].at("text").as_string(), "mock reply to: ");
+  EXPECT_EQ(content[1].at("text").as_string(), "café news");
+  const auto& cite = content[1].at("citations").at(0);
+  EXPECT_EQ(cite.at("type").as_string(), "web_search_result_location");
+  EXPECT_EQ(cite.at("url").as_string(), search_url);
+  EXPECT_EQ(cite.at("cited_text").as_string(), "café news");
+  auto sent = boost::json::parse(call(g.mock.port(), "GET", "/mock/stats").json.at("last_request").at("body").as_string());
+  EXPECT_TRUE(sent.at("tools").as_array().back().as_object().contains("google_search")) << boost::json::serialize(sent);
+
+  request["stream"] = true;
+  auto s = call(g.port(), "POST", "/v1/messages", request, g.key);
+  ASSERT_EQ(s.status(), 200) << s.raw.body;
+  EXPECT_NE(s.raw.body.find("\"type\":\"citations_delta\""), std::string::npos) << s.raw.body;
+  EXPECT_NE(s.raw.body.find("\"cited_text\":\"café news\""), std::string::npos) << s.raw.body;
+}
+
 TEST(web_search, what_cannot_search_or_is_malformed_is_refused_before_any_upstream_call) {
   gateway_env g;
   auto before = g.upstream_requests();

@@ -62,6 +62,14 @@ int64_t code_points(std::string_view utf8) {
   return n;
 }
 
+size_t code_point_bytes(std::string_view utf8, int64_t points) {
+  size_t i = 0;
+  for (int64_t seen = 0; i < utf8.size(); ++i) {
+    if ((static_cast<unsigned char>(utf8[i]) & 0xC0) != 0x80 && seen++ == points) break;
+  }
+  return i;
+}
+
 std::optional<json::object> anthropic_url_citation(const json::object& citation, int64_t start, int64_t end) {
   if (json_string(citation, "type") != "web_search_result_location") return std::nullopt;
   auto url = json_string(citation, "url");

@@ -38,6 +38,8 @@ boost::json::object url_citation(std::string_view url, std::string_view title, i
 
 // Unicode code points in UTF-8 text (bytes that are not continuation bytes).
 int64_t code_points(std::string_view utf8);
+// The bytes of `utf8` that its first `points` code points take (all of it when it has fewer).
+size_t code_point_bytes(std::string_view utf8, int64_t points);
 
 // An Anthropic citation (a text block's citations[i]) that names a web page: its url_citation
 // over [start, end); nullopt for citations of documents the client sent (no URL to give).

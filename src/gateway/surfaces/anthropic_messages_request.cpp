@@ -1,5 +1,6 @@
 #include "gateway/surfaces/anthropic_messages_request.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -176,13 +177,42 @@ status add_assistant_turn(const json::value& content, const std::string& path, j
   return {};
 }
 
-result<json::array> tools_of(const json::value& v) {
+// Anthropic's web search server tool (web_search_<date>) as chat's web_search_options: its
+// user_location as the approximate one. Domain filters have no chat equivalent; max_uses is a
+// ceiling the translated providers, which search once per answer, stay under.
+result<json::object> web_search_options_of(const json::object& t, const std::string& p) {
+  if (const auto* name = member(t, "name"); !name || !name->is_string() || name->as_string() != "web_search")
+    return bad(p + ".name", "Input should be 'web_search'");
+  for (const char* filter : {"allowed_domains", "blocked_domains"})
+    if (member(t, filter)) return bad(p + "." + filter, "domain filters are not available for this model (its provider is reached through chat completions)");
+  if (const auto* uses = member(t, "max_uses"); uses && (!uses->is_int64() || uses->as_int64() < 1))
+    return bad(p + ".max_uses", "Input should be greater than 0");
+  json::object options;
+  if (const auto* loc = member(t, "user_location")) {
+    if (!loc->is_object()) return bad(p + ".user_location", "Input should be an object");
+    json::object approximate;
+    for (const auto& [key, value] : loc->as_object())
+      if (key != "type") approximate[key] = value;
+    options["user_location"] = json::object{{"type", "approximate"}, {"approximate", std::move(approximate)}};
+  }
+  return options;
+}
+
+// Custom tools as chat function tools; the web search tool as web_search_options (into `search`).
+result<json::array> tools_of(const json::value& v, std::optional<json::object>& search) {
   if (!v.is_array()) return bad("tools", "Input should be a valid list");
   json::array tools;
   for (size_t i = 0; i < v.as_array().size(); ++i) {
     auto p = item("tools", i);
     if (!v.as_array()[i].is_object()) return bad(p, "Input should be an object");
     const auto& t = v.as_array()[i].as_object();
+    if (auto type = type_of(t); type.starts_with("web_search_")) {
+      if (search) return bad(p, "only one web search tool can be given");
+      auto options = web_search_options_of(t, p);
+      if (!options) return options.err();
+      search = std::move(*options);
+      continue;
+    }
     if (auto type = type_of(t); !type.empty() && type != "custom")
       return bad(p + ".type", "tool type '" + std::string(type) + "' is not supported by this gateway");
     auto name = required_text(t, "name", p);
@@ -328,9 +358,11 @@ result<json::object> messages_to_chat(const json::object& in, const messages_req
   if (const auto* v = member(in, "metadata"))
     if (const auto* user = member(v->as_object(), "user_id")) out["user"] = *user;
   if (const auto* v = member(in, "tools")) {
-    auto tools = tools_of(*v);
+    std::optional<json::object> search;
+    auto tools = tools_of(*v, search);
     if (!tools) return tools.err();
     if (!tools->empty()) out["tools"] = std::move(*tools);
+    if (search) out["web_search_options"] = std::move(*search);
   }
   if (const auto* v = member(in, "tool_choice")) {
     json::object choice;

@@ -163,7 +163,7 @@ TEST(anthropic_messages_request, refuses_what_the_messages_api_refuses) {
   EXPECT_NE(refusal(R"({"model":"m","max_tokens":5,"tools":[{"name":"t"}],"messages":[{"role":"user","content":"x"}]})")
                 .find("tools.0.input_schema"),
             std::string::npos);
-  EXPECT_NE(refusal(R"({"model":"m","max_tokens":5,"tools":[{"type":"web_search_20250305","name":"web_search"}],"messages":[{"role":"user","content":"x"}]})")
+  EXPECT_NE(refusal(R"({"model":"m","max_tokens":5,"tools":[{"type":"code_execution_20250522","name":"code_execution"}],"messages":[{"role":"user","content":"x"}]})")
                 .find("not supported"),
             std::string::npos);
   EXPECT_NE(refusal(R"({"model":"m","max_tokens":5,"tools":[{"name":"t","input_schema":{}}],"tool_choice":{"type":"sometimes"},"messages":[{"role":"user","content":"x"}]})")
@@ -229,6 +229,28 @@ TEST(anthropic_messages_request, extended_thinking_becomes_a_reasoning_effort) {
   auto future = obj(R"({"model":"m","max_tokens":2000,"thinking":{"type":"someday"},"messages":[{"role":"user","content":"q"}]})");
   EXPECT_TRUE(check_messages_request(future));
   EXPECT_NE(refusal(boost::json::serialize(future)).find("thinking.type"), std::string::npos);
+}
+
+}  // namespace brokle::gateway
+
+namespace brokle::gateway {
+
+TEST(anthropic_messages_request, the_web_search_server_tool_becomes_web_search_options) {
+  auto chat = translate(R"({"model":"m","max_tokens":10,"messages":[{"role":"user","content":"q"}],
+      "tools":[{"type":"web_search_20250305","name":"web_search","max_uses":3,
+                "user_location":{"type":"approximate","city":"Rome","timezone":"Europe/Rome"}}]})");
+  EXPECT_EQ(boost::json::serialize(chat.at("web_search_options")),
+            R"({"user_location":{"type":"approximate","approximate":{"city":"Rome","timezone":"Europe/Rome"}}})");
+  EXPECT_FALSE(chat.contains("tools")) << "a server tool is not a function for the model to call";
+  EXPECT_NE(refusal(R"({"model":"m","max_tokens":10,"messages":[{"role":"user","content":"q"}],
+      "tools":[{"type":"web_search_20250305","name":"web_search","allowed_domains":["a.example"]}]})").find("allowed_domains"),
+            std::string::npos);
+  EXPECT_NE(refusal(R"({"model":"m","max_tokens":10,"messages":[{"role":"user","content":"q"}],
+      "tools":[{"type":"web_search_20250305","name":"search"}]})").find("name"),
+            std::string::npos);
+  EXPECT_NE(refusal(R"({"model":"m","max_tokens":10,"messages":[{"role":"user","content":"q"}],
+      "tools":[{"type":"web_search_20250305","name":"web_search","max_uses":0}]})").find("max_uses"),
+            std::string::npos);
 }
 
 }  // namespace brokle::gateway

@@ -1,6 +1,9 @@
 #include "gateway/surfaces/anthropic_messages_response.hpp"
 
+#include <algorithm>
 #include <array>
+#include <optional>
+#include <vector>
 
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
@@ -8,6 +11,7 @@
 
 #include "gateway/providers/openai_shapes.hpp"
 #include "gateway/providers/openai_wire.hpp"
+#include "gateway/providers/web_search.hpp"
 
 namespace brokle::gateway {
 
@@ -28,6 +32,59 @@ json::object messages_usage(const token_usage& u) {
           {"cache_read_input_tokens", u.cached_input_tokens}};
 }
 
+json::object messages_web_citation(const json::object& url_citation, std::string_view cited_text) {
+  return {{"type", "web_search_result_location"},
+          {"url", json_string(url_citation, "url")},
+          {"title", json_string(url_citation, "title")},
+          {"cited_text", cited_text},
+          {"encrypted_index", ""}};
+}
+
+namespace {
+
+// The answer's text as text blocks: the spans the annotations cite (code point offsets) each a
+// block with its citations, the text between them blocks without. A span that overlaps the one
+// before it cites that block; spans outside the text are left out.
+void append_cited_text(const std::string& text, const json::value& annotations, json::array& content) {
+  struct span {
+    int64_t start, end;
+    const json::object* cite;
+  };
+  std::vector<span> spans;
+  const int64_t length = code_points(text);
+  if (annotations.is_array())
+    for (const auto& a : annotations.as_array()) {
+      const auto* o = a.if_object();
+      const auto* c = o && json_string(*o, "type") == "url_citation" ? json_object_at(*o, "url_citation") : nullptr;
+      if (!c) continue;
+      int64_t start = json_int(*c, "start_index"), end = json_int(*c, "end_index");
+      if (start >= 0 && start < end && end <= length) spans.push_back({start, end, c});
+    }
+  std::stable_sort(spans.begin(), spans.end(), [](const span& a, const span& b) { return a.start < b.start; });
+  auto slice = [&](int64_t from, int64_t to) {
+    size_t b = code_point_bytes(text, from);
+    return text.substr(b, code_point_bytes(text, to) - b);
+  };
+  int64_t at = 0;
+  std::optional<size_t> cited;  // content index of the last cited block
+  int64_t cited_end = 0;
+  for (const auto& sp : spans) {
+    if (cited && sp.start < cited_end) {
+      content[*cited].as_object()["citations"].as_array().push_back(
+          messages_web_citation(*sp.cite, slice(sp.start, std::min(sp.end, cited_end))));
+      continue;
+    }
+    if (sp.start > at) content.push_back(json::object{{"type", "text"}, {"text", slice(at, sp.start)}});
+    std::string piece = slice(sp.start, sp.end);
+    content.push_back(json::object{{"type", "text"}, {"text", piece}, {"citations", json::array{messages_web_citation(*sp.cite, piece)}}});
+    cited = content.size() - 1;
+    cited_end = at = sp.end;
+  }
+  if (at < length) content.push_back(json::object{{"type", "text"}, {"text", slice(at, length)}});
+}
+
+}  // namespace
+
 result<json::object> chat_to_message(const json::object& completion, std::string_view id, std::string_view model) {
   const json::object* choice = first_choice(completion);
   const json::object* message = choice ? json_object_at(*choice, "message") : nullptr;
@@ -46,7 +103,7 @@ result<json::object> chat_to_message(const json::object& completion, std::string
   // Anthropic signs thinking, and its models are relayed unchanged, never through this path).
   if (auto reasoning = json_string(*message, "reasoning_content"); !reasoning.empty())
     content.push_back(json::object{{"type", "thinking"}, {"thinking", std::move(reasoning)}, {"signature", ""}});
-  if (!text.empty()) content.push_back(json::object{{"type", "text"}, {"text", text}});
+  if (!text.empty()) append_cited_text(text, message->contains("annotations") ? message->at("annotations") : json::value(), content);
   if (auto it = message->find("tool_calls"); it != message->end() && it->value().is_array()) {
     for (const auto& call : it->value().as_array()) {
       if (!call.is_object()) continue;

@@ -26,6 +26,9 @@ std::string_view stop_reason_of(std::string_view finish_reason, bool stop_sequen
 // The Messages usage object: input_tokens counts only uncached input (OpenAI's prompt_tokens
 // include cached ones), cache reads are reported beside it.
 boost::json::object messages_usage(const token_usage& u);
+// A Messages web_search_result_location citation for an OpenAI url_citation annotation's
+// {url, title} (encrypted_index empty: the page was not found by Anthropic).
+boost::json::object messages_web_citation(const boost::json::object& url_citation, std::string_view cited_text);
 
 // invalid_request_error, authentication_error, permission_error, not_found_error,
 // request_too_large, rate_limit_error, api_error or overloaded_error for an HTTP status.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 namespace brokle::gateway {
 
@@ -112,6 +113,35 @@ TEST(anthropic_messages_response, reasoning_content_becomes_a_leading_thinking_b
   EXPECT_EQ(content[0].at("thinking").as_string(), "six times seven");
   EXPECT_EQ(content[0].at("signature").as_string(), "");
   EXPECT_EQ(content[1].at("text").as_string(), "42");
+}
+
+}  // namespace brokle::gateway
+
+namespace brokle::gateway {
+
+TEST(anthropic_messages_response, cited_spans_become_text_blocks_with_web_citations) {
+  // "Café: " (6 code points) uncited, "open late" cited twice (the second overlaps), "." uncited.
+  auto m = message_of(R"({"choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"Café: open late.",
+    "annotations":[{"type":"url_citation","url_citation":{"start_index":6,"end_index":15,"url":"https://a.example","title":"A"}},
+                   {"type":"url_citation","url_citation":{"start_index":11,"end_index":15,"url":"https://b.example","title":"B"}},
+                   {"type":"url_citation","url_citation":{"start_index":3,"end_index":99,"url":"https://out.example"}},
+                   {"type":"file_citation"}]}}]})");
+  const auto& content = m.at("content").as_array();
+  ASSERT_EQ(content.size(), 3u) << boost::json::serialize(m);
+  EXPECT_EQ(content[0].at("text").as_string(), "Café: ");
+  EXPECT_FALSE(content[0].as_object().contains("citations"));
+  EXPECT_EQ(content[1].at("text").as_string(), "open late");
+  const auto& cites = content[1].at("citations").as_array();
+  ASSERT_EQ(cites.size(), 2u);
+  EXPECT_EQ(cites[0].at("type").as_string(), "web_search_result_location");
+  EXPECT_EQ(cites[0].at("url").as_string(), "https://a.example");
+  EXPECT_EQ(cites[0].at("cited_text").as_string(), "open late");
+  EXPECT_EQ(cites[1].at("url").as_string(), "https://b.example");
+  EXPECT_EQ(cites[1].at("cited_text").as_string(), "late");
+  EXPECT_EQ(content[2].at("text").as_string(), ".");
+  // Without annotations the text is one block, as before.
+  auto plain = message_of(R"({"choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"x"}}]})");
+  EXPECT_EQ(plain.at("content").as_array().size(), 1u);
 }
 
 }  // namespace brokle::gateway

@@ -6,6 +6,7 @@
 
 #include "gateway/providers/openai_shapes.hpp"
 #include "gateway/providers/openai_wire.hpp"
+#include "gateway/providers/web_search.hpp"
 #include "gateway/surfaces/anthropic_messages_response.hpp"
 
 namespace brokle::gateway {
@@ -62,9 +63,34 @@ void messages_stream_translator::on_chunk(const json::object& chunk, std::string
            json::object{{"index", open_index_}, {"delta", json::object{{"type", "thinking_delta"}, {"thinking", thinking}}}}, out);
     }
     if (auto text = json_string(*delta, "content"); !text.empty()) {
-      if (open_ != block_kind::text) open_block(block_kind::text, json::object{{"type", "text"}, {"text", ""}}, out);
+      if (open_ != block_kind::text) {
+        open_block(block_kind::text, json::object{{"type", "text"}, {"text", ""}}, out);
+        text_block_start_ = content_points_;
+        text_block_.clear();
+      }
+      content_points_ += code_points(text);
+      if (text_block_.size() + text.size() <= max_cited_text) text_block_ += text;
       emit("content_block_delta",
            json::object{{"index", open_index_}, {"delta", json::object{{"type", "text_delta"}, {"text", text}}}}, out);
+    }
+    // Web citations of the text so far: citations_delta on the open text block, cited_text its
+    // part in that block (empty when the span is not in it).
+    if (const auto* notes = delta->if_contains("annotations"); notes && notes->is_array() && open_ == block_kind::text) {
+      for (const auto& a : notes->as_array()) {
+        const auto* o = a.if_object();
+        const auto* c = o && json_string(*o, "type") == "url_citation" ? json_object_at(*o, "url_citation") : nullptr;
+        if (!c) continue;
+        int64_t from = json_int(*c, "start_index") - text_block_start_, to = json_int(*c, "end_index") - text_block_start_;
+        std::string cited;
+        if (from >= 0 && from < to && to <= code_points(text_block_)) {
+          size_t b = code_point_bytes(text_block_, from);
+          cited = text_block_.substr(b, code_point_bytes(text_block_, to) - b);
+        }
+        emit("content_block_delta",
+             json::object{{"index", open_index_},
+                          {"delta", json::object{{"type", "citations_delta"}, {"citation", messages_web_citation(*c, cited)}}}},
+             out);
+      }
     }
     if (auto tc = delta->find("tool_calls"); tc != delta->end() && tc->value().is_array()) {
       for (const auto& c : tc->value().as_array()) {

@@ -56,6 +56,11 @@ class messages_stream_translator {
   int open_index_ = -1;
   int next_index_ = 0;
   std::vector<int> block_of_tool_;  // OpenAI tool_calls index -> Messages content block index
+  // For web citations: code points of text so far, where the open text block began, and its text
+  // (kept up to 4 MiB, past which citations carry an empty cited_text).
+  static constexpr size_t max_cited_text = 4u << 20;
+  int64_t content_points_ = 0, text_block_start_ = 0;
+  std::string text_block_;
 };
 
 }  // namespace brokle::gateway

@@ -171,3 +171,29 @@ TEST(anthropic_messages_stream, streamed_reasoning_is_a_thinking_block_before_th
 }
 
 }  // namespace brokle::gateway
+
+namespace brokle::gateway {
+
+TEST(anthropic_messages_stream, streamed_annotations_are_citations_deltas_on_the_open_text_block) {
+  messages_stream_translator t("msg_1", "claude-asked");
+  std::string out;
+  t.on_data(chunk(R"({"index":0,"delta":{"role":"assistant","content":"Né: "},"finish_reason":null})"), out);
+  t.on_data(chunk(R"({"index":0,"delta":{"content":"open"},"finish_reason":null})"), out);
+  t.on_data(chunk(R"({"index":0,"delta":{"annotations":[{"type":"url_citation","url_citation":{"start_index":4,"end_index":8,"url":"https://a.example","title":"A"}},
+      {"type":"url_citation","url_citation":{"start_index":0,"end_index":80,"url":"https://b.example"}}]},"finish_reason":null})"), out);
+  t.on_data(chunk(R"({"index":0,"delta":{},"finish_reason":"stop"})"), out);
+  t.on_data("[DONE]", out);
+  std::vector<boost::json::object> citations;
+  for (const auto& e : events_of(out))
+    if (e.name == "content_block_delta" && e.data.at("delta").at("type") == "citations_delta") {
+      EXPECT_EQ(e.data.at("index").as_int64(), 0);
+      citations.push_back(e.data.at("delta").at("citation").as_object());
+    }
+  ASSERT_EQ(citations.size(), 2u);
+  EXPECT_EQ(citations[0].at("type").as_string(), "web_search_result_location");
+  EXPECT_EQ(citations[0].at("url").as_string(), "https://a.example");
+  EXPECT_EQ(citations[0].at("cited_text").as_string(), "open");
+  EXPECT_EQ(citations[1].at("cited_text").as_string(), "") << "a span past the text cites nothing of it";
+}
+
+}  // namespace brokle::gateway
