@@ -27,6 +27,7 @@ struct call_state : std::enable_shared_from_this<call_state> {
   std::chrono::steady_clock::time_point request_read = started;
   std::chrono::steady_clock::duration upstream_wait{};
   bool upstream_called = false;
+  bool web_search = false;  // the request asked the provider to search (web_search_options)
   gateway::token_usage usage;
   bool client_wants_usage = false;
   std::unique_ptr<net::upstream_stream> upstream;

@@ -302,7 +302,9 @@ asio::awaitable<http_response> relay_translated(std::shared_ptr<call_state> st, 
   bool usage = st->client_wants_usage;
   http_response res;
   if (p.type == gateway::provider_type::gemini)
-    res = event_stream_response([st, t = gemini_stream{{m, usage}}](net::body_sink& sink) { return relay_translated_stream(st, t, sink); });
+    res = event_stream_response([st, t = gemini_stream{{m, usage, st->web_search}}](net::body_sink& sink) {
+      return relay_translated_stream(st, t, sink);
+    });
   else if (p.type == gateway::provider_type::cohere)
     res = event_stream_response([st, t = cohere_stream{{m, usage}}](net::body_sink& sink) { return relay_translated_stream(st, t, sink); });
   else
@@ -387,6 +389,7 @@ asio::awaitable<http_response> relay_call_to_provider(request_context& ctx, gate
                    : gateway::build_anthropic_request(*route.provider, body, route.upstream_model);
     if (!req) fail(400, "invalid_request", req.err().message);
     req->abort = st->abort;
+    if (auto it = body.find("web_search_options"); it != body.end() && !it->value().is_null()) st->web_search = true;
     response_translator translate = [type, model](const boost::json::object& r) -> std::optional<gateway::translated_response> {
       return type == provider_type::gemini   ? gateway::gemini_to_openai(r, model)
              : type == provider_type::cohere ? gateway::cohere_to_openai(r, model)

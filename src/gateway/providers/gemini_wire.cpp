@@ -516,7 +516,8 @@ void gemini_stream_translator::on_chunk(const json::object& chunk, std::string& 
     auto* state = choice(c.index, out);
     if (!state) continue;
     if (!c.reasoning.empty()) chunks_.delta(json::object{{"reasoning_content", c.reasoning}}, "", out, c.index);
-    if (state->text.size() + c.text.size() <= kMaxGroundedText) state->text += c.text;
+    if (!grounded_) state->text_complete = false;
+    else if (state->text.size() + c.text.size() <= kMaxGroundedText) state->text += c.text;
     else state->text_complete = false;
     if (!c.text.empty() || !c.text_signature.empty()) {
       json::object delta{{"content", c.text}};

@@ -55,15 +55,18 @@ inline constexpr int64_t gemini_max_candidates = 8;
 // index, opened with a role delta when first seen and closed with its own finish reason.
 class gemini_stream_translator {
  public:
-  gemini_stream_translator(std::string model, bool include_usage) : chunks_(std::move(model), include_usage) {}
+  // grounded: the request asked for Google Search, so each choice's text is kept to place the
+  // sources that arrive at its end (other streams keep none).
+  gemini_stream_translator(std::string model, bool include_usage, bool grounded = false)
+      : chunks_(std::move(model), include_usage), grounded_(grounded) {}
   void on_chunk(const boost::json::object& chunk, std::string& out);
   // The upstream stream ended: each choice's final chunk, usage when asked, [DONE].
   void finish(std::string& out);
   const token_usage& usage() const { return usage_; }
 
  private:
-  // The text each choice has streamed is kept (up to 4 MiB) to place its grounding sources,
-  // whose offsets are UTF-8 bytes into it; past that its sources are left out.
+  // When grounded, the text each choice has streamed is kept (up to 4 MiB) to place its grounding
+  // sources, whose offsets are UTF-8 bytes into it; past that its sources are left out.
   static constexpr size_t kMaxGroundedText = 4u << 20;
   struct choice_state {
     bool started = false;
@@ -76,6 +79,7 @@ class gemini_stream_translator {
   choice_state* choice(int64_t index, std::string& out);
 
   chunk_writer chunks_;
+  bool grounded_ = false;
   bool started_ = false;
   std::vector<choice_state> choices_;  // at most gemini_max_candidates
   token_usage usage_;

@@ -315,3 +315,31 @@ TEST(gemini_wire, streamed_candidates_are_choices_side_by_side) {
 }
 
 }  // namespace brokle::gateway
+
+namespace brokle::gateway {
+
+TEST(gemini_wire, a_grounded_streams_sources_arrive_as_annotations_with_its_last_chunk) {
+  const char* first = R"({"candidates":[{"index":0,"content":{"parts":[{"text":"Né "}]}}]})";
+  const char* last = R"({"candidates":[{"index":0,"content":{"parts":[{"text":"here"}]},"finishReason":"STOP",
+      "groundingMetadata":{"webSearchQueries":["q"],"groundingChunks":[{"web":{"uri":"https://a.example","title":"A"}}],
+      "groundingSupports":[{"segment":{"startIndex":4,"endIndex":8,"text":"here"},"groundingChunkIndices":[0]}]}}]})";
+  for (bool grounded : {true, false}) {
+    gemini_stream_translator tr("gemini", false, grounded);
+    std::string out;
+    tr.on_chunk(boost::json::parse(first).as_object(), out);
+    tr.on_chunk(boost::json::parse(last).as_object(), out);
+    tr.finish(out);
+    EXPECT_EQ(tr.usage().web_searches, 1) << "the search is billed either way";
+    auto at = out.find("\"annotations\"");
+    if (!grounded) {
+      EXPECT_EQ(at, std::string::npos) << "a stream that asked for no search keeps no text to place sources";
+      continue;
+    }
+    ASSERT_NE(at, std::string::npos) << out;
+    EXPECT_NE(out.find(R"("annotations":[{"type":"url_citation","url_citation":{"start_index":3,"end_index":7,"url":"https://a.example","title":"A"}}])"),
+              std::string::npos)
+        << out;
+  }
+}
+
+}  // namespace brokle::gateway
