@@ -364,7 +364,7 @@ void anthropic_stream_translator::on_event(std::string_view name, const json::ob
     const auto& d = data.at("delta").as_object();
     std::string type(d.at("type").as_string());
     if (type == "text_delta") {
-      content_points_ += code_points(json_string(d, "text"));
+      if (const auto* t = d.if_contains("text"); t && t->is_string()) content_points_ += code_points(t->as_string());
       chunks_.delta(json::object{{"content", d.at("text")}}, "", out);
     } else if (type == "citations_delta" && block == text_block_) {
       // Held until the block stops: a citation spans its block, whose end is not known yet.
@@ -381,7 +381,7 @@ void anthropic_stream_translator::on_event(std::string_view name, const json::ob
     } else if (type == "signature_delta" && block == thinking_block_) {
       thinking_signature_ += json_string(d, "signature");
     } else if (type == "input_json_delta" && block == json_block_) {
-      content_points_ += code_points(json_string(d, "partial_json"));
+      if (const auto* j = d.if_contains("partial_json"); j && j->is_string()) content_points_ += code_points(j->as_string());
       chunks_.delta(json::object{{"content", d.at("partial_json")}}, "", out);
     } else if (type == "input_json_delta" && block < static_cast<int>(tool_index_by_block_.size()) &&
                tool_index_by_block_[static_cast<size_t>(block)] >= 0) {

@@ -235,8 +235,9 @@ candidate_view read_candidate(const json::object& cand, int64_t position) {
   if (cand.contains("finishReason") && cand.at("finishReason").is_string()) v.finish = std::string(cand.at("finishReason").as_string());
   if (auto content = cand.find("content"); content != cand.end() && content->value().is_object()) {
     if (auto parts = content->value().as_object().find("parts"); parts != content->value().as_object().end() && parts->value().is_array()) {
+      const bool grounded = cand.contains("groundingMetadata");  // only then do part offsets matter
       for (const auto& p : parts->value().as_array()) {
-        v.part_starts.push_back(v.text.size());
+        if (grounded) v.part_starts.push_back(v.text.size());
         if (!p.is_object()) continue;
         const auto& po = p.as_object();
         std::string signature = json_string(po, "thoughtSignature");
@@ -260,17 +261,16 @@ candidate_view read_candidate(const json::object& cand, int64_t position) {
   return v;
 }
 
-// Every candidate of a response (a whole one or a stream chunk), in the order given.
-std::vector<candidate_view> candidates_of(const json::object& r) {
-  std::vector<candidate_view> out;
+// Every candidate of a response (a whole one or a stream chunk), in the order given, to `f`.
+template <class F>
+void for_each_candidate(const json::object& r, F&& f) {
   auto c = r.find("candidates");
-  if (c == r.end() || !c->value().is_array()) return out;
+  if (c == r.end() || !c->value().is_array()) return;
   int64_t position = 0;
   for (const auto& cand : c->value().as_array()) {
-    if (cand.is_object()) out.push_back(read_candidate(cand.as_object(), position));
+    if (cand.is_object()) f(read_candidate(cand.as_object(), position));
     ++position;
   }
-  return out;
 }
 
 // A prompt Gemini refused to answer comes back with no candidates and promptFeedback.blockReason.
@@ -448,7 +448,8 @@ std::optional<int64_t> gemini_token_count(std::string_view body) { return json_b
 translated_response gemini_to_openai(const json::object& r, std::string_view model) {
   translated_response t;
   if (auto u = r.find("usageMetadata"); u != r.end() && u->value().is_object()) read_usage(u->value().as_object(), t.usage);
-  auto candidates = candidates_of(r);
+  std::vector<candidate_view> candidates;
+  for_each_candidate(r, [&](candidate_view&& c) { candidates.push_back(std::move(c)); });
   if (candidates.empty()) {  // a blocked prompt: one empty choice
     candidates.emplace_back();
     if (prompt_blocked(r)) candidates.back().finish = "PROHIBITED_CONTENT";
@@ -512,9 +513,9 @@ void gemini_stream_translator::on_chunk(const json::object& chunk, std::string& 
   }
   if (auto u = chunk.find("usageMetadata"); u != chunk.end() && u->value().is_object()) read_usage(u->value().as_object(), usage_);
   if (prompt_blocked(chunk)) choices_[0].finish = "content_filter";
-  for (auto& c : candidates_of(chunk)) {
+  for_each_candidate(chunk, [&](candidate_view&& c) {
     auto* state = choice(c.index, out);
-    if (!state) continue;
+    if (!state) return;
     if (!c.reasoning.empty()) chunks_.delta(json::object{{"reasoning_content", c.reasoning}}, "", out, c.index);
     if (!grounded_) state->text_complete = false;
     else if (state->text.size() + c.text.size() <= kMaxGroundedText) state->text += c.text;
@@ -533,7 +534,7 @@ void gemini_stream_translator::on_chunk(const json::object& chunk, std::string& 
       if (auto annotations = gemini_grounding_annotations(*c.grounding, state->text); !annotations.empty())
         chunks_.delta(json::object{{"annotations", std::move(annotations)}}, "", out, c.index);
     if (!c.finish.empty()) state->finish = state->tool_calls > 0 ? "tool_calls" : finish_reason_of(c.finish);
-  }
+  });
 }
 
 void gemini_stream_translator::finish(std::string& out) {
