@@ -2,6 +2,8 @@
 
 #include "gateway/providers/openai_shapes.hpp"
 
+#include <cstring>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
@@ -31,15 +33,20 @@ std::string_view path_of(openai_endpoint e) {
 
 namespace {
 
-// Positions just past each `"key"` that is followed by ':' (after optional whitespace).
+// Positions just past each `"key"` that is followed by ':' (after optional whitespace). memmem,
+// not string_view::find: find restarts at every '"', of which JSON has many; this is on the path
+// of every relayed answer (measured: ~16k instructions per call before, for a 500-byte body).
 template <class Fn>
 void for_each_key(std::string_view json, std::string_view key, Fn&& fn) {
   std::string needle;
   needle.reserve(key.size() + 2);
   needle.append("\"").append(key).append("\"");
+  const char* base = json.data();
   size_t pos = 0;
-  while ((pos = json.find(needle, pos)) != std::string_view::npos) {
-    pos += needle.size();
+  while (pos < json.size()) {
+    const void* hit = memmem(base + pos, json.size() - pos, needle.data(), needle.size());
+    if (!hit) break;
+    pos = static_cast<size_t>(static_cast<const char*>(hit) - base) + needle.size();
     size_t v = json.find_first_not_of(" \t\r\n", pos);
     if (v == std::string_view::npos || json[v] != ':') continue;
     fn(v + 1);
@@ -64,9 +71,15 @@ size_t key_occurrences(std::string_view json, std::string_view key) {
 }
 
 std::optional<token_usage> usage_in_body(std::string_view body) {
-  auto at = object_values_of_key(body, "usage");
+  // One scan: how many "usage" keys, and where the value of the one that holds an object starts.
+  size_t keys = 0, objects = 0, start = 0;
+  for_each_key(body, "usage", [&](size_t after_colon) {
+    ++keys;
+    size_t v = body.find_first_not_of(" \t\r\n", after_colon);
+    if (v != std::string_view::npos && body[v] == '{') ++objects, start = v;
+  });
   // Nested "usage" keys (a provider's extension) make the top-level one ambiguous: parse it all.
-  if (at.size() != 1 || key_occurrences(body, "usage") != 1) {
+  if (objects != 1 || keys != 1) {
     boost::system::error_code ec;
     auto v = boost::json::parse(body, ec);
     if (ec || !v.is_object()) return std::nullopt;
@@ -75,7 +88,7 @@ std::optional<token_usage> usage_in_body(std::string_view body) {
   // Just the one object, parsed into a stack buffer (no heap for a small usage object).
   size_t depth = 0, end = std::string_view::npos;
   bool in_string = false;
-  for (size_t i = at.front(); i < body.size() && end == std::string_view::npos; ++i) {
+  for (size_t i = start; i < body.size() && end == std::string_view::npos; ++i) {
     char c = body[i];
     if (in_string) {
       if (c == '\\') ++i;
@@ -92,7 +105,7 @@ std::optional<token_usage> usage_in_body(std::string_view body) {
   unsigned char buffer[2048];
   boost::json::monotonic_resource arena(buffer, sizeof buffer);
   boost::system::error_code ec;
-  auto usage = boost::json::parse(body.substr(at.front(), end - at.front()), ec, &arena);
+  auto usage = boost::json::parse(body.substr(start, end - start), ec, &arena);
   if (ec) return std::nullopt;
   boost::json::object holder(&arena);
   holder["usage"] = std::move(usage);
