@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/parser.hpp>
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -85,28 +86,15 @@ std::optional<token_usage> usage_in_body(std::string_view body) {
     if (ec || !v.is_object()) return std::nullopt;
     return usage_of(v.as_object());
   }
-  // Just the one object, parsed into a stack buffer (no heap for a small usage object).
-  size_t depth = 0, end = std::string_view::npos;
-  bool in_string = false;
-  for (size_t i = start; i < body.size() && end == std::string_view::npos; ++i) {
-    char c = body[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      ++depth;
-    } else if ((c == '}' || c == ']') && --depth == 0) {
-      end = i + 1;
-    }
-  }
-  if (end == std::string_view::npos) return std::nullopt;
-  unsigned char buffer[2048];
+  // Just the one object, parsed into a stack buffer (no heap for a small usage object); the
+  // parser stops where the object ends.
+  unsigned char buffer[2048], stack[512];
   boost::json::monotonic_resource arena(buffer, sizeof buffer);
+  boost::json::parser parser(&arena, {}, stack, sizeof stack);
   boost::system::error_code ec;
-  auto usage = boost::json::parse(body.substr(start, end - start), ec, &arena);
-  if (ec) return std::nullopt;
+  parser.write_some(body.data() + start, body.size() - start, ec);
+  if (ec) return std::nullopt;  // no error: one whole value was read
+  auto usage = parser.release();
   boost::json::object holder(&arena);
   holder["usage"] = std::move(usage);
   return usage_of(holder);
