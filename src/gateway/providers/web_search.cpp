@@ -39,6 +39,13 @@ result<std::optional<web_search_request>> read_web_search_options(const json::ob
   return std::optional<web_search_request>{std::move(r)};
 }
 
+json::object chat_user_location(const json::object& flat) {
+  json::object approximate;
+  for (const auto& [key, value] : flat)
+    if (key != "type") approximate[key] = value;
+  return {{"type", "approximate"}, {"approximate", std::move(approximate)}};
+}
+
 json::object anthropic_web_search_tool(const web_search_request& r) {
   json::object tool{{"type", "web_search_20250305"}, {"name", "web_search"}};
   if (!r.approximate_location.empty()) {

@@ -28,6 +28,11 @@ struct web_search_request {
 // (search_context_size low|medium|high, user_location {type: "approximate", approximate: {...}}).
 result<std::optional<web_search_request>> read_web_search_options(const boost::json::object& chat_body);
 
+// A flat user location ({type: "approximate", city, region, country, timezone}, as the Responses
+// API's web_search tool and Anthropic's server tool give it) as chat's nested one
+// ({type: "approximate", approximate: {...}}).
+boost::json::object chat_user_location(const boost::json::object& flat);
+
 // Anthropic's web search server tool for the request (its user_location from the approximate one).
 boost::json::object anthropic_web_search_tool(const web_search_request& r);
 // Gemini's grounding tool.

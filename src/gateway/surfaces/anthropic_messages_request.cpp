@@ -8,6 +8,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "gateway/providers/reasoning.hpp"
+#include "gateway/providers/web_search.hpp"
 
 namespace brokle::gateway {
 
@@ -190,10 +191,7 @@ result<json::object> web_search_options_of(const json::object& t, const std::str
   json::object options;
   if (const auto* loc = member(t, "user_location")) {
     if (!loc->is_object()) return bad(p + ".user_location", "Input should be an object");
-    json::object approximate;
-    for (const auto& [key, value] : loc->as_object())
-      if (key != "type") approximate[key] = value;
-    options["user_location"] = json::object{{"type", "approximate"}, {"approximate", std::move(approximate)}};
+    options["user_location"] = chat_user_location(loc->as_object());
   }
   return options;
 }

@@ -6,6 +6,7 @@
 
 #include <boost/json/array.hpp>
 
+#include "gateway/providers/web_search.hpp"
 #include "gateway/surfaces/openai_responses_reasoning.hpp"
 
 namespace brokle::gateway {
@@ -202,10 +203,7 @@ result<json::object> web_search_options(const json::object& tool, const std::str
   if (const auto* size = member(tool, "search_context_size")) options["search_context_size"] = *size;
   if (const auto* loc = member(tool, "user_location")) {
     if (!loc->is_object()) return bad(path + ".user_location", "must be an object");
-    json::object approximate;
-    for (const auto& [key, value] : loc->as_object())
-      if (key != "type") approximate[key] = value;
-    options["user_location"] = json::object{{"type", "approximate"}, {"approximate", std::move(approximate)}};
+    options["user_location"] = chat_user_location(loc->as_object());
   }
   return options;
 }
