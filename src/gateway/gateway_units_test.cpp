@@ -240,3 +240,29 @@ TEST(openai_shapes, the_relays_stream_data_is_read_as_end_chunk_error_or_nothing
 }
 
 }  // namespace brokle::gateway
+
+namespace brokle::gateway {
+
+TEST(openai_shapes, chunks_are_whole_json_events_with_the_stream_envelope) {
+  chunk_writer w("model \"quoted\"", true);
+  w.set_id("chatcmpl-\\1");
+  std::string out;
+  w.delta(boost::json::object{{"content", "a\n\"b\""}}, "", out, 2, boost::json::object{{"content", boost::json::array{}}});
+  w.finish_choice(2, "stop", out, "</end>");
+  EXPECT_EQ(out,
+            "data: {\"id\":\"chatcmpl-\\\\1\",\"object\":\"chat.completion.chunk\",\"created\":0,\"model\":\"model \\\"quoted\\\"\","
+            "\"choices\":[{\"index\":2,\"delta\":{\"content\":\"a\\n\\\"b\\\"\"},\"finish_reason\":null,\"logprobs\":{\"content\":[]}}]}\n\n"
+            "data: {\"id\":\"chatcmpl-\\\\1\",\"object\":\"chat.completion.chunk\",\"created\":0,\"model\":\"model \\\"quoted\\\"\","
+            "\"choices\":[{\"index\":2,\"delta\":{},\"finish_reason\":\"stop\",\"stop_reason\":\"</end>\"}]}\n\n");
+  // Each event is one JSON object; a new id or start time changes every chunk after it.
+  w.set_id("other");
+  std::string next;
+  w.delta(boost::json::object{{"content", "x"}}, "length", next);
+  auto v = boost::json::parse(next.substr(6, next.size() - 8)).as_object();
+  EXPECT_EQ(v.at("id").as_string(), "other");
+  EXPECT_EQ(v.at("model").as_string(), "model \"quoted\"");
+  EXPECT_EQ(v.at("choices").at(0).at("finish_reason").as_string(), "length");
+  EXPECT_EQ(v.at("choices").at(0).at("index").as_int64(), 0);
+}
+
+}  // namespace brokle::gateway

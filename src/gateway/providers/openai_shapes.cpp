@@ -140,23 +140,41 @@ std::string openai_error_body(std::string_view message, std::string_view type, s
   return json::serialize(json::object{{"error", json::object{{"message", message}, {"type", type}, {"code", code}}}});
 }
 
-namespace {
-json::object chunk_of(const std::string& id, int64_t created, const std::string& model, json::object choice) {
-  return {{"id", id},
-          {"object", "chat.completion.chunk"},
-          {"created", created},
-          {"model", model},
-          {"choices", json::array{std::move(choice)}}};
+// Each chunk is written as text around the pieces only it has (the delta, the index, the finish
+// reason): the envelope is the same for every chunk of a stream, so it is serialized once
+// (measured: building and serializing the whole chunk object was ~40k instructions of a
+// translated stream's ~240k on the I/O thread).
+const std::string& chunk_writer::envelope() const {
+  if (envelope_.empty()) {
+    envelope_ = "data: {\"id\":";
+    envelope_ += json::serialize(json::string_view(id_));
+    envelope_ += ",\"object\":\"chat.completion.chunk\",\"created\":";
+    envelope_ += std::to_string(created_);
+    envelope_ += ",\"model\":";
+    envelope_ += json::serialize(json::string_view(model_));
+    envelope_ += ",\"choices\":[{\"index\":";
+  }
+  return envelope_;
 }
-}  // namespace
+
+void chunk_writer::append_choice(int64_t index, std::string_view delta_json, std::string_view finish_reason,
+                                 std::string& out) const {
+  out += envelope();
+  out += std::to_string(index);
+  out += ",\"delta\":";
+  out += delta_json;
+  out += ",\"finish_reason\":";
+  out += finish_reason.empty() ? std::string("null") : json::serialize(json::string_view(finish_reason));
+}
 
 void chunk_writer::delta(json::object delta, std::string_view finish_reason, std::string& out, int64_t index,
                          json::value logprobs) const {
-  json::object choice{{"index", index},
-                      {"delta", std::move(delta)},
-                      {"finish_reason", finish_reason.empty() ? json::value(nullptr) : json::value(finish_reason)}};
-  if (!logprobs.is_null()) choice["logprobs"] = std::move(logprobs);
-  out += "data: " + json::serialize(chunk_of(id_, created_, model_, std::move(choice))) + "\n\n";
+  append_choice(index, json::serialize(delta), finish_reason, out);
+  if (!logprobs.is_null()) {
+    out += ",\"logprobs\":";
+    out += json::serialize(logprobs);
+  }
+  out += "}]}\n\n";
 }
 
 void chunk_writer::finish(std::string_view finish_reason, const token_usage& usage, std::string& out,
@@ -167,9 +185,12 @@ void chunk_writer::finish(std::string_view finish_reason, const token_usage& usa
 
 void chunk_writer::finish_choice(int64_t index, std::string_view finish_reason, std::string& out,
                                  std::string_view matched_stop) const {
-  json::object choice{{"index", index}, {"delta", json::object{}}, {"finish_reason", finish_reason.empty() ? json::value(nullptr) : json::value(finish_reason)}};
-  if (!matched_stop.empty()) choice["stop_reason"] = matched_stop;
-  out += "data: " + json::serialize(chunk_of(id_, created_, model_, std::move(choice))) + "\n\n";
+  append_choice(index, "{}", finish_reason, out);
+  if (!matched_stop.empty()) {
+    out += ",\"stop_reason\":";
+    out += json::serialize(json::string_view(matched_stop));
+  }
+  out += "}]}\n\n";
 }
 
 void chunk_writer::end(const token_usage& usage, std::string& out) const {

@@ -73,8 +73,14 @@ relay_stream_data read_relay_stream_data(std::string_view data);
 class chunk_writer {
  public:
   chunk_writer(std::string model, bool include_usage) : model_(std::move(model)), include_usage_(include_usage) {}
-  void set_id(std::string id) { id_ = std::move(id); }
-  void start() { created_ = unix_seconds(); }
+  void set_id(std::string id) {
+    id_ = std::move(id);
+    envelope_.clear();
+  }
+  void start() {
+    created_ = unix_seconds();
+    envelope_.clear();
+  }
   // One chunk for choice `index` (a provider answering several candidates streams them side by
   // side); `logprobs` the choice's {"content": [...]} for this delta's tokens, or null.
   void delta(boost::json::object delta, std::string_view finish_reason, std::string& out, int64_t index = 0,
@@ -90,10 +96,16 @@ class chunk_writer {
   void end(const token_usage& usage, std::string& out) const;
 
  private:
+  // "data: {" up to the choice's index: the same for every chunk of the stream (built once).
+  const std::string& envelope() const;
+  // The envelope, the index, the delta and the finish reason; the caller closes the choice.
+  void append_choice(int64_t index, std::string_view delta_json, std::string_view finish_reason, std::string& out) const;
+
   std::string model_;
   bool include_usage_;
   std::string id_ = "chatcmpl-brokle";
   int64_t created_ = 0;
+  mutable std::string envelope_;
 };
 
 }  // namespace brokle::gateway
