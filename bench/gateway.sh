@@ -25,27 +25,16 @@ WORK=$(mktemp -d)
 cleanup() { kill $BPID $MPID $FPID 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-"$MOCK" --port 0 --threads 1 >"$WORK/mock.out" 2>&1 &
-MPID=$!
-for _ in $(seq 100); do grep -q listening "$WORK/mock.out" 2>/dev/null && break; sleep 0.05; done
-MPORT=$(grep -oE '[0-9]+$' "$WORK/mock.out" | head -1)
+. bench/bench_setup.sh
+bench_start_mock "$MOCK" "$WORK"
 "$FLOOR" --listen 0 --upstream "$MPORT" >"$WORK/floor.out" 2>&1 &
 FPID=$!
 for _ in $(seq 100); do grep -q listening "$WORK/floor.out" 2>/dev/null && break; sleep 0.05; done
 FPORT=$(grep -oE '[0-9]+$' "$WORK/floor.out" | head -1)
 
-cat >"$WORK/brokle.toml" <<TOML
-[[provider]]
-name = "mock"
-type = "openai"
-base_url = "http://127.0.0.1:$MPORT/v1"
-api_key = "sk-bench"
-models = ["gpt-4o-mini"]
-TOML
+bench_provider_toml "$MPORT" >"$WORK/brokle.toml"
 export BROKLE_DATA_DIR=$WORK/data BROKLE_ARGON2_MEMORY=64KiB
-echo 'benchmark password' | "$BIN" user create --email bench@example.com --password-stdin --admin >/dev/null
-"$BIN" project create --name bench >/dev/null
-KEY=$("$BIN" key create --project bench)
+KEY=$(bench_project_key "$BIN")
 BROKLE_CONFIG=$WORK/brokle.toml BROKLE_OTLP_ENABLED=false BROKLE_HTTP_PORT=0 BROKLE_HTTP_ADDRESS=127.0.0.1 BROKLE_HTTP_THREADS=1 \
   "$BIN" serve >"$WORK/brokle.out" 2>"$WORK/brokle.log" &
 BPID=$!

@@ -13,16 +13,11 @@ MOCK=build/release/tests/brokle_mock_provider
 WORK=$(mktemp -d)
 cleanup() { kill $BPID $MPID 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
-"$MOCK" --port 0 --threads 1 >"$WORK/mock.out" 2>&1 &
-MPID=$!
-for _ in $(seq 100); do grep -q listening "$WORK/mock.out" 2>/dev/null && break; sleep 0.05; done
-MPORT=$(grep -oE '[0-9]+$' "$WORK/mock.out" | head -1)
-printf '[[provider]]\nname = "mock"\ntype = "openai"\nbase_url = "http://127.0.0.1:%s/v1"\napi_key = "sk-bench"\nmodels = ["gpt-4o-mini"]\n' \
-  "$MPORT" >"$WORK/brokle.toml"
+. bench/bench_setup.sh
+bench_start_mock "$MOCK" "$WORK"
+bench_provider_toml "$MPORT" >"$WORK/brokle.toml"
 export BROKLE_DATA_DIR=$WORK/data BROKLE_ARGON2_MEMORY=64KiB
-echo 'benchmark password' | "$BIN" user create --email bench@example.com --password-stdin --admin >/dev/null
-"$BIN" project create --name bench >/dev/null
-KEY=$("$BIN" key create --project bench)
+KEY=$(bench_project_key "$BIN")
 BROKLE_CONFIG=$WORK/brokle.toml BROKLE_OTLP_ENABLED=false BROKLE_HTTP_PORT=0 BROKLE_HTTP_ADDRESS=127.0.0.1 \
   BROKLE_HTTP_THREADS=${BROKLE_HTTP_THREADS:-1} "$BIN" serve >"$WORK/brokle.out" 2>"$WORK/brokle.log" &
 BPID=$!

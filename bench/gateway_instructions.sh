@@ -23,34 +23,11 @@ WORK=$(mktemp -d)
 cleanup() { kill ${VPID:-} $MPID 2>/dev/null || true; wait 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$WORK"; }
 trap cleanup EXIT
 
-"$MOCK" --port 0 --threads 1 >"$WORK/mock.out" 2>&1 &
-MPID=$!
-for _ in $(seq 100); do grep -q listening "$WORK/mock.out" 2>/dev/null && break; sleep 0.05; done
-MPORT=$(grep -oE '[0-9]+$' "$WORK/mock.out" | head -1)
-cat >"$WORK/brokle.toml" <<TOML
-[[provider]]
-name = "mock"
-type = "openai"
-base_url = "http://127.0.0.1:$MPORT/v1"
-api_key = "sk-bench"
-models = ["gpt-4o-mini"]
-[[provider]]
-name = "claude"
-type = "anthropic"
-base_url = "http://127.0.0.1:$MPORT"
-api_key = "sk-ant-bench"
-models = ["claude-3-5-haiku"]
-[[provider]]
-name = "google"
-type = "gemini"
-base_url = "http://127.0.0.1:$MPORT"
-api_key = "g-bench"
-models = ["gemini-2.0-flash"]
-TOML
+. bench/bench_setup.sh
+bench_start_mock "$MOCK" "$WORK"
+bench_provider_toml "$MPORT" translated >"$WORK/brokle.toml"
 export BROKLE_DATA_DIR=$WORK/data BROKLE_ARGON2_MEMORY=64KiB
-echo 'benchmark password' | "$BIN" user create --email bench@example.com --password-stdin --admin >/dev/null
-"$BIN" project create --name bench >/dev/null
-KEY=$("$BIN" key create --project bench)
+KEY=$(bench_project_key "$BIN")
 
 echo "starting brokle under callgrind (slow: about a minute)..." >&2
 BROKLE_CONFIG=$WORK/brokle.toml BROKLE_OTLP_ENABLED=false BROKLE_HTTP_PORT=0 BROKLE_HTTP_ADDRESS=127.0.0.1 \
