@@ -73,7 +73,10 @@ result<json::array> blocks_of(const json::value& content) {
 const char* finish_reason_of(std::string_view stop_reason) {
   if (stop_reason == "max_tokens") return "length";
   if (stop_reason == "tool_use") return "tool_calls";
-  return "stop";  // end_turn, stop_sequence, pause_turn, refusal
+  // The model declined for safety: OpenAI's word for an answer its filter stopped (and the
+  // Messages surface maps content_filter back to refusal).
+  if (stop_reason == "refusal") return "content_filter";
+  return "stop";  // end_turn, stop_sequence, pause_turn (a server tool's long turn, ended here)
 }
 
 }  // namespace

@@ -248,3 +248,20 @@ TEST(anthropic_wire, pdf_files_become_document_blocks_and_the_user_its_metadata)
 }
 
 }  // namespace brokle::gateway
+
+namespace brokle::gateway {
+
+TEST(anthropic_wire, a_refusal_is_a_content_filter_finish) {
+  auto msg = boost::json::parse(R"({"content":[{"type":"text","text":"I can't help with that."}],"stop_reason":"refusal"})");
+  EXPECT_EQ(anthropic_to_openai(msg.as_object(), "claude").body.at("choices").at(0).at("finish_reason").as_string(), "content_filter");
+  anthropic_stream_translator tr("claude", false);
+  std::string out;
+  tr.on_event("message_start", boost::json::parse(R"({"message":{"id":"m1"}})").as_object(), out);
+  tr.on_event("message_delta", boost::json::parse(R"({"delta":{"stop_reason":"refusal"}})").as_object(), out);
+  tr.on_event("message_stop", boost::json::parse(R"({})").as_object(), out);
+  EXPECT_NE(out.find(R"("finish_reason":"content_filter")"), std::string::npos) << out;
+  auto paused = boost::json::parse(R"({"content":[{"type":"text","text":"a"}],"stop_reason":"pause_turn"})");
+  EXPECT_EQ(anthropic_to_openai(paused.as_object(), "claude").body.at("choices").at(0).at("finish_reason").as_string(), "stop");
+}
+
+}  // namespace brokle::gateway
