@@ -59,6 +59,20 @@ streamed_answer read_stream(const std::string& body) {
   return a;
 }
 
+constexpr std::string_view question = "what is new in café culture";
+const std::string reply = "mock reply to: " + std::string(question);
+
+// The cost of the one call recorded so far, once the asynchronous writer has stored it.
+double recorded_cost(gateway_env& g) {
+  auto recorded = g.generations();
+  for (int i = 0; i < 50 && recorded.json.at("data").as_array().empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    recorded = g.generations();
+  }
+  EXPECT_EQ(recorded.json.at("data").as_array().size(), 1u) << recorded.raw.body;
+  return recorded.json.at("data").as_array().empty() ? 0 : recorded.json.at("data").at(0).at("cost_usd").to_number<double>();
+}
+
 void expect_citation(const boost::json::value& annotation, int64_t start, int64_t end) {
   EXPECT_EQ(annotation.at("type").as_string(), "url_citation");
   const auto& c = annotation.at("url_citation");
@@ -72,8 +86,7 @@ void expect_citation(const boost::json::value& annotation, int64_t start, int64_
 
 TEST(web_search, anthropic_searches_with_its_server_tool_and_its_citations_are_annotations) {
   gateway_env g;
-  const std::string reply = "mock reply to: what is new in café culture";
-  auto r = g.chat(searching("claude-3-5-haiku", "what is new in café culture"));
+  auto r = g.chat(searching("claude-3-5-haiku", std::string(question)));
   ASSERT_EQ(r.status(), 200) << r.raw.body;
   const auto& message = r.json.at("choices").at(0).at("message");
   // The uncited "Searched. " block, then the cited reply: the citation spans the reply only.
@@ -89,17 +102,11 @@ TEST(web_search, anthropic_searches_with_its_server_tool_and_its_citations_are_a
   EXPECT_EQ(tool.at("user_location").at("type").as_string(), "approximate");
 
   // The search is billed apart from the tokens: $10 per 1,000 for Anthropic.
-  auto recorded = g.generations();
-  for (int i = 0; i < 50 && recorded.json.at("data").as_array().empty(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    recorded = g.generations();
-  }
-  ASSERT_FALSE(recorded.json.at("data").as_array().empty());
-  double cost = recorded.json.at("data").at(0).at("cost_usd").to_number<double>();
+  double cost = recorded_cost(g);
   EXPECT_GT(cost, 0.01);
   EXPECT_LT(cost, 0.0101) << "the tokens of this short call cost far less than the search";
 
-  auto s = g.chat(searching("claude-3-5-haiku", "what is new in café culture", true));
+  auto s = g.chat(searching("claude-3-5-haiku", std::string(question), true));
   ASSERT_EQ(s.status(), 200) << s.raw.body;
   auto a = read_stream(s.raw.body);
   EXPECT_EQ(a.content, "Searched. " + reply);
@@ -110,11 +117,14 @@ TEST(web_search, anthropic_searches_with_its_server_tool_and_its_citations_are_a
 
 TEST(web_search, gemini_grounds_with_google_search_and_its_sources_are_annotations) {
   gateway_env g;
-  const std::string reply = "mock reply to: what is new in café culture";
-  auto r = g.chat(searching("gemini-2.0-flash", "what is new in café culture"));
+  auto r = g.chat(searching("gemini-2.0-flash", std::string(question)));
   ASSERT_EQ(r.status(), 200) << r.raw.body;
   const auto& message = r.json.at("choices").at(0).at("message");
   EXPECT_EQ(message.at("content").as_string(), reply);
+  // A grounded answer is billed apart from the tokens: $35 per 1,000 for Gemini 2.x.
+  double cost = recorded_cost(g);
+  EXPECT_GT(cost, 0.035);
+  EXPECT_LT(cost, 0.0351);
   // Gemini's span is in UTF-8 bytes (15 to the end); the annotation counts code points ("é" is one).
   ASSERT_EQ(message.at("annotations").as_array().size(), 1u) << r.raw.body;
   expect_citation(message.at("annotations").at(0), 15, code_points(reply));
@@ -122,7 +132,7 @@ TEST(web_search, gemini_grounds_with_google_search_and_its_sources_are_annotatio
   auto sent = boost::json::parse(call(g.mock.port(), "GET", "/mock/stats").json.at("last_request").at("body").as_string());
   EXPECT_TRUE(sent.at("tools").as_array().back().as_object().contains("google_search")) << boost::json::serialize(sent);
 
-  auto s = g.chat(searching("gemini-2.0-flash", "what is new in café culture", true));
+  auto s = g.chat(searching("gemini-2.0-flash", std::string(question), true));
   ASSERT_EQ(s.status(), 200) << s.raw.body;
   auto a = read_stream(s.raw.body);
   EXPECT_EQ(a.content, reply);
@@ -134,7 +144,7 @@ TEST(web_search, gemini_grounds_with_google_search_and_its_sources_are_annotatio
 // output_text's annotations (and, streamed, response.output_text.annotation.added events).
 TEST(web_search, the_responses_web_search_tool_searches_through_translation) {
   gateway_env g;
-  const std::string reply = "mock reply to: café news";
+  const std::string news_reply = "mock reply to: café news";
   for (std::string model : {"claude-3-5-haiku", "gemini-2.0-flash"}) {
     obj request{{"model", model}, {"input", "café news"}, {"tools", arr{obj{{"type", "web_search"}}}}};
     auto r = call(g.port(), "POST", "/v1/responses", request, g.key);
@@ -149,7 +159,7 @@ TEST(web_search, the_responses_web_search_tool_searches_through_translation) {
     EXPECT_EQ(a.at("url").as_string(), search_url);
     const int64_t start = model == "gemini-2.0-flash" ? 15 : 10;
     EXPECT_EQ(a.at("start_index").as_int64(), start) << model;
-    EXPECT_EQ(a.at("end_index").as_int64(), (model == "gemini-2.0-flash" ? 0 : 10) + code_points(reply)) << model;
+    EXPECT_EQ(a.at("end_index").as_int64(), (model == "gemini-2.0-flash" ? 0 : 10) + code_points(news_reply)) << model;
 
     request["stream"] = true;
     auto s = call(g.port(), "POST", "/v1/responses", request, g.key);

@@ -257,6 +257,14 @@ translated_response anthropic_to_openai(const json::object& msg, std::string_vie
   std::string text, reasoning;
   json::array tool_calls, thinking_blocks, annotations;
   bool json_answer = false;  // the JSON tool answered: text, and the turn ended normally
+  // Code points of `text` so far, counted once per byte however many blocks cite.
+  int64_t points = 0;
+  size_t counted = 0;
+  auto points_so_far = [&] {
+    points += code_points(std::string_view(text).substr(counted));
+    counted = text.size();
+    return points;
+  };
   if (auto it = msg.find("content"); it != msg.end() && it->value().is_array()) {
     for (const auto& block : it->value().as_array()) {
       if (!block.is_object()) continue;
@@ -266,12 +274,14 @@ translated_response anthropic_to_openai(const json::object& msg, std::string_vie
         thinking_blocks.push_back(std::move(*thinking));
       } else if (type == "text") {
         // A text block that cites web pages: each citation spans the whole block.
-        int64_t start = code_points(text);
+        int64_t start = points_so_far();
         text += std::string(block.at("text").as_string());
-        if (const auto* cites = block.as_object().if_contains("citations"); cites && cites->is_array())
+        if (const auto* cites = block.as_object().if_contains("citations"); cites && cites->is_array() && !cites->as_array().empty()) {
+          int64_t end = points_so_far();
           for (const auto& c : cites->as_array())
-            if (auto a = c.is_object() ? anthropic_url_citation(c.as_object(), start, code_points(text)) : std::nullopt)
+            if (auto a = c.is_object() ? anthropic_url_citation(c.as_object(), start, end) : std::nullopt)
               annotations.push_back(std::move(*a));
+        }
       }
       else if (type == "tool_use" && json_string(block.as_object(), "name") == anthropic_json_tool) {
         text += json::serialize(block.as_object().contains("input") ? block.at("input") : json::value(json::object{}));

@@ -200,7 +200,11 @@ status add_items(const json::array& items, json::array& messages) {
 result<json::object> web_search_options(const json::object& tool, const std::string& path) {
   if (member(tool, "filters")) return untranslatable(path + ".filters", "web search domain filters");
   json::object options;
-  if (const auto* size = member(tool, "search_context_size")) options["search_context_size"] = *size;
+  if (const auto* size = member(tool, "search_context_size")) {
+    auto v = size->is_string() ? std::string_view(size->as_string()) : std::string_view();
+    if (v != "low" && v != "medium" && v != "high") return bad(path + ".search_context_size", "must be 'low', 'medium' or 'high'");
+    options["search_context_size"] = *size;
+  }
   if (const auto* loc = member(tool, "user_location")) {
     if (!loc->is_object()) return bad(path + ".user_location", "must be an object");
     options["user_location"] = chat_user_location(loc->as_object());

@@ -159,8 +159,12 @@ TEST(openai_responses_request, the_web_search_tool_becomes_web_search_options) {
   EXPECT_FALSE(translate(R"({"model":"m","input":"x","tools":[{"type":"web_search_2025_08_26"}]})").contains("tools"));
   for (const char* refused : {R"({"model":"m","input":"x","tools":[{"type":"web_search","filters":{"allowed_domains":["a.example"]}}]})",
                               R"({"model":"m","input":"x","tools":[{"type":"web_search"},{"type":"web_search_preview"}]})",
-                              R"({"model":"m","input":"x","tools":[{"type":"web_search","user_location":"Oslo"}]})"})
+                              R"({"model":"m","input":"x","tools":[{"type":"web_search","user_location":"Oslo"}]})",
+                              R"({"model":"m","input":"x","tools":[{"type":"web_search","search_context_size":"huge"}]})"})
     EXPECT_FALSE(responses_to_chat(boost::json::parse(refused).as_object())) << refused;
+  auto bad_size = responses_to_chat(boost::json::parse(R"({"model":"m","input":"x","tools":[{"type":"web_search","search_context_size":"huge"}]})").as_object());
+  ASSERT_FALSE(bad_size);
+  EXPECT_NE(bad_size.err().message.find("tools.0.search_context_size"), std::string::npos) << bad_size.err().message;
 }
 
 }  // namespace brokle::gateway
