@@ -24,7 +24,8 @@ BPID=$!
 for _ in $(seq 100); do grep -q 'http://' "$WORK/brokle.out" 2>/dev/null && break; sleep 0.1; done
 BPORT=$(grep -oE 'http://[0-9.]+:[0-9]+' "$WORK/brokle.out" | head -1 | sed 's/.*://')
 
-ticks() { for t in /proc/$BPID/task/*; do echo "$(basename "$t") $(awk '{print $14+$15}' "$t/stat")"; done; }
+# Per thread: user and system clock ticks.
+ticks() { for t in /proc/$BPID/task/*; do echo "$(basename "$t") $(awk '{print $14, $15}' "$t/stat")"; done; }
 ticks >"$WORK/t0"
 M0=$(awk '{print $14+$15}' /proc/$MPID/stat)
 STREAM=$STREAM wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency -s bench/gateway_chat.lua \
@@ -36,8 +37,8 @@ HZ=$(getconf CLK_TCK)
 echo "connections=$CONNS stream=$STREAM: $(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.txt") req/s," \
   "p50 $(awk '$1=="50%" {print $2}' "$WORK/wrk.txt"), p99 $(awk '$1=="99%" {print $2}' "$WORK/wrk.txt")"
 awk -v n="$N" -v hz="$HZ" -v m=$((M1 - M0)) 'BEGIN {printf "mock: %.1f us/request\n", m * 1e6 / hz / n}'
-join "$WORK/t0" "$WORK/t1" | while read -r tid a b; do
-  [ "$b" -gt "$a" ] || continue
-  awk -v n="$N" -v hz="$HZ" -v d=$((b - a)) -v tid="$tid" -v name="$(cat /proc/$BPID/task/$tid/comm 2>/dev/null)" -v nice="$(awk '{print $19}' /proc/$BPID/task/$tid/stat 2>/dev/null)" \
-    'BEGIN {printf "brokle thread %s %s (nice %s): %.1f us/request\n", tid, name, nice, d * 1e6 / hz / n}'
+join "$WORK/t0" "$WORK/t1" | while read -r tid ua sa ub sb; do
+  [ $((ub + sb)) -gt $((ua + sa)) ] || continue
+  awk -v n="$N" -v hz="$HZ" -v u=$((ub - ua)) -v s=$((sb - sa)) -v tid="$tid" -v name="$(cat /proc/$BPID/task/$tid/comm 2>/dev/null)" -v nice="$(awk '{print $19}' /proc/$BPID/task/$tid/stat 2>/dev/null)" \
+    'BEGIN {printf "brokle thread %s %s (nice %s): %.1f us/request (user %.1f, system %.1f)\n", tid, name, nice, (u + s) * 1e6 / hz / n, u * 1e6 / hz / n, s * 1e6 / hz / n}'
 done

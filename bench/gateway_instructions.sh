@@ -7,6 +7,9 @@
 # recorder's vary with how their batches fall.
 # Usage: bench/gateway_instructions.sh [requests=100] [model=gpt-4o-mini] [stream=0]
 #        BIN=path/to/other/brokle to count another build.
+#        CONNS=64 to send the calls from wrk over that many connections instead (for about
+#        requests/50 seconds; the count is what wrk completed): the per-call cost under load,
+#        where the telemetry writer's batches hold many calls.
 # Needs valgrind (Debian: apt-get install valgrind); nothing else beyond `make build`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,15 +48,24 @@ ask() { curl -sS -H "Authorization: Bearer $KEY" -H 'Content-Type: application/j
 ask -o /dev/null "$URL"
 sleep 1
 callgrind_control -z $VPID >/dev/null
-echo "sending $N requests on one connection..." >&2
-urls=() outs=()
-for _ in $(seq "$N"); do urls+=("$URL"); outs+=(-o /dev/null); done
-ask "${outs[@]}" "${urls[@]}"
+if [ -n "${CONNS:-}" ]; then
+  command -v wrk >/dev/null || { echo "CONNS= needs wrk (apt-get install wrk)" >&2; exit 1; }
+  echo "wrk: $CONNS connections for $(( N / 50 + 1 ))s..." >&2
+  MODEL=$MODEL STREAM=$STREAM wrk -t1 -c"$CONNS" -d"$(( N / 50 + 1 ))s" -s bench/gateway_chat.lua \
+    -H "Authorization: Bearer $KEY" "$URL" >"$WORK/wrk.txt"
+  N=$(awk '/requests in/ {print $1}' "$WORK/wrk.txt")
+  [ "${N:-0}" -gt 0 ] || { echo "wrk completed no requests: $(cat "$WORK/wrk.txt")" >&2; exit 1; }
+else
+  echo "sending $N requests on one connection..." >&2
+  urls=() outs=()
+  for _ in $(seq "$N"); do urls+=("$URL"); outs+=(-o /dev/null); done
+  ask "${outs[@]}" "${urls[@]}"
+fi
 sleep 1
 callgrind_control -d $VPID >/dev/null
 sleep 1
 
-echo "### Instructions per call — $(date -u +%Y-%m-%d), $MODEL, stream=$STREAM, $N keep-alive requests, $BIN"
+echo "### Instructions per call — $(date -u +%Y-%m-%d), $MODEL, stream=$STREAM, $N keep-alive requests${CONNS:+ over $CONNS connections}, $BIN"
 echo
 echo "| thread | instructions per call |"
 echo "|---|---|"

@@ -93,19 +93,12 @@ bool carries_usage(std::string_view data) {
 }
 
 // A stream chunk that carries usage: the call's usage taken from it. false when the chunk is to be
-// hidden: the usage-only chunk we asked for on the client's behalf when the client did not. Parsed
-// in a stack arena (no heap allocation for a chunk of ordinary size).
+// hidden: the usage-only chunk we asked for on the client's behalf when the client did not.
 bool read_usage_chunk(std::string_view data, call_state& st) {
-  unsigned char arena[4096];
-  boost::json::monotonic_resource mr(arena, sizeof arena);
-  boost::system::error_code ec;
-  auto v = boost::json::parse(data, ec, &mr);
-  if (ec || !v.is_object()) return true;
-  const auto& o = v.as_object();
-  if (auto u = gateway::usage_of(o)) st.usage = *u;
-  auto choices = o.find("choices");
-  return st.client_wants_usage || choices == o.end() || !choices->value().is_array() ||
-         !choices->value().as_array().empty() || !o.contains("usage");
+  auto c = gateway::read_usage_chunk(data);
+  if (!c) return true;
+  if (c->usage) st.usage = *c->usage;
+  return st.client_wants_usage || !c->usage_only;
 }
 
 asio::awaitable<void> relay_stream(std::shared_ptr<call_state> st, net::body_sink& sink) {

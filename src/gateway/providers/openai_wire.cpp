@@ -1,6 +1,7 @@
 #include "gateway/providers/openai_wire.hpp"
 
 #include "gateway/providers/openai_shapes.hpp"
+#include "gateway/providers/usage_scanner.hpp"
 
 #include <cstring>
 
@@ -86,8 +87,9 @@ std::optional<token_usage> usage_in_body(std::string_view body) {
     if (ec || !v.is_object()) return std::nullopt;
     return usage_of(v.as_object());
   }
-  // Just the one object, parsed into a stack buffer (no heap for a small usage object); the
-  // parser stops where the object ends.
+  // Just the one object, read in place (no JSON tree); text the scanner does not take (an escaped
+  // key, deep nesting, malformed) gets the real parser's verdict.
+  if (auto u = scan_usage_object(body.substr(start))) return u;
   unsigned char buffer[2048], stack[512];
   boost::json::monotonic_resource arena(buffer, sizeof buffer);
   boost::json::parser parser(&arena, {}, stack, sizeof stack);
@@ -98,6 +100,52 @@ std::optional<token_usage> usage_in_body(std::string_view body) {
   boost::json::object holder(&arena);
   holder["usage"] = std::move(usage);
   return usage_of(holder);
+}
+
+std::optional<usage_chunk> read_usage_chunk(std::string_view data) {
+  size_t usage_keys = 0, usage_objects = 0, usage_at = 0;
+  for_each_key(data, "usage", [&](size_t after_colon) {
+    ++usage_keys;
+    size_t v = data.find_first_not_of(" \t\r\n", after_colon);
+    if (v != std::string_view::npos && data[v] == '{') ++usage_objects, usage_at = v;
+  });
+  size_t choices_keys = 0;
+  bool choices_empty = false;
+  for_each_key(data, "choices", [&](size_t after_colon) {
+    ++choices_keys;
+    size_t v = data.find_first_not_of(" \t\r\n", after_colon);
+    if (v == std::string_view::npos || data[v] != '[') return;
+    size_t close = data.find_first_not_of(" \t\r\n", v + 1);
+    choices_empty = close != std::string_view::npos && data[close] == ']';
+  });
+  // One of each at most (a nested "usage" or "choices" is some extension's): read in place.
+  if (usage_keys <= 1 && usage_objects == usage_keys && choices_keys <= 1 && data.starts_with('{')) {
+    usage_chunk c;
+    c.has_usage = usage_keys == 1;
+    c.usage_only = c.has_usage && choices_keys == 1 && choices_empty;
+    if (c.has_usage) {
+      auto u = scan_usage_object(data.substr(usage_at));
+      if (u) {
+        c.usage = *u;
+        return c;
+      }
+    } else {
+      return c;
+    }
+  }
+  // Anything else: the whole chunk parsed, in a stack arena for a chunk of ordinary size.
+  unsigned char arena[4096];
+  boost::json::monotonic_resource mr(arena, sizeof arena);
+  boost::system::error_code ec;
+  auto v = boost::json::parse(data, ec, &mr);
+  if (ec || !v.is_object()) return std::nullopt;
+  const auto& o = v.as_object();
+  usage_chunk c;
+  c.usage = usage_of(o);
+  c.has_usage = o.contains("usage");
+  auto choices = o.find("choices");
+  c.usage_only = c.has_usage && choices != o.end() && choices->value().is_array() && choices->value().as_array().empty();
+  return c;
 }
 
 net::upstream_request build_openai_request(const provider_config& p, openai_endpoint e, boost::json::object body,

@@ -37,6 +37,16 @@ size_t key_occurrences(std::string_view json, std::string_view key);
 // object is parsed alone. nullopt when absent, null, repeated (ambiguous) or malformed.
 std::optional<token_usage> usage_in_body(std::string_view body);
 
+// A streamed chat.completion.chunk that mentions usage, read without building a JSON tree when
+// its "usage" and "choices" keys are unambiguous (parsed whole otherwise; the rest of the chunk is
+// then not checked, it is relayed as it came). nullopt when the chunk is not a JSON object.
+struct usage_chunk {
+  std::optional<token_usage> usage;  // absent when "usage" is missing or null
+  bool has_usage = false;            // the chunk has a "usage" member (null included)
+  bool usage_only = false;           // ... and "choices" is an empty array: the usage-only final chunk
+};
+std::optional<usage_chunk> read_usage_chunk(std::string_view data);
+
 // Usage from a response body or stream chunk ({"usage":{...}}); nullopt when absent or null.
 std::optional<token_usage> usage_of(const boost::json::object& o);
 
