@@ -180,9 +180,11 @@ std::shared_ptr<call_state> begin_call(net::request_context& ctx, gateway_api& g
   return st;
 }
 
-void fail_upstream(const call_state& st, const std::string& provider, const std::string& why) {
+void fail_upstream(call_state& st, const std::string& provider, const error& why) {
+  st.finish(st.failure_status(why.code), why.message);
   if (st.abort->triggered()) fail(499, "client_closed_request", "the client closed the connection");
-  fail(502, "upstream_error", "provider '" + provider + "': " + why);
+  if (why.code == errc::timed_out) fail(504, "upstream_timeout", "provider '" + provider + "': " + why.message);
+  fail(502, "upstream_error", "provider '" + provider + "': " + why.message);
 }
 
 boost::asio::awaitable<void> open_upstream_stream(call_state& st, net::upstream_request req, const std::string& provider) {
@@ -190,10 +192,7 @@ boost::asio::awaitable<void> open_upstream_stream(call_state& st, net::upstream_
   auto t0 = std::chrono::steady_clock::now();
   auto opened = co_await st.gw->upstream.open(std::move(req));
   st.upstream_wait += std::chrono::steady_clock::now() - t0;
-  if (!opened) {
-    st.finish(st.failure_status(), opened.err().message);
-    fail_upstream(st, provider, opened.err().message);
-  }
+  if (!opened) fail_upstream(st, provider, opened.err());
   st.upstream = std::make_unique<timed_upstream_stream>(std::move(*opened), st.upstream_wait);
 }
 

@@ -40,7 +40,11 @@ struct call_state : std::enable_shared_from_this<call_state> {
 
   // The status an upstream failure is recorded with: 499 when we dropped the call ourselves
   // because the client left, 502 when the provider failed.
-  int failure_status() const { return abort->triggered() ? 499 : 502; }
+  // The status a failed upstream call is recorded with: 499 when the client left first, 504 when
+  // the provider ran out of time, 502 otherwise.
+  int failure_status(errc why = errc::unavailable) const {
+    return abort->triggered() ? 499 : why == errc::timed_out ? 504 : 502;
+  }
 
   // Time to first token: the first body bytes of a stream (later calls change nothing).
   void first_bytes_arrived();
@@ -101,7 +105,9 @@ std::shared_ptr<call_state> begin_call(net::request_context& ctx, gateway_api& g
 
 // Ends the request after a failed upstream call: 502 when the provider failed, 499 (what nginx
 // logs for a client that closed the request) when we dropped the call because the client left.
-[[noreturn]] void fail_upstream(const call_state& st, const std::string& provider, const std::string& why);
+// Records the failed upstream call and ends the request with the matching OpenAI-shaped error:
+// 499 when the client left, 504 upstream_timeout, 502 upstream_error.
+[[noreturn]] void fail_upstream(call_state& st, const std::string& provider, const error& why);
 
 // Opens the streamed upstream call into st.upstream (its reads counted in st.upstream_wait); when it
 // cannot be opened, records the call and ends the request (fail_upstream).

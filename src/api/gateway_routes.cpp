@@ -113,7 +113,8 @@ asio::awaitable<void> relay_stream(std::shared_ptr<call_state> st, net::body_sin
     if (!chunk) {
       // The upstream died mid-stream: say so in-band, never end with a silent success.
       co_await sink.write(upstream_error_event(chunk.err().message));
-      st->finish(st->failure_status(), st->abort->triggered() ? "client disconnected" : chunk.err().message);
+      st->finish(st->failure_status(chunk.err().code),
+                 st->abort->triggered() ? "client disconnected" : chunk.err().message);
       co_return;
     }
     if (!*chunk) break;
@@ -196,7 +197,8 @@ asio::awaitable<void> relay_translated_stream(std::shared_ptr<call_state> st, St
     if (!chunk) {
       co_await sink.write(upstream_error_event(chunk.err().message));
       st->usage = translator.usage();
-      st->finish(st->failure_status(), st->abort->triggered() ? "client disconnected" : chunk.err().message);
+      st->finish(st->failure_status(chunk.err().code),
+                 st->abort->triggered() ? "client disconnected" : chunk.err().message);
       co_return;
     }
     if (!*chunk) break;
@@ -263,8 +265,7 @@ asio::awaitable<http_response> relay_translated(std::shared_ptr<call_state> st, 
   if (!stream) {
     auto r = co_await st->send_upstream(std::move(req));
     if (!r) {
-      st->finish(st->failure_status(), r.err().message);
-      fail_upstream(*st, p.name, r.err().message);
+      fail_upstream(*st, p.name, r.err());
     }
     if (r->status >= 400) co_return error_reply(r->status, r->body, r->headers.get("Retry-After"));
     boost::system::error_code ec;
@@ -401,8 +402,7 @@ asio::awaitable<http_response> relay_call_to_provider(request_context& ctx, gate
   if (!stream) {
     auto r = co_await st->send_upstream(std::move(upstream_req));
     if (!r) {
-      st->finish(st->failure_status(), r.err().message);
-      fail_upstream(*st, route.provider->name, r.err().message);
+      fail_upstream(*st, route.provider->name, r.err());
     }
     unsigned status = r->status;
     if (status < 300)

@@ -25,6 +25,7 @@ void fail_with(const error& e) {
     case errc::too_large: status = 413, code = "request_too_large"; break;
     case errc::rate_limited: status = 429, code = "rate_limited"; break;
     case errc::unavailable: status = 503, code = "unavailable"; break;
+    case errc::timed_out: status = 504, code = "timeout"; break;
     case errc::internal:
       log::error("internal error", {{"error", e.message}});
       message = "internal error";

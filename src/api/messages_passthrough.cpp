@@ -51,8 +51,7 @@ asio::awaitable<http_response> relay_messages_to_anthropic(request_context& ctx,
   if (!call.stream) {
     auto r = co_await st->send_upstream(std::move(*req));
     if (!r) {
-      st->finish(st->failure_status(), r.err().message);
-      fail_upstream(*st, p.name, r.err().message);
+      fail_upstream(*st, p.name, r.err());
     }
     if (r->status >= 400) {
       auto res = error_answer(*st, p, r->status, std::move(r->body), r->headers.get("Retry-After"), ctx.request_id);

@@ -58,6 +58,7 @@ unsigned http_status_for(errc code) {
     case errc::too_large: return 413;
     case errc::rate_limited: return 429;
     case errc::unavailable: return 503;
+    case errc::timed_out: return 504;
     default: return 500;
   }
 }

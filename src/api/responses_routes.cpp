@@ -100,8 +100,7 @@ asio::awaitable<http_response> send_recorded(call_state& st, const gateway::prov
                                              net::upstream_request req, std::string_view object) {
   auto r = co_await st.send_upstream(std::move(req));
   if (!r) {
-    st.finish(st.failure_status(), r.err().message);
-    fail_upstream(st, p.name, r.err().message);
+    fail_upstream(st, p.name, r.err());
   }
   if (r->status >= 400) co_return error_answer(st, p, r->status, std::move(r->body), r->headers.get("Retry-After"));
   auto facts = gateway::read_response_body(r->body, object);

@@ -246,6 +246,31 @@ std::vector<setting> make_settings() {
                "true or false", false,
                [](config& c, const std::string& v) { return set_bool(c.gateway_record_traces, v); },
                [](const config& c) { return std::string(c.gateway_record_traces ? "true" : "false"); }});
+  s.push_back({"gateway.upstream_connect_timeout", "BROKLE_GATEWAY_UPSTREAM_CONNECT_TIMEOUT",
+               "gateway-upstream-connect-timeout",
+               "Time allowed to open a connection to a provider (TCP and TLS); past it the call fails with 504.",
+               "a duration like 10s (>= 100ms)", false,
+               [](config& c, const std::string& v) {
+                 return set_duration(c.gateway_upstream.connect_timeout, v, std::chrono::milliseconds(100));
+               },
+               [](const config& c) { return format_duration(c.gateway_upstream.connect_timeout); }});
+  s.push_back({"gateway.upstream_first_byte_timeout", "BROKLE_GATEWAY_UPSTREAM_FIRST_BYTE_TIMEOUT",
+               "gateway-upstream-first-byte-timeout",
+               "Time a provider has from the request sent to the head of its answer (a whole non-streamed answer "
+               "must arrive in it); past it the call fails with 504 upstream_timeout.",
+               "a duration like 120s (>= 100ms)", false,
+               [](config& c, const std::string& v) {
+                 return set_duration(c.gateway_upstream.first_byte_timeout, v, std::chrono::milliseconds(100));
+               },
+               [](const config& c) { return format_duration(c.gateway_upstream.first_byte_timeout); }});
+  s.push_back({"gateway.upstream_idle_timeout", "BROKLE_GATEWAY_UPSTREAM_IDLE_TIMEOUT", "gateway-upstream-idle-timeout",
+               "Longest silence allowed between a streaming provider's chunks; past it the client's stream ends "
+               "with an error event.",
+               "a duration like 60s (>= 100ms)", false,
+               [](config& c, const std::string& v) {
+                 return set_duration(c.gateway_upstream.idle_timeout, v, std::chrono::milliseconds(100));
+               },
+               [](const config& c) { return format_duration(c.gateway_upstream.idle_timeout); }});
   s.push_back({"telemetry.min_log_severity", "BROKLE_TELEMETRY_MIN_LOG_SEVERITY", "telemetry-min-log-severity",
                "Log records below this severity are dropped at ingest (OTLP severity numbers: 1 trace, 5 debug, 9 "
                "info, 13 warn, 17 error, 21 fatal).",

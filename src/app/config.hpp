@@ -12,6 +12,7 @@
 #include "core/log.hpp"
 #include "core/result.hpp"
 #include "net/server_options.hpp"
+#include "net/upstream_limits.hpp"
 
 namespace brokle::app {
 
@@ -33,6 +34,7 @@ struct config {
   std::chrono::milliseconds telemetry_purge_interval{60 * 60 * 1000};
   std::chrono::milliseconds telemetry_store_busy_timeout{5000};
   bool gateway_record_traces = true;  // each gateway call also becomes an LLM trace + generation
+  net::upstream_limits gateway_upstream;  // provider connections: timeouts (the rest fixed)
   int telemetry_min_log_severity = 0;
   std::vector<std::string> telemetry_allowed_services;
   std::vector<std::string> telemetry_excluded_services;

@@ -114,7 +114,7 @@ int serve(const resolved_config& rc) {
   gateway::model_catalog catalog(std::move(*providers));
   gateway::price_table prices;
   for (const auto& [model, price] : *price_overrides) prices.set(model, price);
-  net::upstream_client upstream;
+  net::upstream_client upstream(cfg.gateway_upstream);
   gateway::call_recorder recorder(*stores->generations);
   recorder.start();
   id.keys->start(std::chrono::milliseconds(500));

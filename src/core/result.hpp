@@ -19,6 +19,7 @@ enum class errc {
   too_large,          // over a size limit (413)
   rate_limited,       // over a rate limit (429)
   unavailable,        // overloaded or a dependency is down (503)
+  timed_out,          // a dependency did not answer in the time allowed (504)
   internal,           // a bug or an unexpected backend failure (500)
 };
 

@@ -31,6 +31,7 @@
 #include "core/ulid.hpp"
 #include "net/cors_policy.hpp"
 #include "net/detail/io_runtime_impl.hpp"
+#include "net/lazy_deadline.hpp"
 #include "net/body_sink.hpp"
 #include "net/stream_channel.hpp"
 
@@ -148,7 +149,12 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
 class session : public std::enable_shared_from_this<session>, public client_presence {
  public:
   session(std::shared_ptr<http_server::impl> srv, tcp::socket sock)
-      : srv_(std::move(srv)), stream_(std::move(sock)), wake_(stream_.get_executor()), watch_delay_(stream_.get_executor()), deadline_(stream_.get_executor()) {
+      : srv_(std::move(srv)), stream_(std::move(sock)), wake_(stream_.get_executor()), watch_delay_(stream_.get_executor()),
+        deadline_(stream_.get_executor(), [this] {
+          timed_out_ = true;
+          beast::error_code ignore;
+          stream_.socket().cancel(ignore);
+        }) {
     buffer_.max_size(srv_->opts.header_limit + srv_->opts.body_limit + 64 * 1024);
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
@@ -220,17 +226,9 @@ class session : public std::enable_shared_from_this<session>, public client_pres
 
   void arm_deadline(std::chrono::milliseconds d) {
     timed_out_ = false;
-    deadline_.expires_after(d);
-    deadline_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
-      if (ec) return;
-      if (auto s = weak.lock()) {
-        s->timed_out_ = true;
-        beast::error_code ignore;
-        s->stream_.socket().cancel(ignore);
-      }
-    });
+    deadline_.set(d);
   }
-  void disarm_deadline() { deadline_.cancel(); }
+  void disarm_deadline() { deadline_.clear(); }
   awaitable<void> reject(unsigned status, std::string_view code, std::string_view message, std::string_view reason);
   awaitable<bool> write_response(http_response& res, unsigned version, bool keep_alive, bool head_only);
   awaitable<bool> serve_produced(http_response& res, unsigned version, bool keep_alive);
@@ -244,9 +242,12 @@ class session : public std::enable_shared_from_this<session>, public client_pres
   beast::flat_buffer buffer_;
   asio::steady_timer wake_;
   asio::steady_timer watch_delay_;
-  // Read deadlines for the header and body phases. On expiry the pending read is cancelled (not
-  // the socket closed, as tcp_stream's own expiry would) so the client still gets its 408.
-  asio::steady_timer deadline_;
+  // The deadline of whatever the request loop waits on (the next request, its header, its body,
+  // a write of the answer). On expiry the pending operation is cancelled (not the socket closed,
+  // as tcp_stream's own expiry would) so a client whose header or body is late still gets its
+  // 408. Moving it costs no timer operation, where tcp_stream's expiry costs several per read
+  // and write; the long-lived SSE and WebSocket paths keep tcp_stream's.
+  lazy_deadline deadline_;
   bool timed_out_ = false;
   std::string remote_;
   bool busy_ = false;
@@ -327,10 +328,11 @@ static std::string response_head(const http_response& res, unsigned version, boo
 awaitable<bool> session::write_response(http_response& res, unsigned version, bool keep_alive, bool head_only) {
   bool bodyless = res.status < 200 || res.status == 204 || res.status == 304;
   std::string head = response_head(res, version, keep_alive, true);
-  stream_.expires_after(srv_->opts.write_timeout);
+  arm_deadline(srv_->opts.write_timeout);
   std::array<asio::const_buffer, 2> bufs{asio::buffer(head),
                                          head_only || bodyless ? asio::const_buffer() : asio::buffer(res.body)};
   auto [ec, n] = co_await asio::async_write(stream_, bufs, no_throw);
+  disarm_deadline();
   co_return !ec;
 }
 
@@ -342,7 +344,7 @@ awaitable<void> session::loop() {
     // the (shorter) header timeout for a new connection.
     if (buffer_.size() == 0) {
       if (srv_->draining) break;
-      stream_.expires_after(first ? opts.header_timeout : opts.idle_timeout);
+      arm_deadline(first ? opts.header_timeout : opts.idle_timeout);
       auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(4096), no_throw);
       if (ec) break;
       buffer_.commit(n);
@@ -353,7 +355,6 @@ awaitable<void> session::loop() {
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(opts.header_limit));
     parser.body_limit(opts.body_limit);
-    stream_.expires_never();
     arm_deadline(opts.header_timeout);
     auto [hec, hn] = co_await http::async_read_header(stream_, buffer_, parser, no_throw);
     disarm_deadline();
@@ -375,8 +376,9 @@ awaitable<void> session::loop() {
     auto& hdr = parser.get();
     if (hdr[http::field::expect] == "100-continue" && !parser.is_done()) {
       http::response<http::empty_body> cont{http::status::continue_, hdr.version()};
-      stream_.expires_after(opts.write_timeout);
+      arm_deadline(opts.write_timeout);
       auto [cec, cn] = co_await http::async_write(stream_, cont, no_throw);
+      disarm_deadline();
       if (cec) break;
     }
     if (!parser.is_done()) {
@@ -395,7 +397,6 @@ awaitable<void> session::loop() {
         break;
       }
     }
-    stream_.expires_never();
 
     http::request<http::string_body> breq = parser.release();
     http_request req;
@@ -537,14 +538,17 @@ namespace {
 // write instead of three.
 class chunked_sink final : public body_sink {
  public:
-  chunked_sink(beast::tcp_stream& s, std::chrono::milliseconds timeout, std::string head)
-      : stream_(s), timeout_(timeout), head_(std::move(head)) {}
+  // Each write has `timeout`: `deadline` cancels it (and clears between writes, while the
+  // producer waits on its source).
+  chunked_sink(beast::tcp_stream& s, lazy_deadline& deadline, std::chrono::milliseconds timeout, std::string head)
+      : stream_(s), deadline_(deadline), timeout_(timeout), head_(std::move(head)) {}
   awaitable<bool> write(std::string_view chunk) override { return send(chunk, false); }
   awaitable<bool> write_last(std::string_view chunk) override { return send(chunk, true); }
   awaitable<bool> flush() override {
     if (failed_ || ended_ || head_.empty()) co_return !failed_;
-    stream_.expires_after(timeout_);
+    deadline_.set(timeout_);
     auto [ec, written] = co_await asio::async_write(stream_, asio::buffer(head_), no_throw);
+    deadline_.clear();
     head_.clear();
     if (ec) failed_ = true;
     co_return !failed_;
@@ -567,8 +571,9 @@ class chunked_sink final : public body_sink {
         asio::buffer(head_), asio::buffer(size_line, static_cast<size_t>(n)), asio::buffer(chunk.data(), chunk.size()),
         chunk.empty() ? asio::const_buffer() : asio::buffer(crlf.data(), crlf.size()),
         last ? asio::buffer(terminator.data(), terminator.size()) : asio::const_buffer()};
-    stream_.expires_after(timeout_);
+    deadline_.set(timeout_);
     auto [ec, written] = co_await asio::async_write(stream_, bufs, no_throw);
+    deadline_.clear();
     head_.clear();
     head_.shrink_to_fit();
     if (ec) failed_ = true;
@@ -577,6 +582,7 @@ class chunked_sink final : public body_sink {
   }
 
   beast::tcp_stream& stream_;
+  lazy_deadline& deadline_;
   std::chrono::milliseconds timeout_;
   std::string head_;  // not yet sent
   bool failed_ = false;
@@ -587,11 +593,10 @@ class chunked_sink final : public body_sink {
 // Returns true when the whole body was delivered (the connection may be reused).
 awaitable<bool> session::serve_produced(http_response& res, unsigned version, bool keep_alive) {
   res.headers.set("Transfer-Encoding", "chunked");
-  chunked_sink sink(stream_, srv_->opts.write_timeout, response_head(res, version, keep_alive, false));
+  chunked_sink sink(stream_, deadline_, srv_->opts.write_timeout, response_head(res, version, keep_alive, false));
   auto producer = std::move(res.producer);
   co_await producer(sink);
   bool ok = co_await sink.end();
-  stream_.expires_never();
   co_return ok;
 }
 

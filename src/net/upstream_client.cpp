@@ -1,4 +1,5 @@
 #include "net/upstream_client.hpp"
+#include "net/lazy_deadline.hpp"
 
 #include <array>
 #include <unordered_map>
@@ -67,6 +68,12 @@ result<target> parse_target(const std::string& url) {
   return t;
 }
 
+// "120s", "1500ms": a timeout as an error message names it.
+std::string format_ms(std::chrono::milliseconds d) {
+  if (d.count() % 1000 == 0) return std::to_string(d.count() / 1000) + "s";
+  return std::to_string(d.count()) + "ms";
+}
+
 // A header line must not smuggle a line break into the message.
 bool header_safe(std::string_view s) { return s.find_first_of("\r\n") == std::string_view::npos; }
 
@@ -91,8 +98,19 @@ struct connection {
   beast::flat_buffer buffer;
   std::chrono::steady_clock::time_point idle_since;
   bool reused = false;
+  // The deadline of the read or write under way (first byte, next stream chunk): on expiry the
+  // socket is closed, so the operation fails and the connection is never pooled again. Cheaper
+  // to move than tcp_stream's own expiry, which costs timer operations per read and write
+  // (connect and the TLS handshake, once per connection, keep that one).
+  std::optional<lazy_deadline> deadline;
+  bool timed_out = false;
 
   beast::tcp_stream& tcp() { return tls ? beast::get_lowest_layer(*secure) : *plain; }
+  void arm(std::chrono::milliseconds d) {
+    timed_out = false;
+    deadline->set(d);
+  }
+  void disarm() { deadline->clear(); }
 };
 
 struct upstream_client::impl {
@@ -149,9 +167,16 @@ struct upstream_client::impl {
     c->tls = t.tls;
     if (t.tls) c->secure.emplace(ex, tls_ctx);
     else c->plain.emplace(ex);
+    c->deadline.emplace(ex, [raw = c.get()] {
+      raw->timed_out = true;
+      beast::error_code ignore;
+      raw->tcp().socket().close(ignore);
+    });
     auto& sock = c->tcp();
     sock.expires_after(limits.connect_timeout);
     auto [cec, ep] = co_await sock.async_connect(endpoints, no_throw);
+    if (cec == beast::error::timeout)
+      co_return make_error(errc::timed_out, "cannot connect to " + t.key + " within " + format_ms(limits.connect_timeout));
     if (cec) co_return make_error(errc::unavailable, "cannot connect to " + t.key + ": " + cec.message());
     sock.socket().set_option(tcp::no_delay(true));
     if (t.tls) {
@@ -159,6 +184,9 @@ struct upstream_client::impl {
         co_return make_error(errc::unavailable, "TLS: cannot set SNI for " + t.host);
       c->secure->set_verify_callback(ssl::host_name_verification(t.host));
       auto [hec] = co_await c->secure->async_handshake(ssl::stream_base::client, no_throw);
+      if (hec == beast::error::timeout)
+        co_return make_error(errc::timed_out, "TLS handshake with " + t.host + " not done within " +
+                                                  format_ms(limits.connect_timeout));
       if (hec) co_return make_error(errc::unavailable, "TLS handshake with " + t.host + " failed: " + hec.message());
     }
     sock.expires_never();
@@ -192,8 +220,9 @@ struct upstream_client::impl {
     co_return ec;
   }
 
+  // The request's write starts the first-byte deadline (the caller's read keeps it).
   awaitable<beast::error_code> write_on(connection& c, const wire_request& r) {
-    c.tcp().expires_after(limits.first_byte_timeout);
+    c.arm(limits.first_byte_timeout);
     if (c.tls) co_return co_await write(*c.secure, r);
     co_return co_await write(*c.plain, r);
   }
@@ -276,14 +305,19 @@ class stream_impl final : public upstream_stream {
       auto& body = parser_->get().body();
       body.data = scratch_->data();
       body.size = scratch_->size();
-      conn_->tcp().expires_after(client_->limits.idle_timeout);
+      conn_->arm(client_->limits.idle_timeout);
       beast::error_code ec = conn_->tls
                                  ? co_await upstream_client::impl::read_some(*conn_->secure, conn_->buffer, *parser_)
                                  : co_await upstream_client::impl::read_some(*conn_->plain, conn_->buffer, *parser_);
+      conn_->disarm();
       if (ec == http::error::need_buffer) ec = {};
       size_t got = scratch_->size() - body.size;
       if (ec) {
+        bool timed_out = conn_->timed_out;
         drop();
+        if (timed_out)
+          co_return make_error(errc::timed_out, "upstream sent nothing for " +
+                                                      format_ms(client_->limits.idle_timeout) + " mid-response");
         co_return make_error(errc::unavailable, "upstream connection lost mid-response: " + ec.message());
       }
       if (got > 0) {
@@ -319,10 +353,7 @@ class stream_impl final : public upstream_stream {
   void finish() {
     detach_abort(abort_);
     done_ = true;
-    if (conn_ && parser_->keep_alive()) {
-      conn_->tcp().expires_never();
-      client_->give_back(std::move(conn_));
-    }
+    if (conn_ && parser_->keep_alive()) client_->give_back(std::move(conn_));
     conn_.reset();
   }
 
@@ -359,18 +390,24 @@ awaitable<result<upstream_response>> upstream_client::send(upstream_request req)
     } detach{abort};
     auto wec = co_await self->write_on(*conn, r);
     if (wec) {
+      conn->disarm();
+      if (conn->timed_out)
+        co_return make_error(errc::timed_out, "upstream " + t->key + " did not take the request within " +
+                                                    format_ms(self->limits.first_byte_timeout));
       if (attempt == 0 && impl::stale(*conn, wec)) continue;
       co_return make_error(errc::unavailable, "sending to " + t->key + " failed: " + wec.message());
     }
     http::response_parser<http::string_body> parser;
     parser.body_limit(self->limits.max_body);
-    conn->tcp().expires_after(self->limits.first_byte_timeout);
     auto rec = conn->tls ? co_await impl::read_all(*conn->secure, conn->buffer, parser)
                          : co_await impl::read_all(*conn->plain, conn->buffer, parser);
+    conn->disarm();
     if (rec) {
+      if (conn->timed_out)
+        co_return make_error(errc::timed_out, "upstream " + t->key + " did not answer within " +
+                                                    format_ms(self->limits.first_byte_timeout));
       if (attempt == 0 && impl::stale(*conn, rec)) continue;
       if (rec == http::error::body_limit) co_return make_error(errc::too_large, "upstream response too large");
-      if (rec == beast::error::timeout) co_return make_error(errc::unavailable, "upstream timed out: " + t->key);
       co_return make_error(errc::unavailable, "reading from " + t->key + " failed: " + rec.message());
     }
     upstream_response out;
@@ -378,10 +415,7 @@ awaitable<result<upstream_response>> upstream_client::send(upstream_request req)
     out.headers = copy_headers(parser.get().base());
     bool keep = parser.keep_alive();
     out.body = std::move(parser.get().body());
-    if (keep) {
-      conn->tcp().expires_never();
-      self->give_back(std::move(conn));
-    }
+    if (keep) self->give_back(std::move(conn));
     co_return out;
   }
   co_return make_error(errc::unavailable, "upstream " + t->key + " closed the connection");
@@ -407,18 +441,23 @@ awaitable<result<std::unique_ptr<upstream_stream>>> upstream_client::open(upstre
     } detach{&abort};
     auto wec = co_await self->write_on(*conn, r);
     if (wec) {
+      conn->disarm();
+      if (conn->timed_out)
+        co_return make_error(errc::timed_out, "upstream " + t->key + " did not take the request within " +
+                                                    format_ms(self->limits.first_byte_timeout));
       if (attempt == 0 && impl::stale(*conn, wec)) continue;
       co_return make_error(errc::unavailable, "sending to " + t->key + " failed: " + wec.message());
     }
     auto parser = std::make_unique<http::response_parser<http::buffer_body>>();
     parser->body_limit(boost::none);  // streams are read piecewise; nothing accumulates
-    conn->tcp().expires_after(self->limits.first_byte_timeout);
     auto hec = conn->tls ? co_await impl::read_header(*conn->secure, conn->buffer, *parser)
                          : co_await impl::read_header(*conn->plain, conn->buffer, *parser);
+    conn->disarm();
     if (hec) {
+      if (conn->timed_out)
+        co_return make_error(errc::timed_out, "upstream " + t->key + " did not answer within " +
+                                                    format_ms(self->limits.first_byte_timeout));
       if (attempt == 0 && impl::stale(*conn, hec)) continue;
-      if (hec == beast::error::timeout)
-        co_return make_error(errc::unavailable, "upstream sent no response in time: " + t->key);
       co_return make_error(errc::unavailable, "reading from " + t->key + " failed: " + hec.message());
     }
     detach.a = nullptr;  // the stream keeps the abort handle attached until it ends

@@ -18,17 +18,9 @@
 
 #include "core/result.hpp"
 #include "net/http_message.hpp"
+#include "net/upstream_limits.hpp"
 
 namespace brokle::net {
-
-struct upstream_limits {
-  std::chrono::milliseconds connect_timeout{10000};
-  std::chrono::milliseconds first_byte_timeout{120000};  // model latency lives here
-  std::chrono::milliseconds idle_timeout{60000};         // between stream chunks
-  std::chrono::milliseconds pool_idle{30000};            // pooled connections older than this are dropped
-  size_t max_idle_per_host = 256;
-  size_t max_body = 64 * 1024 * 1024;
-};
 
 // Stops an upstream call from outside, e.g. when the client that asked for it hung up: the
 // connection in use is closed, so a pending send or read fails at once (check triggered()) and the

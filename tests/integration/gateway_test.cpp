@@ -651,6 +651,53 @@ TEST(gateway, an_answer_the_client_never_got_is_recorded_as_499) {
 }
 
 
+// A provider past its time fails the call with 504 upstream_timeout, not a hang: the first-byte
+// deadline covers a non-streamed answer and a stream's head, the idle deadline each gap between
+// stream chunks (reset by every chunk: a stream of short gaps lasting longer in total is fine).
+TEST(gateway, a_provider_past_its_timeouts_fails_the_call_with_504_and_the_server_keeps_serving) {
+  gateway_env g("", {{"BROKLE_GATEWAY_UPSTREAM_FIRST_BYTE_TIMEOUT", "400ms"},
+                     {"BROKLE_GATEWAY_UPSTREAM_IDLE_TIMEOUT", "400ms"}});
+  auto timed = [&](const boost::json::object& body) {
+    auto t0 = std::chrono::steady_clock::now();
+    auto r = g.chat(body);
+    return std::make_pair(r, std::chrono::steady_clock::now() - t0);
+  };
+  // Non-streamed, the answer 3 s away: 504 after the 400 ms.
+  auto [slow, slow_took] = timed(faulty("delay=3000"));
+  EXPECT_EQ(slow.status(), 504) << slow.raw.body;
+  EXPECT_EQ(slow.json.at("error").at("code").as_string(), "upstream_timeout");
+  EXPECT_NE(slow.raw.body.find("did not answer within 400ms"), std::string::npos) << slow.raw.body;
+  EXPECT_LT(slow_took, std::chrono::milliseconds(2500));
+  // A stream whose head does not come in time: the same 504, before any stream started.
+  auto [head, head_took] = timed(faulty("delay=3000", true));
+  EXPECT_EQ(head.status(), 504) << head.raw.body;
+  EXPECT_LT(head_took, std::chrono::milliseconds(2500));
+  // A stream that goes quiet after its head: the client's stream ends with an error event.
+  auto quiet = g.chat(faulty("ttft=3000", true));
+  ASSERT_EQ(quiet.status(), 200) << quiet.raw.body;
+  EXPECT_NE(quiet.raw.body.find("sent nothing for 400ms mid-response"), std::string::npos) << quiet.raw.body;
+  EXPECT_EQ(quiet.raw.body.find("[DONE]"), std::string::npos) << quiet.raw.body;
+  // Seven chunks 150 ms apart (about 1 s in all, more than either deadline): every gap is short.
+  auto steady = g.chat(faulty("chunk_delay=150", true));
+  ASSERT_EQ(steady.status(), 200);
+  EXPECT_NE(steady.raw.body.find("[DONE]"), std::string::npos) << steady.raw.body;
+  EXPECT_EQ(steady.raw.body.find("error"), std::string::npos) << steady.raw.body;
+  // A non-streamed answer in 150 ms is in time; the connection pool is still sound.
+  EXPECT_EQ(g.chat(faulty("delay=150")).status(), 200);
+  EXPECT_EQ(g.chat(hello()).status(), 200);
+  // The timed-out calls are recorded as 504 (the quiet stream's client had its 200 and an error).
+  api_reply gens;
+  for (int i = 0; i < 50; ++i) {
+    gens = g.generations();
+    if (gens.json.at("data").as_array().size() >= 6) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::map<int64_t, int> statuses;
+  for (const auto& row : gens.json.at("data").as_array()) ++statuses[row.at("status").as_int64()];
+  EXPECT_EQ(statuses[504], 3) << gens.raw.body;
+  EXPECT_EQ(statuses[200], 3) << gens.raw.body;
+}
+
 // Brokle's own time per answered call is observed with the provider's time taken out: calls whose
 // provider takes 300 ms (non-streamed) or ~700 ms (seven chunks 100 ms apart) are each observed
 // far below that, and a refused call (unknown model) is not observed at all.

@@ -50,6 +50,7 @@ grpc::Status status_for(const error& e, int64_t default_retry_ms) {
     // Per OTLP, RESOURCE_EXHAUSTED is retried only when it carries RetryInfo.
     case errc::rate_limited: return retry_status(grpc::StatusCode::RESOURCE_EXHAUSTED, e.message, retry);
     case errc::unavailable: return retry_status(grpc::StatusCode::UNAVAILABLE, e.message, retry);
+    case errc::timed_out: return retry_status(grpc::StatusCode::DEADLINE_EXCEEDED, e.message, retry);
     default: return {grpc::StatusCode::INTERNAL, "internal error"};
   }
 }
