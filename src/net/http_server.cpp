@@ -381,21 +381,30 @@ awaitable<void> session::loop() {
       disarm_deadline();
       if (cec) break;
     }
-    if (!parser.is_done()) {
+    // A small body usually came in the header's read: parsed from the buffer, no read operation.
+    beast::error_code bec;
+    while (!parser.is_done() && buffer_.size() > 0) {
+      size_t used = parser.put(buffer_.data(), bec);
+      buffer_.consume(used);
+      if (bec == http::error::need_more) bec = {};
+      if (bec || used == 0) break;
+    }
+    if (!bec && !parser.is_done()) {
       arm_deadline(opts.body_timeout);
-      auto [bec, bn] = co_await http::async_read(stream_, buffer_, parser, no_throw);
+      auto [rec, bn] = co_await http::async_read(stream_, buffer_, parser, no_throw);
       disarm_deadline();
-      if (bec) {
-        if (bec == http::error::body_limit) {
-          co_await reject(413, "request_too_large",
-                          "request body exceeds " + std::to_string(opts.body_limit) + " bytes", "body_too_large");
-        } else if (timed_out_) {
-          co_await reject(408, "request_timeout", "request body not received in time", "timeout");
-        } else if (!is_quiet_close(bec)) {
-          co_await reject(400, "malformed_request", "malformed HTTP request body: " + bec.message(), "malformed");
-        }
-        break;
+      bec = rec;
+    }
+    if (bec) {
+      if (bec == http::error::body_limit) {
+        co_await reject(413, "request_too_large",
+                        "request body exceeds " + std::to_string(opts.body_limit) + " bytes", "body_too_large");
+      } else if (timed_out_) {
+        co_await reject(408, "request_timeout", "request body not received in time", "timeout");
+      } else if (!is_quiet_close(bec)) {
+        co_await reject(400, "malformed_request", "malformed HTTP request body: " + bec.message(), "malformed");
       }
+      break;
     }
 
     http::request<http::string_body> breq = parser.release();
