@@ -70,8 +70,10 @@ void call_state::finish(int status, std::string error) {
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
   charge_budget();
   observe_overhead(status);
-  if (gw->telemetry && key) record_trace();
-  gw->recorder.push(std::move(rec));
+  // The LLM trace is built and handed to the telemetry pipeline by the recorder's thread.
+  std::optional<gateway::call_trace> trace;
+  if (gw->telemetry && key) trace = gateway::call_trace{key->scope, trace_id, parent_span_id};
+  gw->recorder.push(std::move(rec), std::move(trace));
 }
 
 // Only answered calls: a failed one may have stopped anywhere, and its time says nothing about
@@ -112,49 +114,6 @@ void call_state::finish_after_sent(net::http_response& res, int status, std::str
     else if (static_cast<int>(sent) == status) self->finish(status, std::move(error));
     else self->finish(static_cast<int>(sent), "the provider's answer (status " + std::to_string(status) + ") could not be passed on");
   };
-}
-
-// The call as an LLM trace + generation. A full ingest queue drops it (counted by the pipeline as
-// rejected rows); the call record is kept either way.
-void call_state::record_trace() {
-  storage::telemetry_batch b;
-  int64_t end_ms = rec.started_at + rec.latency_ms;
-  if (parent_span_id.empty()) {
-    storage::trace_record t;
-    t.id = trace_id.empty() ? rec.id : trace_id;
-    t.name = "gateway " + rec.endpoint;
-    t.environment = rec.environment;
-    t.timestamp_ms = rec.started_at;
-    t.updated_at_ms = end_ms;
-    t.metadata_json = R"({"request_id":)" + boost::json::serialize(boost::json::string_view(rec.request_id)) + R"(,"gateway":true})";
-    b.traces.push_back(std::move(t));
-  }
-  storage::observation_record o;
-  o.id = rec.id;
-  o.trace_id = trace_id.empty() ? rec.id : trace_id;
-  o.parent_observation_id = parent_span_id;
-  o.type = storage::observation_type::generation;
-  o.name = rec.endpoint;
-  o.level = rec.status >= 400 ? "ERROR" : "DEFAULT";
-  o.status_message = rec.error;
-  o.environment = rec.environment;
-  o.start_time_ms = rec.started_at;
-  o.end_time_ms = end_ms;
-  if (rec.time_to_first_token_ms > 0) o.completion_start_time_ms = rec.started_at + rec.time_to_first_token_ms;
-  o.model = rec.model_used;
-  o.model_requested = rec.model_requested;
-  o.provider = rec.provider;
-  o.key_id = rec.key_id;
-  o.input_tokens = rec.input_tokens;
-  o.output_tokens = rec.output_tokens;
-  o.cached_input_tokens = rec.cached_input_tokens;
-  o.cache_write_input_tokens = rec.cache_write_input_tokens;
-  o.reasoning_tokens = rec.reasoning_tokens;
-  o.cost_usd = rec.cost_usd;
-  o.http_status = rec.status;
-  o.streamed = rec.streamed;
-  b.observations.push_back(std::move(o));
-  (void)gw->telemetry->submit(key->scope, std::move(b), nullptr);
 }
 
 std::shared_ptr<call_state> begin_call(net::request_context& ctx, gateway_api& gw, const relay_call& call) {

@@ -68,7 +68,6 @@ struct call_state : std::enable_shared_from_this<call_state> {
   boost::asio::awaitable<result<net::upstream_response>> send_upstream(net::upstream_request req);
 
  private:
-  void record_trace();
   void observe_overhead(int status);
   bool first_bytes_seen_ = false;
   bool charged_ = false;

@@ -5,7 +5,6 @@
 #include "gateway/call_recorder.hpp"
 #include "gateway/provider_directory.hpp"
 #include "gateway/response_locator.hpp"
-#include "telemetry/ingest/ingest_service.hpp"
 #include "gateway/pricing/price_table.hpp"
 #include "gateway/providers/openai_wire.hpp"
 #include "identity/access_policy.hpp"
@@ -13,6 +12,7 @@
 #include "net/router.hpp"
 #include "net/upstream_client.hpp"
 #include "storage/generation_store.hpp"
+#include "telemetry/ingest/ingest_service.hpp"
 
 namespace brokle::api {
 
@@ -26,7 +26,8 @@ struct gateway_api {
   storage::generation_store& generations;
   gateway::response_locator& responses;  // which model created a stored Responses API response
   // Every call also becomes an LLM trace with a generation observation in the telemetry store
-  // (queued, never on the response path); null leaves only the call record.
+  // (built and submitted by the recorder's thread, which serve_command gives this pipeline too);
+  // null leaves only the call record.
   telemetry::ingest_service* telemetry = nullptr;
   // brokle_gateway_overhead_seconds for answered and streamed calls (null: not observed).
   metrics::histogram* overhead_answered = nullptr;

@@ -12,6 +12,7 @@
 #include "api/gateway_routes.hpp"
 #include "api/identity_routes.hpp"
 #include "gateway/call_recorder.hpp"
+#include "gateway/call_trace.hpp"
 #include "gateway/response_locator.hpp"
 #include "gateway/model_catalog.hpp"
 #include "gateway/pricing/price_config.hpp"
@@ -115,8 +116,7 @@ int serve(const resolved_config& rc) {
   gateway::price_table prices;
   for (const auto& [model, price] : *price_overrides) prices.set(model, price);
   net::upstream_client upstream(cfg.gateway_upstream);
-  gateway::call_recorder recorder(*stores->generations);
-  recorder.start();
+  gateway::call_recorder recorder(*stores->generations);  // started once telemetry is up
   id.keys->start(std::chrono::milliseconds(500));
   gateway::provider_directory directory(catalog, *stores->project_providers, *id.secrets);
   if (auto s = directory.start(); !s)
@@ -145,6 +145,14 @@ int serve(const resolved_config& rc) {
     return 1;
   }
   auto& tm = **telemetry_started;
+  if (cfg.gateway_record_traces) {
+    // A full ingest queue drops the trace (counted by the pipeline as rejected rows); the call
+    // record is kept either way.
+    recorder.send_traces_to([&tm](const storage::generation_record& rec, const gateway::call_trace& where) {
+      (void)tm.ingest->submit(where.scope, gateway::llm_trace_of(rec, where), nullptr);
+    });
+  }
+  recorder.start();
   std::optional<project_scope> otlp_default_project;
   if (!cfg.otlp_default_project.empty()) {
     auto scope = id.policy->configured_project_scope(cfg.otlp_default_project);
@@ -352,8 +360,8 @@ int serve(const resolved_config& rc) {
   if (otlp_grpc) otlp_grpc->stop(std::chrono::system_clock::now() + cfg.shutdown_timeout / 2);
   runtime.stop();
   blocking.stop();
+  recorder.stop();  // writes every queued call record and hands its traces to telemetry
   tm.stop();        // writes every queued telemetry row (acknowledged requests are already durable)
-  recorder.stop();  // writes every queued call record
   directory.stop();
   id.keys->stop();
   log::info("stopped", {{"clean", drained ? "true" : "false"}});

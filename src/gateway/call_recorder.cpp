@@ -24,7 +24,7 @@ void call_recorder::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-bool call_recorder::push(storage::generation_record r) {
+bool call_recorder::push(storage::generation_record r, std::optional<call_trace> trace) {
   bool batch_ready;
   {
     std::lock_guard lock(mu_);
@@ -32,7 +32,7 @@ bool call_recorder::push(storage::generation_record r) {
       dropped_.fetch_add(1);
       return false;
     }
-    queue_.push_back(std::move(r));
+    queue_.push_back({std::move(r), std::move(trace)});
     batch_ready = queue_.size() == 500;
   }
   // Wake the writer only for a full batch; otherwise its 200 ms tick picks records up. Waking it
@@ -46,7 +46,17 @@ size_t call_recorder::queued() const {
   return queue_.size();
 }
 
-void call_recorder::write(std::vector<storage::generation_record>& batch) {
+void call_recorder::write(std::vector<storage::generation_record>& batch, std::vector<pending_call>& traced) {
+  // The traces go to their own pipeline (with its own bound and dead-letter queue) whatever
+  // becomes of the call records.
+  for (auto& q : traced) {
+    try {
+      if (sink_) sink_(q.rec, *q.trace);
+    } catch (const std::exception& e) {
+      log::error("handing a gateway call's trace on failed", {{"error", e.what()}});
+    }
+  }
+  traced.clear();
   if (batch.empty()) return;
   auto st = store_.append_batch(batch);
   if (!st) st = store_.append_batch(batch);  // one retry (a busy writer, say)
@@ -63,16 +73,24 @@ void call_recorder::write(std::vector<storage::generation_record>& batch) {
 void call_recorder::loop() {
   mark_background_thread("brokle-recorder");
   std::vector<storage::generation_record> batch;
+  std::vector<pending_call> traced;
   std::unique_lock lock(mu_);
   for (;;) {
     cv_.wait_for(lock, std::chrono::milliseconds(200), [&] { return stopping_ || queue_.size() >= 500; });
     while (!queue_.empty() && batch.size() < 500) {
-      batch.push_back(std::move(queue_.front()));
+      auto& q = queue_.front();
+      // A traced record is kept whole for the sink; the store gets a copy.
+      if (q.trace && sink_) {
+        batch.push_back(q.rec);
+        traced.push_back(std::move(q));
+      } else {
+        batch.push_back(std::move(q.rec));
+      }
       queue_.pop_front();
     }
     bool done = stopping_ && queue_.empty();
     lock.unlock();
-    write(batch);
+    write(batch, traced);
     lock.lock();
     if (done) return;
   }
