@@ -68,7 +68,7 @@ result<parsed_api_key> parse_api_key(std::string_view key) {
     if (i == key.size()) return truncated(key.size());
     if (!is_base62(key[i])) return key_error("secret contains characters other than letters and digits");
   }
-  return parsed_api_key{std::string(project), std::string(key.substr(kSecretStart))};
+  return parsed_api_key{project, key.substr(kSecretStart)};
 }
 
 std::string hash_api_key(std::string_view full_key, std::string_view pepper) {
@@ -78,9 +78,13 @@ std::string hash_api_key(std::string_view full_key, std::string_view pepper) {
   std::array<unsigned char, crypto_generichash_BYTES> digest;  // 32 bytes = BLAKE2b-256
   crypto_generichash(digest.data(), digest.size(), reinterpret_cast<const unsigned char*>(full_key.data()),
                      full_key.size(), reinterpret_cast<const unsigned char*>(pepper.data()), pepper.size());
-  std::string hex(digest.size() * 2 + 1, '\0');
-  sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
-  hex.pop_back();
+  // The digest is what the store keeps (not a secret): a plain table lookup encodes it.
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string hex(digest.size() * 2, '\0');
+  for (size_t i = 0; i < digest.size(); ++i) {
+    hex[2 * i] = digits[digest[i] >> 4];
+    hex[2 * i + 1] = digits[digest[i] & 0xf];
+  }
   return hex;
 }
 

@@ -23,9 +23,10 @@ struct generated_api_key {
   std::string preview;   // e.g. "bk_proj_01AB...WXYZ": safe to list and log
 };
 
+// Views into the key that was parsed (valid while it is).
 struct parsed_api_key {
-  std::string project_id;
-  std::string secret;
+  std::string_view project_id;
+  std::string_view secret;
 };
 
 // `project_id` must be a valid ULID (a bug otherwise: std::invalid_argument). `pepper` as in
