@@ -46,7 +46,7 @@ size_t call_recorder::queued() const {
   return queue_.size();
 }
 
-void call_recorder::write(std::vector<storage::generation_record>& batch, std::vector<pending_call>& traced) {
+void call_recorder::hand_on(std::vector<pending_call>& traced) {
   // The traces go to their own pipeline (with its own bound and dead-letter queue) whatever
   // becomes of the call records.
   for (auto& q : traced) {
@@ -57,6 +57,9 @@ void call_recorder::write(std::vector<storage::generation_record>& batch, std::v
     }
   }
   traced.clear();
+}
+
+void call_recorder::write(std::vector<storage::generation_record>& batch) {
   if (batch.empty()) return;
   auto st = store_.append_batch(batch);
   if (!st) st = store_.append_batch(batch);  // one retry (a busy writer, say)
@@ -74,9 +77,14 @@ void call_recorder::loop() {
   mark_background_thread("brokle-recorder");
   std::vector<storage::generation_record> batch;
   std::vector<pending_call> traced;
+  // Records are written every 200 ms (or 500 at a time); traces are handed on every 10 ms, so
+  // the telemetry pipeline gets them in small steady groups rather than one burst per batch
+  // (a burst of 500 traces measurably raised the gateway's p99 at 5,000 req/s).
+  constexpr auto write_every = std::chrono::milliseconds(200), hand_on_every = std::chrono::milliseconds(10);
+  auto last_write = std::chrono::steady_clock::now();
   std::unique_lock lock(mu_);
   for (;;) {
-    cv_.wait_for(lock, std::chrono::milliseconds(200), [&] { return stopping_ || queue_.size() >= 500; });
+    cv_.wait_for(lock, sink_ ? hand_on_every : write_every, [&] { return stopping_ || queue_.size() >= 500; });
     while (!queue_.empty() && batch.size() < 500) {
       auto& q = queue_.front();
       // A traced record is kept whole for the sink; the store gets a copy.
@@ -90,7 +98,12 @@ void call_recorder::loop() {
     }
     bool done = stopping_ && queue_.empty();
     lock.unlock();
-    write(batch, traced);
+    hand_on(traced);
+    auto now = std::chrono::steady_clock::now();
+    if (!sink_ || done || batch.size() >= 500 || now - last_write >= write_every) {
+      write(batch);
+      last_write = now;
+    }
     lock.lock();
     if (done) return;
   }

@@ -50,7 +50,8 @@ class call_recorder {
     storage::generation_record rec;
     std::optional<call_trace> trace;
   };
-  void write(std::vector<storage::generation_record>& batch, std::vector<pending_call>& traced);
+  void hand_on(std::vector<pending_call>& traced);
+  void write(std::vector<storage::generation_record>& batch);
 
   storage::generation_store& store_;
   size_t max_queued_;
