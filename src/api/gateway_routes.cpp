@@ -6,6 +6,7 @@
 // Anthropic, Gemini and Cohere providers.
 #include "api/gateway_routes.hpp"
 
+#include <cstring>
 #include <functional>
 
 #include <boost/json/monotonic_resource.hpp>
@@ -83,9 +84,13 @@ std::string upstream_error_event(std::string_view message) {
 // True when a chunk's "usage" holds an object. With include_usage every chunk carries
 // "usage": null until the last; those are relayed without a JSON parse.
 bool carries_usage(std::string_view data) {
+  // memmem, not string_view::find (which restarts at every '"' of the chunk).
+  static constexpr std::string_view needle = "\"usage\"";
   size_t pos = 0;
-  while ((pos = data.find("\"usage\"", pos)) != std::string_view::npos) {
-    pos += 7;
+  while (pos < data.size()) {
+    const void* hit = memmem(data.data() + pos, data.size() - pos, needle.data(), needle.size());
+    if (!hit) break;
+    pos = static_cast<size_t>(static_cast<const char*>(hit) - data.data()) + needle.size();
     size_t v = data.find_first_not_of(" \t\r\n:", pos);
     if (v != std::string_view::npos && data[v] == '{') return true;
   }

@@ -13,14 +13,16 @@ namespace brokle::identity {
 namespace {
 
 constexpr std::string_view kBase62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-constexpr std::string_view kCrockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 constexpr size_t kProjectStart = kApiKeyPrefix.size();  // 8
 constexpr size_t kSeparator = kProjectStart + 26;       // 34
 constexpr size_t kSecretStart = kSeparator + 1;         // 35
 constexpr size_t kPepperBytes = 32;
 
 bool is_base62(char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
-bool is_crockford(char c) { return kCrockford.find(c) != std::string_view::npos; }
+// Crockford's base32 alphabet: digits and upper-case letters except I, L, O and U.
+bool is_crockford(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z' && c != 'I' && c != 'L' && c != 'O' && c != 'U');
+}
 
 error key_error(std::string message) { return make_error(errc::unauthenticated, "API key " + std::move(message)); }
 

@@ -21,6 +21,13 @@ http_method parse_method(std::string_view s);
 std::string_view method_name(http_method m);
 
 bool iequals(std::string_view a, std::string_view b) noexcept;
+// A CR or LF in `s` (a header that would smuggle a line break into a message). One pass:
+// find_first_of("\r\n") calls memchr once per character.
+inline bool has_line_break(std::string_view s) noexcept {
+  for (char c : s)
+    if (c == '\r' || c == '\n') return true;
+  return false;
+}
 
 // Ordered header list with case-insensitive lookup (requests rarely carry more than ~20).
 class header_map {

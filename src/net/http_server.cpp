@@ -305,7 +305,7 @@ awaitable<void> session::reject(unsigned status, std::string_view code, std::str
 // The response head, written directly: Beast's field container and serializer cost several
 // allocations and iterator layers per response. `content_length`: false for chunked bodies.
 static std::string response_head(const http_response& res, unsigned version, bool keep_alive, bool content_length) {
-  auto unsafe = [](std::string_view v) { return v.find_first_of("\r\n") != std::string_view::npos; };
+  auto unsafe = [](std::string_view v) { return has_line_break(v); };
   bool bodyless = res.status < 200 || res.status == 204 || res.status == 304;
   std::string head;
   head.reserve(256 + 32 * res.headers.entries().size());

@@ -75,7 +75,7 @@ std::string format_ms(std::chrono::milliseconds d) {
 }
 
 // A header line must not smuggle a line break into the message.
-bool header_safe(std::string_view s) { return s.find_first_of("\r\n") == std::string_view::npos; }
+bool header_safe(std::string_view s) { return !has_line_break(s); }
 
 // The request as bytes: a head written directly (Beast's field container and serializer cost a
 // few allocations and iterator layers per request) and the body, sent in one gathered write.
