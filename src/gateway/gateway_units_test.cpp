@@ -265,4 +265,25 @@ TEST(openai_shapes, chunks_are_whole_json_events_with_the_stream_envelope) {
   EXPECT_EQ(v.at("choices").at(0).at("index").as_int64(), 0);
 }
 
+// The direct text and role deltas write exactly what delta() writes for the same object, for
+// every kind of character: quotes, backslashes, each control character, DEL, UTF-8.
+TEST(openai_shapes, text_deltas_are_written_as_delta_writes_them) {
+  chunk_writer w("m", false);
+  std::string every_byte;
+  for (int c = 1; c < 256; ++c) every_byte += static_cast<char>(c);
+  for (std::string text : {std::string(), std::string("plain"), std::string("a\n\"b\"\\c\t\r\b\f/"),
+                           std::string("\x01\x1f\x7f"), std::string("h\xc3\xa9llo \xe2\x82\xac"), every_byte}) {
+    for (std::string_view field : {"content", "reasoning_content"}) {
+      std::string direct, built;
+      w.text_delta(field, text, direct, 3);
+      w.delta(boost::json::object{{field, text}}, "", built, 3);
+      EXPECT_EQ(direct, built) << field;
+    }
+  }
+  std::string direct, built;
+  w.role_delta(direct, 1);
+  w.delta(boost::json::object{{"role", "assistant"}, {"content", ""}}, "", built, 1);
+  EXPECT_EQ(direct, built);
+}
+
 }  // namespace brokle::gateway

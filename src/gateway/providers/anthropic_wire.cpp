@@ -342,7 +342,7 @@ void anthropic_stream_translator::on_event(std::string_view name, const json::ob
       if (msg.contains("id") && msg.at("id").is_string()) chunks_.set_id(std::string(msg.at("id").as_string()));
       if (auto u = msg.find("usage"); u != msg.end() && u->value().is_object()) read_anthropic_usage(u->value().as_object(), usage_);
     }
-    chunks_.delta(json::object{{"role", "assistant"}, {"content", ""}}, "", out);
+    chunks_.role_delta(out);
   } else if (name == "content_block_start") {
     int block = static_cast<int>(json_int(data, "index"));
     const auto& cb = data.at("content_block").as_object();
@@ -378,7 +378,7 @@ void anthropic_stream_translator::on_event(std::string_view name, const json::ob
     std::string type(d.at("type").as_string());
     if (type == "text_delta") {
       if (const auto* t = d.if_contains("text"); t && t->is_string()) content_points_ += code_points(t->as_string());
-      chunks_.delta(json::object{{"content", d.at("text")}}, "", out);
+      chunks_.text_delta("content", d.at("text").as_string(), out);
     } else if (type == "citations_delta" && block == text_block_) {
       // Held until the block stops: a citation spans its block, whose end is not known yet.
       if (const auto* c = json_object_at(d, "citation"); c && held_citations_.size() < kMaxHeldCitations)
@@ -390,12 +390,12 @@ void anthropic_stream_translator::on_event(std::string_view name, const json::ob
         return;
       }
       thinking_text_ += piece;
-      chunks_.delta(json::object{{"reasoning_content", piece}}, "", out);
+      chunks_.text_delta("reasoning_content", piece, out);
     } else if (type == "signature_delta" && block == thinking_block_) {
       thinking_signature_ += json_string(d, "signature");
     } else if (type == "input_json_delta" && block == json_block_) {
       if (const auto* j = d.if_contains("partial_json"); j && j->is_string()) content_points_ += code_points(j->as_string());
-      chunks_.delta(json::object{{"content", d.at("partial_json")}}, "", out);
+      chunks_.text_delta("content", d.at("partial_json").as_string(), out);
     } else if (type == "input_json_delta" && block < static_cast<int>(tool_index_by_block_.size()) &&
                tool_index_by_block_[static_cast<size_t>(block)] >= 0) {
       chunks_.delta(json::object{{"tool_calls", json::array{json::object{{"index", tool_index_by_block_[static_cast<size_t>(block)]},

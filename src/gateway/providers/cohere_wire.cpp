@@ -187,12 +187,12 @@ void cohere_stream_translator::on_event(const json::object& ev, std::string& out
   if (type == "message-start") {
     chunks_.start();
     if (ev.contains("id") && ev.at("id").is_string()) chunks_.set_id(std::string(ev.at("id").as_string()));
-    chunks_.delta(json::object{{"role", "assistant"}, {"content", ""}}, "", out);
+    chunks_.role_delta(out);
   } else if (type == "content-delta" && message) {
     if (const auto* content = json_object_at(*message, "content"); content && content->contains("text"))
-      chunks_.delta(json::object{{"content", content->at("text")}}, "", out);
+      chunks_.text_delta("content", content->at("text").as_string(), out);
     else if (content && content->contains("thinking"))
-      chunks_.delta(json::object{{"reasoning_content", content->at("thinking")}}, "", out);
+      chunks_.text_delta("reasoning_content", content->at("thinking").as_string(), out);
   } else if ((type == "tool-call-start" || type == "tool-call-delta") && message) {
     if (const auto* call = json_object_at(*message, "tool_calls")) {
       json::object tc{{"index", json_int(ev, "index")}};

@@ -500,7 +500,7 @@ gemini_stream_translator::choice_state* gemini_stream_translator::choice(int64_t
   auto& c = choices_[static_cast<size_t>(index)];
   if (!c.started) {
     c.started = true;
-    chunks_.delta(json::object{{"role", "assistant"}, {"content", ""}}, "", out, index);
+    chunks_.role_delta(out, index);
   }
   return &c;
 }
@@ -516,11 +516,13 @@ void gemini_stream_translator::on_chunk(const json::object& chunk, std::string& 
   for_each_candidate(chunk, [&](candidate_view&& c) {
     auto* state = choice(c.index, out);
     if (!state) return;
-    if (!c.reasoning.empty()) chunks_.delta(json::object{{"reasoning_content", c.reasoning}}, "", out, c.index);
+    if (!c.reasoning.empty()) chunks_.text_delta("reasoning_content", c.reasoning, out, c.index);
     if (!grounded_) state->text_complete = false;
     else if (state->text.size() + c.text.size() <= kMaxGroundedText) state->text += c.text;
     else state->text_complete = false;
-    if (!c.text.empty() || !c.text_signature.empty()) {
+    if (c.text_signature.empty() && c.logprobs.is_null()) {
+      if (!c.text.empty()) chunks_.text_delta("content", c.text, out, c.index);  // the common case, written directly
+    } else if (!c.text.empty() || !c.text_signature.empty()) {
       json::object delta{{"content", c.text}};
       if (!c.text_signature.empty()) set_google_thought_signature(delta, c.text_signature);
       chunks_.delta(std::move(delta), "", out, c.index, std::move(c.logprobs));

@@ -85,6 +85,10 @@ class chunk_writer {
   // side); `logprobs` the choice's {"content": [...]} for this delta's tokens, or null.
   void delta(boost::json::object delta, std::string_view finish_reason, std::string& out, int64_t index = 0,
              boost::json::value logprobs = nullptr) const;
+  // The common deltas written directly (no JSON object built): {"<field>": text} (content,
+  // reasoning_content) and the opening {"role":"assistant","content":""}. Same bytes as delta().
+  void text_delta(std::string_view field, std::string_view text, std::string& out, int64_t index = 0) const;
+  void role_delta(std::string& out, int64_t index = 0) const;
   // The closing chunk with its finish reason, the usage chunk when the client asked, [DONE].
   // matched_stop: the stop sequence that ended the text, when known (sent as the choice's
   // stop_reason, as vLLM does).
