@@ -21,6 +21,10 @@ http_method parse_method(std::string_view s);
 std::string_view method_name(http_method m);
 
 bool iequals(std::string_view a, std::string_view b) noexcept;
+// An origin-form request target with nothing to decode (only RFC 3986 path and query characters,
+// no percent escapes) split into path and query; false for anything else (the caller's URL
+// parser decides).
+bool split_plain_target(std::string_view target, std::string& path, std::string& query);
 // A CR or LF in `s` (a header that would smuggle a line break into a message). One pass:
 // find_first_of("\r\n") calls memchr once per character.
 inline bool has_line_break(std::string_view s) noexcept {

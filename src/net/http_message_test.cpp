@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/url/parse.hpp>
+
 namespace brokle::net {
 
 namespace {
@@ -35,6 +37,25 @@ TEST(http_request, query_param_keeps_plain_values_and_reports_absence) {
   EXPECT_EQ(v, "");
   ASSERT_TRUE(r.query_param("empty", v));
   EXPECT_EQ(v, "");
+}
+
+// Wherever the plain split takes a target, it gives what boost::urls gives; it leaves escapes,
+// fragments and bad characters to boost::urls.
+TEST(http_request, plain_targets_split_as_the_url_parser_splits_them) {
+  for (std::string_view t : {"/", "/v1/chat/completions", "/api/v1/projects/01ARZ/traces?limit=10&cursor=abc",
+                             "/x?", "/x?a=1?b=2", "/a:b@c/!$&'()*+,;=-._~", "//double//slash", "/q?x=/y:z@w"}) {
+    std::string path, query;
+    ASSERT_TRUE(split_plain_target(t, path, query)) << t;
+    auto u = boost::urls::parse_origin_form(t);
+    ASSERT_TRUE(u) << t;
+    EXPECT_EQ(path, std::string(u->path())) << t;
+    EXPECT_EQ(query, std::string(u->encoded_query())) << t;
+  }
+  for (std::string_view t : {"", "x", "http://host/x", "/a%20b", "/x#frag", "/a b", "/x?q=%2F", "/\x01",
+                             "/x\"", "/x<y>", "/x\\"}) {
+    std::string path, query;
+    EXPECT_FALSE(split_plain_target(t, path, query)) << t;
+  }
 }
 
 }  // namespace brokle::net

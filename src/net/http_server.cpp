@@ -414,13 +414,15 @@ awaitable<void> session::loop() {
     req.target = std::string(breq.target());
     req.version = breq.version();
     req.remote_address = remote_;
-    auto url = boost::urls::parse_origin_form(req.target);
-    if (!url) {
-      co_await reject(400, "malformed_request", "malformed request target", "malformed");
-      break;
+    if (!split_plain_target(req.target, req.path, req.query)) {
+      auto url = boost::urls::parse_origin_form(req.target);
+      if (!url) {
+        co_await reject(400, "malformed_request", "malformed request target", "malformed");
+        break;
+      }
+      req.path = std::string(url->path());
+      req.query = std::string(url->encoded_query());
     }
-    req.path = std::string(url->path());
-    req.query = std::string(url->encoded_query());
     req.headers.entries().reserve(static_cast<size_t>(std::distance(breq.begin(), breq.end())));
     for (const auto& f : breq) req.headers.add(std::string(f.name_string()), std::string(f.value()));
     req.body = std::move(breq.body());
