@@ -1,6 +1,7 @@
 #include "core/log.hpp"
 
 #include "core/background_thread.hpp"
+#include "core/json_string.hpp"
 
 #include <atomic>
 #include <cstdio>
@@ -92,29 +93,6 @@ spdlog::level::level_enum to_spd(level l) {
     case level::off: return spdlog::level::off;
   }
   return spdlog::level::info;
-}
-
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          static const char* hex = "0123456789abcdef";
-          out += "\\u00";
-          out += hex[c >> 4];
-          out += hex[c & 15];
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
 }
 
 bool needs_quotes(std::string_view v) {

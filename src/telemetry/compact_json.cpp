@@ -1,5 +1,7 @@
 #include "telemetry/compact_json.hpp"
 
+#include "core/json_string.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <string_view>
@@ -7,32 +9,6 @@
 
 namespace brokle::telemetry {
 namespace {
-
-void append_string(std::string_view s, std::string& out) {
-  static constexpr char hex[] = "0123456789abcdef";
-  out += '"';
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += hex[c >> 4];
-          out += hex[c & 0x0f];
-        } else {
-          out += ch;  // UTF-8 passes through; protobuf and Boost.JSON validated it on the way in
-        }
-    }
-  }
-  out += '"';
-}
 
 void append_double(double d, std::string& out) {
   if (std::isnan(d)) {
@@ -67,7 +43,7 @@ void append_compact_json(const boost::json::value& v, std::string& out) {
     case boost::json::kind::int64: append_integer(v.get_int64(), out); break;
     case boost::json::kind::uint64: append_integer(v.get_uint64(), out); break;
     case boost::json::kind::double_: append_double(v.get_double(), out); break;
-    case boost::json::kind::string: append_string(v.get_string(), out); break;
+    case boost::json::kind::string: append_json_string(out, v.get_string()); break;
     case boost::json::kind::array: {
       out += '[';
       bool first = true;
@@ -85,7 +61,7 @@ void append_compact_json(const boost::json::value& v, std::string& out) {
       for (const auto& kv : v.get_object()) {
         if (!first) out += ',';
         first = false;
-        append_string(kv.key(), out);
+        append_json_string(out, kv.key());
         out += ':';
         append_compact_json(kv.value(), out);
       }

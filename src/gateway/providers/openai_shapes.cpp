@@ -1,5 +1,7 @@
 #include "gateway/providers/openai_shapes.hpp"
 
+#include "core/json_string.hpp"
+
 #include <chrono>
 
 #include <boost/json/array.hpp>
@@ -176,38 +178,6 @@ void chunk_writer::delta(json::object delta, std::string_view finish_reason, std
   }
   out += "}]}\n\n";
 }
-
-namespace {
-// A JSON string as boost::json writes it: quote, backslash and control characters escaped
-// (the short forms where JSON has them), everything else as is.
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  size_t run = 0;  // start of the stretch that needs no escape
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default: {
-        static constexpr char hex[] = "0123456789abcdef";
-        out += "\\u00";
-        out += hex[c >> 4];
-        out += hex[c & 15];
-      }
-    }
-  }
-  out.append(s.data() + run, s.size() - run);
-  out += '"';
-}
-}  // namespace
 
 void chunk_writer::text_delta(std::string_view field, std::string_view text, std::string& out, int64_t index) const {
   out += envelope();

@@ -55,6 +55,21 @@ void for_each_key(std::string_view json, std::string_view key, Fn&& fn) {
   }
 }
 
+// How often `"key":` occurs as a key, how many of those hold an object, and where the last such
+// object starts.
+struct key_scan {
+  size_t keys = 0, objects = 0, object_at = 0;
+};
+key_scan scan_key(std::string_view json, std::string_view key) {
+  key_scan k;
+  for_each_key(json, key, [&](size_t after_colon) {
+    ++k.keys;
+    size_t v = json.find_first_not_of(" \t\r\n", after_colon);
+    if (v != std::string_view::npos && json[v] == '{') ++k.objects, k.object_at = v;
+  });
+  return k;
+}
+
 }  // namespace
 
 std::vector<size_t> object_values_of_key(std::string_view json, std::string_view key) {
@@ -74,14 +89,10 @@ size_t key_occurrences(std::string_view json, std::string_view key) {
 
 std::optional<token_usage> usage_in_body(std::string_view body) {
   // One scan: how many "usage" keys, and where the value of the one that holds an object starts.
-  size_t keys = 0, objects = 0, start = 0;
-  for_each_key(body, "usage", [&](size_t after_colon) {
-    ++keys;
-    size_t v = body.find_first_not_of(" \t\r\n", after_colon);
-    if (v != std::string_view::npos && body[v] == '{') ++objects, start = v;
-  });
+  auto usage = scan_key(body, "usage");
+  size_t start = usage.object_at;
   // Nested "usage" keys (a provider's extension) make the top-level one ambiguous: parse it all.
-  if (objects != 1 || keys != 1) {
+  if (usage.objects != 1 || usage.keys != 1) {
     boost::system::error_code ec;
     auto v = boost::json::parse(body, ec);
     if (ec || !v.is_object()) return std::nullopt;
@@ -96,19 +107,14 @@ std::optional<token_usage> usage_in_body(std::string_view body) {
   boost::system::error_code ec;
   parser.write_some(body.data() + start, body.size() - start, ec);
   if (ec) return std::nullopt;  // no error: one whole value was read
-  auto usage = parser.release();
   boost::json::object holder(&arena);
-  holder["usage"] = std::move(usage);
+  holder["usage"] = parser.release();
   return usage_of(holder);
 }
 
 std::optional<usage_chunk> read_usage_chunk(std::string_view data) {
-  size_t usage_keys = 0, usage_objects = 0, usage_at = 0;
-  for_each_key(data, "usage", [&](size_t after_colon) {
-    ++usage_keys;
-    size_t v = data.find_first_not_of(" \t\r\n", after_colon);
-    if (v != std::string_view::npos && data[v] == '{') ++usage_objects, usage_at = v;
-  });
+  auto usage = scan_key(data, "usage");
+  size_t usage_keys = usage.keys, usage_objects = usage.objects, usage_at = usage.object_at;
   size_t choices_keys = 0;
   bool choices_empty = false;
   for_each_key(data, "choices", [&](size_t after_colon) {
