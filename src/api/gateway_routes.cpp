@@ -99,7 +99,7 @@ bool carries_usage(std::string_view data) {
 
 // A stream chunk that carries usage: the call's usage taken from it. false when the chunk is to be
 // hidden: the usage-only chunk we asked for on the client's behalf when the client did not.
-bool read_usage_chunk(std::string_view data, call_state& st) {
+bool take_usage_chunk(std::string_view data, call_state& st) {
   auto c = gateway::read_usage_chunk(data);
   if (!c) return true;
   if (c->usage) st.usage = *c->usage;
@@ -138,7 +138,7 @@ asio::awaitable<void> relay_stream(std::shared_ptr<call_state> st, net::body_sin
       auto ev = events[i];
       auto data = gateway::sse_data(ev, scratch);
       // Only chunks that carry usage need parsing; content deltas are relayed untouched.
-      if (!data.empty() && data != "[DONE]" && carries_usage(data) && !read_usage_chunk(data, *st)) {
+      if (!data.empty() && data != "[DONE]" && carries_usage(data) && !take_usage_chunk(data, *st)) {
         if (verbatim) {  // from here on the events are written out one by one
           verbatim = false;
           for (size_t j = 0; j < i; ++j) (out += events[j]) += "\n\n";

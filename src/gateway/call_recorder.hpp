@@ -50,7 +50,7 @@ class call_recorder {
     storage::generation_record rec;
     std::optional<call_trace> trace;
   };
-  void hand_on(std::vector<pending_call>& traced);
+  void hand_on(const pending_call& call);
   void write(std::vector<storage::generation_record>& batch);
 
   storage::generation_store& store_;

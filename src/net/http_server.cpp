@@ -26,7 +26,6 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/url/parse.hpp>
 
-
 #include "core/log.hpp"
 #include "core/ulid.hpp"
 #include "net/cors_policy.hpp"

@@ -114,7 +114,6 @@ std::optional<token_usage> usage_in_body(std::string_view body) {
 
 std::optional<usage_chunk> read_usage_chunk(std::string_view data) {
   auto usage = scan_key(data, "usage");
-  size_t usage_keys = usage.keys, usage_objects = usage.objects, usage_at = usage.object_at;
   size_t choices_keys = 0;
   bool choices_empty = false;
   for_each_key(data, "choices", [&](size_t after_colon) {
@@ -125,17 +124,13 @@ std::optional<usage_chunk> read_usage_chunk(std::string_view data) {
     choices_empty = close != std::string_view::npos && data[close] == ']';
   });
   // One of each at most (a nested "usage" or "choices" is some extension's): read in place.
-  if (usage_keys <= 1 && usage_objects == usage_keys && choices_keys <= 1 && data.starts_with('{')) {
+  if (usage.keys <= 1 && usage.objects == usage.keys && choices_keys <= 1 && data.starts_with('{')) {
     usage_chunk c;
-    c.has_usage = usage_keys == 1;
+    c.has_usage = usage.keys == 1;
     c.usage_only = c.has_usage && choices_keys == 1 && choices_empty;
-    if (c.has_usage) {
-      auto u = scan_usage_object(data.substr(usage_at));
-      if (u) {
-        c.usage = *u;
-        return c;
-      }
-    } else {
+    if (!c.has_usage) return c;
+    if (auto u = scan_usage_object(data.substr(usage.object_at))) {
+      c.usage = *u;
       return c;
     }
   }
